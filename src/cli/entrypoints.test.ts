@@ -1,0 +1,23 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const root = new URL("../..", import.meta.url).pathname;
+
+// `npm ci` builds dist/ (prepare → build); these run the real launchers from bin/ as a user would.
+describe("entry points", () => {
+  it.each(["swarmctl", "swarmd"])("%s --help prints usage and exits 0", async (name) => {
+    expect(existsSync(`${root}/dist/src/cli/swarmctl.js`), "dist/ missing: run `npm run build`").toBe(true);
+    const { stdout } = await run(process.execPath, [`${root}/bin/${name}.js`, "--help"]);
+    expect(stdout).toContain(`Usage: ${name}`);
+  });
+
+  it("swarmctl rejects an unknown command with an error and exit 1", async () => {
+    await expect(run(process.execPath, [`${root}/bin/swarmctl.js`, "frobnicate"])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/error: (unknown command|too many arguments)/) as unknown,
+    });
+  });
+});

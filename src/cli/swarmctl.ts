@@ -1,0 +1,32 @@
+/**
+ * `swarmctl`: the command-line client. One file per command group registers its verbs here.
+ */
+import { Command, CommanderError } from "commander";
+import { errorMessage, SwarmError } from "../lib/errors.js";
+import { VERSION } from "../lib/version.js";
+
+/** Builds the command tree (exported for tests that parse without spawning). */
+export function buildProgram(): Command {
+  const program = new Command("swarmctl")
+    .description("Control a swarm cluster: nodes, services, images")
+    .version(VERSION, "-v, --version")
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+/** Entry point used by bin/swarmctl.js. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const code = err instanceof SwarmError ? ` (${err.code})` : "";
+    process.stderr.write(`Error${code}: ${errorMessage(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,65 @@
+// Original file: /work/main/proto/raft.proto
+
+export const MessageType = {
+  MSG_HUP: 'MSG_HUP',
+  MSG_BEAT: 'MSG_BEAT',
+  MSG_PROP: 'MSG_PROP',
+  MSG_APP: 'MSG_APP',
+  MSG_APP_RESP: 'MSG_APP_RESP',
+  MSG_VOTE: 'MSG_VOTE',
+  MSG_VOTE_RESP: 'MSG_VOTE_RESP',
+  MSG_PRE_VOTE: 'MSG_PRE_VOTE',
+  MSG_PRE_VOTE_RESP: 'MSG_PRE_VOTE_RESP',
+  MSG_SNAP: 'MSG_SNAP',
+  MSG_HEARTBEAT: 'MSG_HEARTBEAT',
+  MSG_HEARTBEAT_RESP: 'MSG_HEARTBEAT_RESP',
+  MSG_UNREACHABLE: 'MSG_UNREACHABLE',
+  MSG_SNAP_STATUS: 'MSG_SNAP_STATUS',
+  MSG_CHECK_QUORUM: 'MSG_CHECK_QUORUM',
+  MSG_TRANSFER_LEADER: 'MSG_TRANSFER_LEADER',
+  MSG_TIMEOUT_NOW: 'MSG_TIMEOUT_NOW',
+  MSG_READ_INDEX: 'MSG_READ_INDEX',
+  MSG_READ_INDEX_RESP: 'MSG_READ_INDEX_RESP',
+} as const;
+
+export type MessageType =
+  | 'MSG_HUP'
+  | 0
+  | 'MSG_BEAT'
+  | 1
+  | 'MSG_PROP'
+  | 2
+  | 'MSG_APP'
+  | 3
+  | 'MSG_APP_RESP'
+  | 4
+  | 'MSG_VOTE'
+  | 5
+  | 'MSG_VOTE_RESP'
+  | 6
+  | 'MSG_PRE_VOTE'
+  | 7
+  | 'MSG_PRE_VOTE_RESP'
+  | 8
+  | 'MSG_SNAP'
+  | 9
+  | 'MSG_HEARTBEAT'
+  | 10
+  | 'MSG_HEARTBEAT_RESP'
+  | 11
+  | 'MSG_UNREACHABLE'
+  | 12
+  | 'MSG_SNAP_STATUS'
+  | 13
+  | 'MSG_CHECK_QUORUM'
+  | 14
+  | 'MSG_TRANSFER_LEADER'
+  | 15
+  | 'MSG_TIMEOUT_NOW'
+  | 16
+  | 'MSG_READ_INDEX'
+  | 17
+  | 'MSG_READ_INDEX_RESP'
+  | 18
+
+export type MessageType__Output = typeof MessageType[keyof typeof MessageType]
