@@ -4,7 +4,7 @@
  * runtime tests, the image tests and `scripts/build-test-images`, so every layer tests the same bits.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** Where Debian's busybox-static installs the binary. */
@@ -15,11 +15,23 @@ export function requireBusybox(): string {
   if (!existsSync(BUSYBOX_PATH)) {
     throw new Error(`${BUSYBOX_PATH} not found: install Debian's busybox-static (apt-get install -y busybox-static)`);
   }
-  const out = execFileSync("file", ["-b", BUSYBOX_PATH], { encoding: "utf8" }).trim();
-  if (!/statically linked|static-pie/.test(out)) {
-    throw new Error(`${BUSYBOX_PATH} is not static (${out}): install busybox-static, not busybox`);
+  if (hasElfInterpreter(readFileSync(BUSYBOX_PATH))) {
+    throw new Error(`${BUSYBOX_PATH} is dynamically linked: install busybox-static, not busybox`);
   }
   return BUSYBOX_PATH;
+}
+
+/** True when a 64-bit ELF image has a PT_INTERP program header (i.e. needs a dynamic loader). */
+function hasElfInterpreter(elf: Buffer): boolean {
+  if (elf.length < 64 || elf.readUInt32BE(0) !== 0x7f454c46 || elf[4] !== 2) return false;
+  const phoff = Number(elf.readBigUInt64LE(0x20));
+  const phentsize = elf.readUInt16LE(0x36);
+  const phnum = elf.readUInt16LE(0x38);
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + i * phentsize;
+    if (at + 4 <= elf.length && elf.readUInt32LE(at) === 3) return true;
+  }
+  return false;
 }
 
 /** Applets every busybox rootfs gets as /bin symlinks (all that the binary lists). */
