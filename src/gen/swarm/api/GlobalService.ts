@@ -1,0 +1,14 @@
+// Original file: /work/main/proto/specs.proto
+
+
+/**
+ * GlobalService runs one task on every node that satisfies the placement constraints.
+ */
+export interface GlobalService {
+}
+
+/**
+ * GlobalService runs one task on every node that satisfies the placement constraints.
+ */
+export interface GlobalService__Output {
+}

@@ -1,0 +1,128 @@
+// Original file: /work/main/proto/types.proto
+
+
+// Original file: /work/main/proto/types.proto
+
+/**
+ * Protocol of the port.
+ */
+export const _swarm_api_PortConfig_Protocol = {
+  /**
+   * TCP (the default).
+   */
+  TCP: 'TCP',
+  /**
+   * UDP.
+   */
+  UDP: 'UDP',
+} as const;
+
+/**
+ * Protocol of the port.
+ */
+export type _swarm_api_PortConfig_Protocol =
+  /**
+   * TCP (the default).
+   */
+  | 'TCP'
+  | 0
+  /**
+   * UDP.
+   */
+  | 'UDP'
+  | 1
+
+/**
+ * Protocol of the port.
+ */
+export type _swarm_api_PortConfig_Protocol__Output = typeof _swarm_api_PortConfig_Protocol[keyof typeof _swarm_api_PortConfig_Protocol]
+
+// Original file: /work/main/proto/types.proto
+
+/**
+ * PublishMode says where the published port listens.
+ */
+export const _swarm_api_PortConfig_PublishMode = {
+  /**
+   * INGRESS: every node listens and forwards through the routing mesh (the default).
+   */
+  INGRESS: 'INGRESS',
+  /**
+   * HOST: only nodes running a task listen, straight to that task; two tasks publishing the same
+   * host port cannot share a node.
+   */
+  HOST: 'HOST',
+} as const;
+
+/**
+ * PublishMode says where the published port listens.
+ */
+export type _swarm_api_PortConfig_PublishMode =
+  /**
+   * INGRESS: every node listens and forwards through the routing mesh (the default).
+   */
+  | 'INGRESS'
+  | 0
+  /**
+   * HOST: only nodes running a task listen, straight to that task; two tasks publishing the same
+   * host port cannot share a node.
+   */
+  | 'HOST'
+  | 1
+
+/**
+ * PublishMode says where the published port listens.
+ */
+export type _swarm_api_PortConfig_PublishMode__Output = typeof _swarm_api_PortConfig_PublishMode[keyof typeof _swarm_api_PortConfig_PublishMode]
+
+/**
+ * PortConfig is one published port of a service.
+ */
+export interface PortConfig {
+  /**
+   * Name is an optional label for the port.
+   */
+  'name'?: (string);
+  /**
+   * Protocol of the port.
+   */
+  'protocol'?: (_swarm_api_PortConfig_Protocol);
+  /**
+   * TargetPort is the port inside the container.
+   */
+  'targetPort'?: (number);
+  /**
+   * PublishedPort is the port on the nodes; 0 asks the allocator to choose one (ingress mode).
+   */
+  'publishedPort'?: (number);
+  /**
+   * PublishMode of the port.
+   */
+  'publishMode'?: (_swarm_api_PortConfig_PublishMode);
+}
+
+/**
+ * PortConfig is one published port of a service.
+ */
+export interface PortConfig__Output {
+  /**
+   * Name is an optional label for the port.
+   */
+  'name': (string);
+  /**
+   * Protocol of the port.
+   */
+  'protocol': (_swarm_api_PortConfig_Protocol__Output);
+  /**
+   * TargetPort is the port inside the container.
+   */
+  'targetPort': (number);
+  /**
+   * PublishedPort is the port on the nodes; 0 asks the allocator to choose one (ingress mode).
+   */
+  'publishedPort': (number);
+  /**
+   * PublishMode of the port.
+   */
+  'publishMode': (_swarm_api_PortConfig_PublishMode__Output);
+}
