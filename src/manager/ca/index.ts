@@ -1,0 +1,3 @@
+/** The cluster CA: root CA, node certificates, join tokens. */
+export * from "./certs.js";
+export * from "./tokens.js";
