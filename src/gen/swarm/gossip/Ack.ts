@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/gossip.proto
+
+
+export interface Ack {
+  'seqNo'?: (number);
+}
+
+export interface Ack__Output {
+  'seqNo': (number);
+}

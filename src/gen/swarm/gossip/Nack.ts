@@ -1,0 +1,10 @@
+// Original file: /work/main/proto/gossip.proto
+
+
+export interface Nack {
+  'seqNo'?: (number);
+}
+
+export interface Nack__Output {
+  'seqNo': (number);
+}
