@@ -1,0 +1,279 @@
+/**
+ * RaftNode: the API the runner drives (etcd's RawNode). Single-threaded and synchronous.
+ *
+ * The loop, in this order (the persistence barrier):
+ *   1. feed inputs: tick() on a timer, step(msg) for each received message, propose()/readIndex()...
+ *   2. if hasReady(): rd = ready();
+ *      persist rd.snapshot, rd.entries and rd.hardState (fdatasync if rd.mustSync) — BEFORE sending;
+ *      send rd.messages; apply rd.snapshot then rd.committedEntries to the state machine (calling
+ *      applyConfChange() for ENTRY_CONF_CHANGE entries); serve rd.readStates once applied ≥ index;
+ *   3. advance(rd).
+ */
+import { type RaftConfig, resolveRaftConfig } from "./config.js";
+import { applyToConfState, encodeConfChange } from "./confchange.js";
+import { ProposalDroppedError, StepLocalMessageError } from "./errors.js";
+import { leaderAfterConfChange } from "./leader.js";
+import { Progress, type ProgressState } from "./progress.js";
+import { Raft } from "./raft.js";
+import {
+  type ConfChange,
+  type ConfState,
+  type Entry,
+  EntryType,
+  type HardState,
+  LOCAL_MESSAGE_TYPES,
+  type Message,
+  MessageType,
+  NONE,
+  RESPONSE_MESSAGE_TYPES,
+  type ReadState,
+  type Snapshot,
+  type SoftState,
+  StateType,
+  hardStateEqual,
+  newEntry,
+  newMessage,
+  snapshotMeta,
+} from "./types.js";
+
+/** Everything the runner must do after feeding inputs; see the module comment for the order. */
+export interface Ready {
+  /** Set when leader or role changed. */
+  readonly softState?: SoftState;
+  /** Set when term, vote or commit changed: persist it. */
+  readonly hardState?: HardState;
+  /** Entries to persist (append; they may overwrite an uncommitted tail). */
+  readonly entries: Entry[];
+  /** A snapshot received from the leader: persist it, then restore the state machine from it. */
+  readonly snapshot?: Snapshot;
+  /** Entries to apply to the state machine, in order. */
+  readonly committedEntries: Entry[];
+  /** Messages to send after the persistence above is durable. */
+  readonly messages: Message[];
+  /** Completed ReadIndex requests. */
+  readonly readStates: ReadState[];
+  /** True if entries, term or vote changed: the write must be fdatasync'ed before sending. */
+  readonly mustSync: boolean;
+}
+
+/** Replication progress of one member as seen by the leader. */
+export interface ProgressStatus {
+  readonly match: number;
+  readonly next: number;
+  readonly state: ProgressState;
+  readonly recentActive: boolean;
+  readonly isLearner: boolean;
+}
+
+/** A snapshot of the node's state for logs, metrics and tests. */
+export interface Status {
+  readonly id: number;
+  readonly hardState: HardState;
+  readonly softState: SoftState;
+  readonly applied: number;
+  readonly lastIndex: number;
+  readonly confState: ConfState;
+  readonly leadTransferee: number;
+  /** Only on the leader. */
+  readonly progress: ReadonlyMap<number, ProgressStatus>;
+}
+
+/** A Raft node driven by the runner through tick/step/propose and ready/advance. */
+export class RaftNode {
+  /** The state machine; exposed read-only for tests and the simulator's invariant checks. */
+  readonly raft: Raft;
+  private prevSoftState: SoftState;
+  private prevHardState: HardState;
+
+  constructor(config: RaftConfig) {
+    this.raft = new Raft(resolveRaftConfig(config));
+    this.prevSoftState = this.softState();
+    this.prevHardState = this.hardState();
+  }
+
+  /** Advances logical time by one tick. */
+  tick(): void {
+    this.raft.tick();
+  }
+
+  /** Starts an election now (skipping the timeout). */
+  campaign(): void {
+    this.raft.step(newMessage({ type: MessageType.MSG_HUP, from: this.raft.id }));
+  }
+
+  /** Proposes data to be appended. Throws ProposalDroppedError on a non-leader (forward to `err.leader`). */
+  propose(data: Buffer): void {
+    this.raft.step(
+      newMessage({ type: MessageType.MSG_PROP, from: this.raft.id, entries: [newEntry({ term: 0, index: 0, data })] }),
+    );
+  }
+
+  /** Proposes a membership change. Throws ProposalDroppedError if not leader or a change is pending. */
+  proposeConfChange(cc: ConfChange): void {
+    const data = encodeConfChange(cc);
+    this.raft.step(
+      newMessage({
+        type: MessageType.MSG_PROP,
+        from: this.raft.id,
+        entries: [newEntry({ term: 0, index: 0, type: EntryType.ENTRY_CONF_CHANGE, data })],
+      }),
+    );
+  }
+
+  /**
+   * Applies a committed membership change (call it when applying its entry) and returns the new
+   * membership. A leader that is removed or demoted steps down.
+   */
+  applyConfChange(cc: ConfChange): ConfState {
+    const r = this.raft;
+    const cs = applyToConfState(r.confState(), cc);
+    const members = new Set([...cs.voters, ...cs.learners]);
+    for (const id of [...r.progress.keys()]) if (!members.has(id)) r.progress.delete(id);
+    for (const id of members) {
+      const isLearner = cs.learners.includes(id);
+      const pr = r.progress.get(id);
+      if (pr !== undefined) {
+        pr.isLearner = isLearner;
+        continue;
+      }
+      const fresh = new Progress(r.raftLog.lastIndex() + 1, r.maxInflight, isLearner);
+      // A new member counts as active so CheckQuorum does not depose us before it answers.
+      fresh.recentActive = true;
+      if (id === r.id) fresh.match = r.raftLog.lastIndex();
+      r.progress.set(id, fresh);
+    }
+    r.voters = cs.voters;
+    r.learners = cs.learners;
+    r.isLearner = cs.learners.includes(r.id);
+    if (r.state === StateType.Leader && !cs.voters.includes(r.id)) {
+      r.becomeFollower(r.term, NONE);
+    }
+    leaderAfterConfChange(r);
+    return cs;
+  }
+
+  /** Feeds a message received from a peer. Local-only types throw StepLocalMessageError. */
+  step(m: Message): void {
+    if (LOCAL_MESSAGE_TYPES.has(m.type)) throw new StepLocalMessageError(m.type);
+    if (RESPONSE_MESSAGE_TYPES.has(m.type) && !this.raft.progress.has(m.from)) return;
+    this.raft.step(m);
+  }
+
+  /**
+   * Requests a linearizable read: when a ReadState with this context appears in a Ready, reads
+   * served after applying up to its index are linearizable. Throws ProposalDroppedError without a leader.
+   */
+  readIndex(context: Buffer): void {
+    this.raft.step(newMessage({ type: MessageType.MSG_READ_INDEX, from: this.raft.id, context }));
+  }
+
+  /** Asks the leader to hand leadership to `to` (it must be caught up; done within an election timeout). */
+  transferLeadership(to: number): void {
+    this.raft.step(newMessage({ type: MessageType.MSG_TRANSFER_LEADER, from: to }));
+  }
+
+  /** The transport could not reach `id`: slow down replication to it. */
+  reportUnreachable(id: number): void {
+    this.raft.step(newMessage({ type: MessageType.MSG_UNREACHABLE, from: id }));
+  }
+
+  /** A snapshot sent to `id` was delivered (ok) or failed. */
+  reportSnapshot(id: number, ok: boolean): void {
+    this.raft.step(newMessage({ type: MessageType.MSG_SNAP_STATUS, from: id, reject: !ok }));
+  }
+
+  private softState(): SoftState {
+    return { lead: this.raft.lead, raftState: this.raft.state };
+  }
+
+  private hardState(): HardState {
+    return { term: this.raft.term, vote: this.raft.vote, commit: this.raft.raftLog.committed };
+  }
+
+  /** True if ready() would return something to do. */
+  hasReady(): boolean {
+    const r = this.raft;
+    const ss = this.softState();
+    if (ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState) return true;
+    if (!hardStateEqual(this.hardState(), this.prevHardState)) return true;
+    if (r.raftLog.unstable.snapshot !== undefined) return true;
+    return (
+      r.msgs.length > 0 ||
+      r.raftLog.unstable.entries.length > 0 ||
+      r.raftLog.hasNextCommittedEntries() ||
+      r.readStates.length > 0
+    );
+  }
+
+  /** Collects the pending work; messages and read states are handed over (not returned again). */
+  ready(): Ready {
+    const r = this.raft;
+    const ss = this.softState();
+    const hs = this.hardState();
+    const softChanged = ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState;
+    const hardChanged = !hardStateEqual(hs, this.prevHardState);
+    const entries = r.raftLog.unstableEntries();
+    const snapshot = r.raftLog.unstable.snapshot;
+    const rd: Ready = {
+      ...(softChanged ? { softState: ss } : {}),
+      ...(hardChanged ? { hardState: hs } : {}),
+      entries,
+      ...(snapshot !== undefined ? { snapshot } : {}),
+      committedEntries: r.raftLog.nextCommittedEntries(),
+      messages: r.msgs,
+      readStates: r.readStates,
+      mustSync: entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote,
+    };
+    r.msgs = [];
+    r.readStates = [];
+    if (softChanged) this.prevSoftState = ss;
+    return rd;
+  }
+
+  /** Marks a Ready as done: its entries/snapshot persisted, its committed entries applied. */
+  advance(rd: Ready): void {
+    const r = this.raft;
+    if (rd.hardState !== undefined) this.prevHardState = rd.hardState;
+    if (rd.snapshot !== undefined) {
+      r.raftLog.stableSnapTo(snapshotMeta(rd.snapshot).index);
+      const idx = snapshotMeta(rd.snapshot).index;
+      if (idx > r.raftLog.applied) r.raftLog.applied = idx;
+    }
+    const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
+    if (lastApplied !== undefined) r.raftLog.appliedTo(lastApplied.index);
+    const lastEntry = rd.entries[rd.entries.length - 1];
+    if (lastEntry !== undefined) r.raftLog.stableTo(lastEntry.index, lastEntry.term);
+  }
+
+  /** Current state (progress only on the leader). */
+  status(): Status {
+    const r = this.raft;
+    const progress = new Map<number, ProgressStatus>();
+    if (r.state === StateType.Leader) {
+      for (const [id, pr] of r.progress) {
+        progress.set(id, {
+          match: pr.match,
+          next: pr.next,
+          state: pr.state,
+          recentActive: pr.recentActive,
+          isLearner: pr.isLearner,
+        });
+      }
+    }
+    return {
+      id: r.id,
+      hardState: this.hardState(),
+      softState: this.softState(),
+      applied: r.raftLog.applied,
+      lastIndex: r.raftLog.lastIndex(),
+      confState: r.confState(),
+      leadTransferee: r.leadTransferee,
+      progress,
+    };
+  }
+
+  /** Throws if the node is not the leader (helper for runners that want to fail fast). */
+  assertLeader(): void {
+    if (this.raft.state !== StateType.Leader) throw new ProposalDroppedError("not-leader", this.raft.lead);
+  }
+}
