@@ -1,0 +1,26 @@
+/** Messages between the mesh and its worker processes (Node IPC, JSON + passed listen handles). */
+import type { TableSnapshot } from "./table.js";
+import type { BackendMetrics } from "./types.js";
+
+/** Settings a worker's engine runs with. */
+export interface WorkerSettings {
+  readonly maxConnectAttempts: number;
+  readonly connectTimeoutMs: number;
+  readonly udpIdleTimeoutMs: number;
+}
+
+/** Mesh → worker. A `listen` message carries the listening net.Server as its handle. */
+export type ToWorker =
+  | { readonly type: "init"; readonly settings: WorkerSettings }
+  | { readonly type: "table"; readonly table: TableSnapshot }
+  | { readonly type: "listen"; readonly key: string }
+  | { readonly type: "unlisten"; readonly key: string }
+  | { readonly type: "query-metrics"; readonly id: number }
+  | { readonly type: "query-active"; readonly id: number; readonly taskId: string };
+
+/** Worker → mesh. */
+export type FromWorker =
+  | { readonly type: "ready" }
+  | { readonly type: "listening"; readonly key: string }
+  | { readonly type: "metrics"; readonly id: number; readonly metrics: readonly BackendMetrics[] }
+  | { readonly type: "active"; readonly id: number; readonly count: number };
