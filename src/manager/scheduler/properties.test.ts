@@ -1,0 +1,163 @@
+/**
+ * Property-style tests over seeded random clusters: whatever the scenario, the scheduler never
+ * over-commits a node, never violates a constraint, a host port or max replicas, accounts for every
+ * pending task exactly once, and keeps placements balanced. A failing seed is printed; replay it with
+ * SEED=<n> npx vitest run src/manager/scheduler/properties.test.ts
+ */
+import { describe, expect, it } from "vitest";
+import { schedule } from "./scheduler.js";
+import { testNode, testTask } from "./fixtures.js";
+import { matchConstraints, parseConstraints } from "../../api/constraints.js";
+import { newNodeInfo } from "./node-info.js";
+import type { Node__Output } from "../../gen/swarm/api/Node.js";
+import type { Task__Output } from "../../gen/swarm/api/Task.js";
+import type { TaskSpec } from "../../gen/swarm/api/TaskSpec.js";
+
+/** mulberry32: a small seeded PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const GiB = 1024 ** 3;
+
+interface Scenario {
+  nodes: Node__Output[];
+  tasks: Task__Output[];
+  specs: Map<string, TaskSpec>;
+}
+
+function scenario(seed: number): Scenario {
+  const rnd = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+  const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
+  const nodes = Array.from({ length: int(1, 30) }, (_, i) =>
+    testNode(`n${i}`, {
+      labels: rnd() < 0.8 ? { zone: pick(["a", "b", "c"]) } : {},
+      memoryBytes: int(1, 16) * GiB,
+      nanoCpus: int(1, 8) * 1e9,
+      state: rnd() < 0.9 ? "READY" : "DOWN",
+      availability: rnd() < 0.9 ? "ACTIVE" : pick(["PAUSE", "DRAIN"] as const),
+      role: rnd() < 0.2 ? "MANAGER" : "WORKER",
+    }),
+  );
+  const specs = new Map<string, TaskSpec>();
+  const tasks: Task__Output[] = [];
+  const services = int(1, 5);
+  for (let s = 0; s < services; s++) {
+    const id = `svc${s}`;
+    const spec: TaskSpec = {
+      container: { image: "x" },
+      resources: rnd() < 0.6 ? { reservations: { memoryBytes: int(0, 4) * (GiB / 2), nanoCpus: int(0, 2) * 5e8 } } : {},
+      placement: {
+        constraints: rnd() < 0.3 ? [pick(["node.labels.zone==a", "node.labels.zone!=b", "node.role==worker"])] : [],
+        preferences: rnd() < 0.4 ? [{ spread: { spreadDescriptor: "node.labels.zone" } }] : [],
+        maxReplicas: rnd() < 0.3 ? int(1, 3) : 0,
+      },
+    };
+    specs.set(id, spec);
+    const ports = rnd() < 0.2 ? [{ protocol: "TCP" as const, targetPort: 80, publishedPort: 9000 + s, publishMode: "HOST" as const }] : [];
+    const existing = int(0, 5);
+    for (let i = 0; i < existing; i++) {
+      const node = pick(nodes);
+      tasks.push(testTask(`${id}-old${i}`, { serviceId: id, nodeId: node.id, spec: {}, state: "RUNNING", ports: [] }));
+    }
+    for (let i = 0; i < int(0, 40); i++) tasks.push(testTask(`${id}-t${i}`, { serviceId: id, spec, ports }));
+  }
+  return { nodes, tasks, specs };
+}
+
+const FIXED = process.env.SEED === undefined ? undefined : Number(process.env.SEED);
+const SEEDS = FIXED === undefined ? Array.from({ length: 100 }, (_, i) => i + 1) : [FIXED];
+
+describe("scheduler properties (seeded random clusters)", () => {
+  it.each(SEEDS)("seed %i", (seed) => {
+    const { nodes, tasks, specs } = scenario(seed);
+    const r = schedule({ nodes, tasks });
+    const ctx = `seed ${seed} (replay: SEED=${seed})`;
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const pendingIds = tasks.filter((t) => t.nodeId === "").map((t) => t.id);
+
+    // Every pending task is decided exactly once.
+    const decided = [...r.assignments.map((a) => a.taskId), ...r.unschedulable.map((u) => u.taskId)];
+    expect(decided.sort(), ctx).toEqual([...pendingIds].sort());
+
+    const used = new Map<string, { mem: number; cpu: number; ports: Set<number>; perService: Map<string, number> }>();
+    const load = (nodeId: string): { mem: number; cpu: number; ports: Set<number>; perService: Map<string, number> } => {
+      let u = used.get(nodeId);
+      if (u === undefined) used.set(nodeId, (u = { mem: 0, cpu: 0, ports: new Set(), perService: new Map() }));
+      return u;
+    };
+    for (const t of tasks) if (t.nodeId !== "") load(t.nodeId).perService.set(t.serviceId, (load(t.nodeId).perService.get(t.serviceId) ?? 0) + 1);
+    const taskById = new Map(tasks.map((t) => [t.id, t]));
+    for (const a of r.assignments) {
+      const t = taskById.get(a.taskId);
+      const node = byId.get(a.nodeId);
+      expect(t, ctx).toBeDefined();
+      expect(node, ctx).toBeDefined();
+      if (t === undefined || node === undefined) continue;
+      const spec = specs.get(t.serviceId) ?? {};
+      // Only available nodes, only nodes matching the constraints.
+      expect(node.status?.state, ctx).toBe("READY");
+      expect(node.spec?.availability, ctx).toBe("ACTIVE");
+      const constraints = parseConstraints("c", spec.placement?.constraints ?? []);
+      expect(matchConstraints(constraints, newNodeInfo(node, 0).attributes), ctx).toBe(true);
+      const u = load(a.nodeId);
+      u.mem += t.spec?.resources?.reservations?.memoryBytes ?? 0;
+      u.cpu += t.spec?.resources?.reservations?.nanoCpus ?? 0;
+      for (const p of t.endpoint?.ports ?? []) {
+        expect(u.ports.has(p.publishedPort), `${ctx}: host port ${p.publishedPort} twice on ${a.nodeId}`).toBe(false);
+        u.ports.add(p.publishedPort);
+      }
+      u.perService.set(t.serviceId, (u.perService.get(t.serviceId) ?? 0) + 1);
+    }
+    for (const [nodeId, u] of used) {
+      const node = byId.get(nodeId);
+      expect(u.mem, `${ctx}: memory of ${nodeId}`).toBeLessThanOrEqual(node?.description?.resources?.memoryBytes ?? 0);
+      expect(u.cpu, `${ctx}: cpu of ${nodeId}`).toBeLessThanOrEqual(node?.description?.resources?.nanoCpus ?? 0);
+    }
+    // Max replicas per node (counting only the new placements plus pre-existing ones).
+    for (const [serviceId, spec] of specs) {
+      const max = spec.placement?.maxReplicas ?? 0;
+      if (typeof max !== "number" || max === 0) continue;
+      for (const a of r.assignments) {
+        if (taskById.get(a.taskId)?.serviceId !== serviceId) continue;
+        // A node only receives a task while it has fewer than max, so it ends with at most max.
+        expect(load(a.nodeId).perService.get(serviceId) ?? 0, `${ctx}: max replicas of ${serviceId} on ${a.nodeId}`).toBeLessThanOrEqual(max);
+      }
+    }
+    // Unschedulable tasks carry an explanation.
+    for (const u of r.unschedulable) expect(u.message, ctx).toMatch(/^no suitable node/);
+  });
+
+  it.each(SEEDS.slice(0, 50))("balance, seed %i: on equal empty nodes per-node counts differ by at most 1", (seed) => {
+    const rnd = prng(seed);
+    const n = 1 + Math.floor(rnd() * 50);
+    const k = Math.floor(rnd() * 300);
+    const nodes = Array.from({ length: n }, (_, i) => testNode(`n${i}`, { labels: { zone: `z${i % 3}` } }));
+    const spread = rnd() < 0.5;
+    const spec: TaskSpec = { container: { image: "x" }, placement: { preferences: spread ? [{ spread: { spreadDescriptor: "node.labels.zone" } }] : [] } };
+    const tasks = Array.from({ length: k }, (_, i) => testTask(`t${i}`, { serviceId: "s", spec }));
+    const r = schedule({ nodes, tasks });
+    expect(r.assignments).toHaveLength(k);
+    const counts = new Map(nodes.map((x) => [x.id, 0]));
+    for (const a of r.assignments) counts.set(a.nodeId, (counts.get(a.nodeId) ?? 0) + 1);
+    const values = [...counts.values()];
+    if (!spread) expect(Math.max(...values) - Math.min(...values), `seed ${seed}`).toBeLessThanOrEqual(1);
+    const zones = new Map<string, number>();
+    for (const a of r.assignments) {
+      const z = `z${Number(a.nodeId.slice(1)) % 3}`;
+      zones.set(z, (zones.get(z) ?? 0) + 1);
+    }
+    if (spread && n >= 3) {
+      const zv = [...zones.values()];
+      expect(Math.max(...zv) - Math.min(...zv), `seed ${seed}`).toBeLessThanOrEqual(1);
+    }
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * The scheduler's pure core: given the nodes, the tasks occupying them and the PENDING tasks, decide
+ * a node for every pending task that fits somewhere, and explain for the others why none does.
+ *
+ * Pending tasks are grouped by (service, spec version): a group shares one spec, so the filters'
+ * static part (availability, constraints, platform) runs once per node per group, and the whole group
+ * is placed together while node state (resources, task counts, host ports) is updated as it goes.
+ * Cost: O(groups × nodes + tasks × log nodes). The caller (the scheduler loop on the leader) writes
+ * the decisions in one store transaction: ASSIGNED + node id, or the message on a PENDING task.
+ */
+import { parseConstraints, parseSpreadDescriptor, type Constraint, type NodeAttribute } from "../../api/constraints.js";
+import { errorMessage } from "../../lib/errors.js";
+import type { Node__Output } from "../../gen/swarm/api/Node.js";
+import type { Task__Output } from "../../gen/swarm/api/Task.js";
+import { taskStateOrder } from "../../api/task-state.js";
+import {
+  countFailure,
+  dynamicFailure,
+  firstFailure,
+  noSuitableNodeMessage,
+  type FailureCounts,
+  type GroupRequirements,
+} from "./filters.js";
+import { addTaskToNode, buildNodeInfos, hostPortKey, type NodeInfo } from "./node-info.js";
+import { buildPlacementTree, placeOnTree, type Candidate } from "./placement-tree.js";
+
+/** Everything the scheduler looks at. */
+export interface SchedulerInput {
+  /** All nodes of the cluster. */
+  readonly nodes: readonly Node__Output[];
+  /**
+   * Tasks: those assigned to a node and not past RUNNING count as load on their node; those in state
+   * PENDING with desired state RUNNING (or earlier) are scheduled. Other tasks are ignored.
+   */
+  readonly tasks: readonly Task__Output[];
+  /** Nodes where a service's tasks failed recently, by service id: ranked last for that service. */
+  readonly recentFailures?: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** A task placed on a node. */
+export interface Assignment {
+  readonly taskId: string;
+  readonly nodeId: string;
+}
+
+/** A task left PENDING, with the message to put in its status. */
+export interface Unschedulable {
+  readonly taskId: string;
+  readonly message: string;
+}
+
+/** The scheduler's output, in input order of the tasks within each group. */
+export interface SchedulerResult {
+  readonly assignments: Assignment[];
+  readonly unschedulable: Unschedulable[];
+}
+
+/** True for a task the scheduler should place: observed PENDING and desired to run. */
+export function isSchedulable(task: Task__Output): boolean {
+  return task.status?.state === "PENDING" && taskStateOrder(task.desiredState) <= taskStateOrder("RUNNING");
+}
+
+interface TaskGroup {
+  readonly serviceId: string;
+  readonly tasks: Task__Output[];
+}
+
+function groupTasks(tasks: readonly Task__Output[]): TaskGroup[] {
+  const groups = new Map<string, TaskGroup>();
+  for (const t of tasks) {
+    if (!isSchedulable(t)) continue;
+    const key = `${t.serviceId}\u0000${t.specVersion}`;
+    const g = groups.get(key);
+    if (g === undefined) groups.set(key, { serviceId: t.serviceId, tasks: [t] });
+    else g.tasks.push(t);
+  }
+  return [...groups.values()];
+}
+
+interface ParsedGroup {
+  readonly req: GroupRequirements;
+  readonly spread: readonly NodeAttribute[];
+}
+
+function parseGroup(group: TaskGroup): ParsedGroup {
+  const first = group.tasks[0];
+  const spec = first?.spec;
+  const placement = spec?.placement;
+  const reservations = spec?.resources?.reservations;
+  const constraints: Constraint[] = parseConstraints("spec.task.placement.constraints", placement?.constraints ?? []);
+  const spread = (placement?.preferences ?? []).flatMap((p, i) =>
+    p.spread === null || p.spread === undefined
+      ? []
+      : [parseSpreadDescriptor(`spec.task.placement.preferences[${i}].spread`, p.spread.spreadDescriptor)],
+  );
+  const hostPorts: string[] = [];
+  for (const p of first?.endpoint?.ports ?? []) {
+    if (p.publishMode === "HOST" && p.publishedPort > 0) hostPorts.push(hostPortKey(p.protocol, p.publishedPort));
+  }
+  return {
+    req: {
+      serviceId: group.serviceId,
+      nanoCpus: reservations?.nanoCpus ?? 0,
+      memoryBytes: reservations?.memoryBytes ?? 0,
+      constraints,
+      platforms: (placement?.platforms ?? []).map((p) => ({ os: p.os, architecture: p.architecture })),
+      hostPorts,
+      maxReplicas: placement?.maxReplicas ?? 0,
+    },
+    spread,
+  };
+}
+
+/** Decides nodes for all pending tasks. Pure: the input is not modified. */
+export function schedule(input: SchedulerInput): SchedulerResult {
+  const infos = buildNodeInfos(input.nodes, input.tasks);
+  const allNodes = [...infos.values()];
+  const assignments: Assignment[] = [];
+  const unschedulable: Unschedulable[] = [];
+
+  for (const group of groupTasks(input.tasks)) {
+    let parsed: ParsedGroup;
+    try {
+      parsed = parseGroup(group);
+    } catch (err) {
+      const message = `invalid placement: ${errorMessage(err)}`;
+      for (const t of group.tasks) unschedulable.push({ taskId: t.id, message });
+      continue;
+    }
+    const { req, spread } = parsed;
+    const place = (node: NodeInfo): void => addTaskToNode(node, req.serviceId, req.nanoCpus, req.memoryBytes, req.hostPorts);
+
+    // Tasks pre-assigned to a node (global services) are only checked against that node.
+    const free: Task__Output[] = [];
+    for (const t of group.tasks) {
+      if (t.nodeId === "") {
+        free.push(t);
+        continue;
+      }
+      const node = infos.get(t.nodeId);
+      const reason = node === undefined ? null : firstFailure(req, node);
+      if (node === undefined) {
+        unschedulable.push({ taskId: t.id, message: `no suitable node (node ${t.nodeId} not found)` });
+      } else if (reason !== null) {
+        const counts: FailureCounts = new Map();
+        countFailure(counts, reason);
+        unschedulable.push({ taskId: t.id, message: noSuitableNodeMessage(counts, req, 1) });
+      } else {
+        place(node);
+        assignments.push({ taskId: t.id, nodeId: node.id });
+      }
+    }
+    if (free.length === 0) continue;
+
+    const counts: FailureCounts = new Map();
+    const failed = input.recentFailures?.get(req.serviceId);
+    const candidates: Candidate[] = [];
+    for (const node of allNodes) {
+      const reason = firstFailure(req, node);
+      if (reason !== null) countFailure(counts, reason);
+      else {
+        candidates.push({
+          node,
+          serviceCount: node.serviceTasks.get(req.serviceId) ?? 0,
+          failedRecently: failed?.has(node.id) ?? false,
+        });
+      }
+    }
+    const tree = buildPlacementTree(candidates, spread);
+    const chosen: NodeInfo[] = [];
+    placeOnTree(
+      tree,
+      free.length,
+      (c) => {
+        place(c.node);
+        c.serviceCount++;
+        const reason = dynamicFailure(req, c.node);
+        if (reason === null) return true;
+        countFailure(counts, reason);
+        return false;
+      },
+      chosen,
+    );
+    free.forEach((t, i) => {
+      const node = chosen[i];
+      if (node !== undefined) assignments.push({ taskId: t.id, nodeId: node.id });
+    });
+    if (chosen.length < free.length) {
+      const message = noSuitableNodeMessage(counts, req, allNodes.length);
+      for (const t of free.slice(chosen.length)) unschedulable.push({ taskId: t.id, message });
+    }
+  }
+  return { assignments, unschedulable };
+}
