@@ -1,8 +1,346 @@
-/* swarm-runtime entry point (placeholder until the runtime lands: prints usage). */
-#include <stdio.h>
+/*
+ * swarm-runtime: an OCI-runtime-style CLI.
+ *   swarm-runtime [--root DIR] create [--bundle DIR] [--pid-file F] [--stdout F] [--stderr F]
+ *                                     [--container-log F] [--no-init] ID
+ *   swarm-runtime [--root DIR] run    (same options, plus -d/--detach) ID
+ *   swarm-runtime [--root DIR] start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | wait ID
+ * Errors: "swarm-runtime: <what>: <why>" on stderr and exit status 1 (run: the container's status).
+ */
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "cgroup.h"
+#include "container.h"
+#include "json.h"
+#include "state.h"
+
+static const char usage[] =
+	"usage: swarm-runtime [--root DIR] COMMAND [OPTIONS] ID\n"
+	"commands:\n"
+	"  create [--bundle DIR] [--pid-file F] [--stdout F] [--stderr F] [--container-log F] [--no-init] ID\n"
+	"  run    [same as create] [-d|--detach] ID\n"
+	"  start ID        start a created container\n"
+	"  state ID        print the state as JSON\n"
+	"  kill ID [SIG]   send a signal (default TERM) to the container's init\n"
+	"  wait ID         wait for the container to stop; print and exit with its status\n"
+	"  delete [--force] ID\n";
+
+static int die(const sr_err *err)
+{
+	fprintf(stderr, "swarm-runtime: %s\n", err->msg);
+	return 1;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "swarm-runtime: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s", usage);
+	return 2;
+}
+
+struct sig_name {
+	const char *name;
+	int sig;
+};
+static const struct sig_name sig_names[] = {
+	{ "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT }, { "KILL", SIGKILL }, { "USR1", SIGUSR1 },
+	{ "USR2", SIGUSR2 }, { "PIPE", SIGPIPE }, { "ALRM", SIGALRM }, { "TERM", SIGTERM }, { "CONT", SIGCONT },
+	{ "STOP", SIGSTOP }, { "TSTP", SIGTSTP }, { "WINCH", SIGWINCH },
+};
+
+static int parse_signal(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (*s && *end == '\0')
+		return v > 0 && v < NSIG ? (int)v : -1;
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (size_t i = 0; i < sizeof(sig_names) / sizeof(sig_names[0]); i++)
+		if (strcasecmp(s, sig_names[i].name) == 0)
+			return sig_names[i].sig;
+	return -1;
+}
+
+/* Loads state for id; returns the state dir fd. */
+static int load(const char *root, const char *id, sr_state *st, sr_err *err)
+{
+	int fd = sr_state_open_dir(root, id, err);
+	if (fd < 0)
+		return -1;
+	if (sr_state_read(fd, st, err) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int read_exit(int dirfd, int *code, int *sig)
+{
+	sr_err e;
+	size_t len;
+	cleanup_free char *text = sr_read_file_at(dirfd, "exit", &len, &e);
+	if (!text)
+		return -1;
+	sr_json *j = sr_json_parse(text, len, &e);
+	if (!j)
+		return -1;
+	sr_json *c = sr_json_get(j, "exitCode"), *s = sr_json_get(j, "exitSignal");
+	*code = c && c->type == SR_JSON_NUMBER ? (int)c->number : -1;
+	*sig = s && s->type == SR_JSON_NUMBER ? (int)s->number : 0;
+	sr_json_free(j);
+	return 0;
+}
+
+static int cmd_state(const char *root, const char *id)
+{
+	sr_err err;
+	sr_state st;
+	cleanup_close int fd = load(root, id, &st, &err);
+	if (fd < 0)
+		return die(&err);
+	sr_status s = sr_state_status(fd, &st);
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	sr_buf_printf(&buf, &len, &cap, "{\n  \"ociVersion\": \"1.0.2\",\n  \"id\": ");
+	sr_json_append_string(&buf, &len, &cap, st.id);
+	sr_buf_printf(&buf, &len, &cap, ",\n  \"status\": \"%s\",\n  \"pid\": %d,\n  \"bundle\": ", sr_status_name(s),
+		      s == SR_STATUS_STOPPED ? 0 : st.pid);
+	sr_json_append_string(&buf, &len, &cap, st.bundle);
+	sr_buf_printf(&buf, &len, &cap, ",\n  \"rootfs\": ");
+	sr_json_append_string(&buf, &len, &cap, st.rootfs);
+	sr_buf_printf(&buf, &len, &cap, ",\n  \"created\": ");
+	sr_json_append_string(&buf, &len, &cap, st.created);
+	int code, sig;
+	if (s == SR_STATUS_STOPPED && read_exit(fd, &code, &sig) == 0)
+		sr_buf_printf(&buf, &len, &cap, ",\n  \"exitCode\": %d,\n  \"exitSignal\": %d", code, sig);
+	sr_buf_printf(&buf, &len, &cap, "\n}\n");
+	fputs(buf, stdout);
+	free(buf);
+	return 0;
+}
+
+static int cmd_start(const char *root, const char *id)
+{
+	sr_err err;
+	sr_state st;
+	cleanup_close int fd = load(root, id, &st, &err);
+	if (fd < 0)
+		return die(&err);
+	sr_status s = sr_state_status(fd, &st);
+	if (s != SR_STATUS_CREATED) {
+		sr_fail(&err, 0, "container \"%s\" cannot be started: it is %s, not created", id, sr_status_name(s));
+		return die(&err);
+	}
+	cleanup_close int fifo = openat(fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fifo < 0) {
+		sr_fail(&err, errno, "container \"%s\": open exec.fifo", id);
+		return die(&err);
+	}
+	long long deadline = sr_now_ns() + 10LL * 1000000000LL;
+	for (;;) {
+		struct pollfd p = { .fd = fifo, .events = POLLIN };
+		int r = poll(&p, 1, 50);
+		char c;
+		if (r > 0 && read(fifo, &c, 1) == 1)
+			break;
+		if (!sr_state_alive(&st)) {
+			sr_fail(&err, 0, "container \"%s\" exited before it could start", id);
+			return die(&err);
+		}
+		if (sr_now_ns() > deadline) {
+			sr_fail(&err, 0, "container \"%s\" did not take the start signal within 10 s", id);
+			return die(&err);
+		}
+	}
+	unlinkat(fd, "exec.fifo", 0);
+	return 0;
+}
+
+static int cmd_kill(const char *root, const char *id, const char *signame)
+{
+	sr_err err;
+	sr_state st;
+	int sig = parse_signal(signame ? signame : "TERM");
+	if (sig < 0)
+		return usage_error("unknown signal \"%s\"", signame);
+	cleanup_close int fd = load(root, id, &st, &err);
+	if (fd < 0)
+		return die(&err);
+	if (!sr_state_alive(&st)) {
+		sr_fail(&err, 0, "container \"%s\" is not running", id);
+		return die(&err);
+	}
+	if (kill(st.pid, sig) < 0) {
+		sr_fail(&err, errno, "kill container \"%s\" (pid %d) with signal %d", id, st.pid, sig);
+		return die(&err);
+	}
+	return 0;
+}
+
+/* Waits up to timeout_ms for pid (with the given start time) to die; 0 when it did. */
+static int wait_gone(const sr_state *st, int timeout_ms)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, st->pid, 0);
+	if (pfd >= 0 && !sr_state_alive(st)) {
+		close(pfd);
+		return 0;
+	}
+	if (pfd >= 0) {
+		struct pollfd p = { .fd = pfd, .events = POLLIN };
+		int r = TEMP_FAILURE_RETRY(poll(&p, 1, timeout_ms));
+		close(pfd);
+		return r > 0 ? 0 : -1;
+	}
+	return sr_state_alive(st) ? -1 : 0;
+}
+
+static int cmd_wait(const char *root, const char *id)
+{
+	sr_err err;
+	sr_state st;
+	cleanup_close int fd = load(root, id, &st, &err);
+	if (fd < 0)
+		return die(&err);
+	if (sr_state_alive(&st))
+		wait_gone(&st, -1);
+	int code, sig;
+	if (read_exit(fd, &code, &sig) < 0) {
+		printf("{\"exitCode\":null,\"exitSignal\":null}\n");
+		return 255;
+	}
+	printf("{\"exitCode\":%d,\"exitSignal\":%d}\n", code, sig);
+	return code & 0xff;
+}
+
+static int cmd_delete(const char *root, const char *id, int force)
+{
+	sr_err err;
+	sr_state st;
+	int fd = load(root, id, &st, &err);
+	if (fd < 0)
+		return die(&err);
+	sr_status s = sr_state_status(fd, &st);
+	close(fd);
+	sr_cgroup cg;
+	sr_cgroup_from_string(st.cgroup, &cg);
+	if (s != SR_STATUS_STOPPED) {
+		if (!force) {
+			sr_fail(&err, 0, "container \"%s\" is %s: stop it first or use delete --force", id, sr_status_name(s));
+			return die(&err);
+		}
+		kill(st.pid, SIGKILL);
+		if (wait_gone(&st, 10000) < 0) {
+			sr_fail(&err, 0, "container \"%s\" (pid %d) did not die within 10 s of SIGKILL", id, st.pid);
+			return die(&err);
+		}
+	}
+	/* Processes outside a pid namespace survive init: kill whatever is left in the cgroup. */
+	pid_t pids[1024];
+	for (int round = 0; round < 100; round++) {
+		int n = sr_cgroup_pids(&cg, pids, 1024);
+		if (n == 0)
+			break;
+		for (int i = 0; i < n; i++)
+			kill(pids[i], SIGKILL);
+		usleep(10000);
+	}
+	if (cg.n_dirs && sr_cgroup_ops_for(cg.version)->destroy(&cg, &err) < 0)
+		return die(&err);
+	if (sr_state_remove(root, id, &err) < 0)
+		return die(&err);
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
-	fprintf(stderr, "usage: swarm-runtime [--root DIR] create|start|run|state|kill|delete ...\n");
-	return argc > 1 ? 2 : 0;
+	const char *root = SR_DEFAULT_ROOT;
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+			root = argv[++i];
+		else if (strncmp(argv[i], "--root=", 7) == 0)
+			root = argv[i] + 7;
+		else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(usage, stdout);
+			return 0;
+		} else
+			return usage_error("unknown global option \"%s\"", argv[i]);
+	}
+	if (i >= argc)
+		return usage_error("%s", "missing command");
+	const char *cmd = argv[i++];
+	sr_create_opts o = { .root = root, .bundle = ".", .mode = SR_MODE_CREATE };
+	int force = 0, detach = 0;
+	const char *positional[2] = { NULL, NULL };
+	int npos = 0;
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		const char **target = NULL;
+		if (strcmp(a, "--bundle") == 0 || strcmp(a, "-b") == 0)
+			target = &o.bundle;
+		else if (strcmp(a, "--pid-file") == 0)
+			target = &o.pid_file;
+		else if (strcmp(a, "--stdout") == 0)
+			target = &o.stdout_path;
+		else if (strcmp(a, "--stderr") == 0)
+			target = &o.stderr_path;
+		else if (strcmp(a, "--container-log") == 0)
+			target = &o.container_log;
+		else if (strcmp(a, "--no-init") == 0) {
+			o.no_init = 1;
+			continue;
+		} else if (strcmp(a, "--force") == 0 || strcmp(a, "-f") == 0) {
+			force = 1;
+			continue;
+		} else if (strcmp(a, "--detach") == 0 || strcmp(a, "-d") == 0) {
+			detach = 1;
+			continue;
+		} else if (strcmp(a, "--console-socket") == 0) {
+			return usage_error("%s is not supported (process.terminal must be false)", a);
+		} else if (a[0] == '-' && a[1] != '\0' && !(npos == 1 && strcmp(cmd, "kill") == 0)) {
+			return usage_error("unknown option \"%s\"", a);
+		} else {
+			if (npos >= 2)
+				return usage_error("unexpected argument \"%s\"", a);
+			positional[npos++] = a;
+			continue;
+		}
+		if (i + 1 >= argc)
+			return usage_error("option %s needs a value", a);
+		*target = argv[++i];
+	}
+	if (npos == 0)
+		return usage_error("%s: missing container ID", cmd);
+	o.id = positional[0];
+	if (npos == 2 && strcmp(cmd, "kill") != 0)
+		return usage_error("unexpected argument \"%s\"", positional[1]);
+
+	if (strcmp(cmd, "create") == 0 || strcmp(cmd, "run") == 0) {
+		sr_err err;
+		int code;
+		if (cmd[0] == 'r')
+			o.mode = detach ? SR_MODE_RUN_DETACHED : SR_MODE_RUN;
+		if (sr_container_create(&o, &code, &err) < 0)
+			return die(&err);
+		return code;
+	}
+	if (strcmp(cmd, "start") == 0)
+		return cmd_start(root, o.id);
+	if (strcmp(cmd, "state") == 0)
+		return cmd_state(root, o.id);
+	if (strcmp(cmd, "kill") == 0)
+		return cmd_kill(root, o.id, positional[1]);
+	if (strcmp(cmd, "delete") == 0)
+		return cmd_delete(root, o.id, force);
+	if (strcmp(cmd, "wait") == 0)
+		return cmd_wait(root, o.id);
+	return usage_error("unknown command \"%s\"", cmd);
 }

@@ -1,0 +1,169 @@
+/*
+ * Built-in init. Signals are blocked and read from a signalfd, so nothing is lost between poll rounds:
+ * SIGCHLD → reap every child (zombies of orphaned grandchildren too); when the main process is reaped,
+ * drain the log pipes and exit with its status. Any other catchable signal is forwarded to the main
+ * process — so `kill ID TERM` stops the container at once even when PID 1 would otherwise ignore it.
+ */
+#include "init.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "process.h"
+
+void sr_write_exit_status(int statefd, int status)
+{
+	if (statefd < 0)
+		return;
+	char buf[96];
+	int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+	snprintf(buf, sizeof(buf), "{\"exitCode\":%d,\"exitSignal\":%d}\n", code, sig);
+	sr_err err;
+	(void)sr_write_file_atomic_at(statefd, "exit", buf, &err);
+}
+
+typedef struct log_stream {
+	int fd; /* read end, -1 when closed */
+	const char *name;
+	char buf[16384];
+	size_t len;
+} log_stream;
+
+static void log_emit(int logfd, const char *stream, const char *data, size_t len, int partial)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	char head[80];
+	int n = snprintf(head, sizeof(head), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ %s %c ", tm.tm_year + 1900, tm.tm_mon + 1,
+			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec, stream, partial ? 'P' : 'F');
+	/* One write per line keeps lines whole in the file even if two writers share it. */
+	char *line = sr_xmalloc((size_t)n + len + 1);
+	memcpy(line, head, (size_t)n);
+	memcpy(line + n, data, len);
+	line[(size_t)n + len] = '\n';
+	(void)sr_write_all(logfd, line, (size_t)n + len + 1);
+	free(line);
+}
+
+/* Reads what is available; emits complete lines; returns 0 at EOF. */
+static int log_pump(log_stream *s, int logfd)
+{
+	for (;;) {
+		ssize_t r = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN ? 1 : 0;
+		}
+		if (r == 0) {
+			if (s->len)
+				log_emit(logfd, s->name, s->buf, s->len, 0);
+			s->len = 0;
+			return 0;
+		}
+		s->len += (size_t)r;
+		size_t start = 0;
+		for (size_t i = 0; i < s->len; i++) {
+			if (s->buf[i] == '\n') {
+				log_emit(logfd, s->name, s->buf + start, i - start, 0);
+				start = i + 1;
+			}
+		}
+		if (start == 0 && s->len == sizeof(s->buf)) {
+			log_emit(logfd, s->name, s->buf, s->len, 1);
+			start = s->len;
+		}
+		memmove(s->buf, s->buf + start, s->len - start);
+		s->len -= start;
+	}
+}
+
+void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	if (logfd >= 0 && (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)) {
+		perror("swarm-runtime: init: pipe");
+		_exit(126);
+	}
+	pid_t child = fork();
+	if (child < 0) {
+		perror("swarm-runtime: init: fork");
+		_exit(126);
+	}
+	if (child == 0) {
+		if (logfd >= 0) {
+			dup2(out[1], 1);
+			dup2(errp[1], 2);
+		}
+		sr_process_exec(spec);
+	}
+	prctl(PR_SET_NAME, "swarm-init", 0, 0, 0);
+	/* Keep the container's processes away from /proc/1 (its exe is the host's runtime binary). */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	int sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sfd < 0) {
+		perror("swarm-runtime: init: signalfd");
+		kill(child, SIGKILL);
+		_exit(126);
+	}
+	log_stream streams[2] = { { .fd = -1, .name = "stdout" }, { .fd = -1, .name = "stderr" } };
+	if (logfd >= 0) {
+		close(out[1]);
+		close(errp[1]);
+		streams[0].fd = out[0];
+		streams[1].fd = errp[0];
+		fcntl(out[0], F_SETFL, O_NONBLOCK);
+		fcntl(errp[0], F_SETFL, O_NONBLOCK);
+	}
+	for (;;) {
+		struct pollfd pfd[3] = { { .fd = sfd, .events = POLLIN }, { .fd = streams[0].fd, .events = POLLIN },
+					 { .fd = streams[1].fd, .events = POLLIN } };
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < 2; i++)
+			if (streams[i].fd >= 0 && (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) && log_pump(&streams[i], logfd) == 0) {
+				close(streams[i].fd);
+				streams[i].fd = -1;
+			}
+		if (!(pfd[0].revents & POLLIN))
+			continue;
+		struct signalfd_siginfo si;
+		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo != SIGCHLD) {
+				kill(child, (int)si.ssi_signo);
+				continue;
+			}
+			int status;
+			pid_t p;
+			while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+				if (p != child)
+					continue;
+				for (int i = 0; i < 2; i++)
+					if (streams[i].fd >= 0)
+						log_pump(&streams[i], logfd);
+				if (report_fd < 0 || send(report_fd, "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
+					sr_write_exit_status(statefd, status);
+				_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+			}
+		}
+	}
+	kill(child, SIGKILL);
+	_exit(126);
+}

@@ -1,0 +1,57 @@
+/* Final steps before execve, in the order that keeps each step permitted by the previous ones. */
+#include "process.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include "caps.h"
+#include "seccomp.h"
+
+extern char **environ;
+
+static void die(const char *msg, int code) __attribute__((noreturn));
+static void die(const char *msg, int code)
+{
+	char buf[1200];
+	int n = snprintf(buf, sizeof(buf), "swarm-runtime: %s\n", msg);
+	(void)!write(2, buf, (size_t)(n > 0 ? n : 0));
+	_exit(code);
+}
+
+void sr_process_exec(const sr_spec *spec)
+{
+	sr_err err;
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (int s = 1; s < NSIG; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	setsid();
+	for (size_t i = 0; i < spec->n_rlimits; i++) {
+		struct rlimit rl = { .rlim_cur = spec->rlimits[i].soft, .rlim_max = spec->rlimits[i].hard };
+		if (setrlimit(spec->rlimits[i].resource, &rl) < 0) {
+			sr_fail(&err, errno, "process.rlimits[%zu]", i);
+			die(err.msg, 126);
+		}
+	}
+	if (chdir(spec->cwd) < 0) {
+		sr_fail(&err, errno, "process.cwd: chdir %s", spec->cwd);
+		die(err.msg, 126);
+	}
+	if (spec->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		sr_fail(&err, errno, "process.noNewPrivileges");
+		die(err.msg, 126);
+	}
+	/* Still root with CAP_SYS_ADMIN here, so the filter installs even without no_new_privs. */
+	if (!spec->seccomp_disabled && sr_seccomp_install_default(&err) < 0)
+		die(err.msg, 126);
+	if (sr_caps_drop_bounding(&spec->caps, &err) < 0 || sr_caps_apply_user(spec, &err) < 0)
+		die(err.msg, 126);
+	environ = spec->env;
+	execvp(spec->args[0], spec->args);
+	sr_fail(&err, errno, "exec \"%s\"", spec->args[0]);
+	die(err.msg, errno == ENOENT ? 127 : 126);
+}
