@@ -18,6 +18,8 @@ export interface EngineOptions {
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
   readonly udpIdleTimeoutMs: number;
+  /** After a failed connect a backend is tried last for this long. */
+  readonly failureCooldownMs: number;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -29,6 +31,8 @@ export class ForwardingEngine {
   private readonly metrics = new MetricsRegistry();
   private readonly udpRelays = new Map<string, UdpRelay>();
   private readonly clients = new Set<Socket>();
+  /** Backend id → time until which it is tried only if nothing else is left. */
+  private readonly coolingUntil = new Map<string, number>();
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -53,6 +57,7 @@ export class ForwardingEngine {
       // Each attempt reads the newest route, so a verdict that lands during a retry is honoured.
       pick: (exclude) => this.pick(this.routes.get(key) ?? route, exclude),
       counters: (b) => this.metrics.of(route, b),
+      onConnectFailure: (b) => this.coolingUntil.set(coolKey(b), this.options.now() + this.options.failureCooldownMs),
       maxConnectAttempts: this.options.maxConnectAttempts,
       connectTimeoutMs: this.options.connectTimeoutMs,
       logger: this.options.logger,
@@ -105,6 +110,24 @@ export class ForwardingEngine {
       state = newBalancerState();
       this.balancers.set(route.key, state);
     }
-    return pickBackend(route.strategy, route.eligible, state, (b) => this.metrics.of(route, b).active, exclude);
+    const activeOf = (b: RouteBackend): number => this.metrics.of(route, b).active;
+    if (this.coolingUntil.size > 0) {
+      // Prefer backends that did not just fail; fall back to them when nothing else is left.
+      const now = this.options.now();
+      const skip = new Set(exclude);
+      for (const b of route.eligible) {
+        const until = this.coolingUntil.get(coolKey(b));
+        if (until === undefined) continue;
+        if (until > now) skip.add(b.id);
+        else this.coolingUntil.delete(coolKey(b));
+      }
+      const fresh = pickBackend(route.strategy, route.eligible, state, activeOf, skip);
+      if (fresh !== undefined) return fresh;
+    }
+    return pickBackend(route.strategy, route.eligible, state, activeOf, exclude);
   }
+}
+
+function coolKey(b: RouteBackend): string {
+  return `${b.serviceId}|${b.id}`;
 }

@@ -37,6 +37,8 @@ export interface MeshOptions {
   readonly maxConnectAttempts?: number;
   /** Backend connect timeout; default 2000 ms. */
   readonly connectTimeoutMs?: number;
+  /** A backend whose connect failed is tried last for this long; default 1000 ms. */
+  readonly failureCooldownMs?: number;
   /** A UDP flow with no datagram either way for this long is closed; default 30 s. */
   readonly udpIdleTimeoutMs?: number;
   /** How often {@link Mesh.drain} re-counts open connections; default 20 ms. */
@@ -52,6 +54,7 @@ export interface ResolvedMeshOptions {
   readonly workers: number;
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
+  readonly failureCooldownMs: number;
   readonly udpIdleTimeoutMs: number;
   readonly drainPollMs: number;
   readonly now: () => number;
@@ -66,6 +69,7 @@ export function resolveMeshOptions(o: MeshOptions = {}): ResolvedMeshOptions {
     workers: o.workers ?? 0,
     maxConnectAttempts: o.maxConnectAttempts ?? 3,
     connectTimeoutMs: o.connectTimeoutMs ?? 2000,
+    failureCooldownMs: o.failureCooldownMs ?? 1000,
     udpIdleTimeoutMs: o.udpIdleTimeoutMs ?? 30_000,
     drainPollMs: o.drainPollMs ?? 20,
     now: o.now ?? Date.now,
@@ -111,6 +115,7 @@ export class Mesh {
     this.engine = new ForwardingEngine({
       maxConnectAttempts: this.options.maxConnectAttempts,
       connectTimeoutMs: this.options.connectTimeoutMs,
+      failureCooldownMs: this.options.failureCooldownMs,
       udpIdleTimeoutMs: this.options.udpIdleTimeoutMs,
       now: this.options.now,
       logger: this.options.logger,

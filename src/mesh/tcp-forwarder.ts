@@ -17,6 +17,8 @@ export interface TcpForwardContext {
   /** Chooses a backend not in `exclude`; undefined when none is left. */
   pick(exclude: ReadonlySet<string>): RouteBackend | undefined;
   counters(backend: RouteBackend): BackendCounters;
+  /** A connect to `backend` failed (refused, timeout): the engine may cool it down. */
+  onConnectFailure(backend: RouteBackend): void;
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
   readonly logger: Logger;
@@ -52,6 +54,7 @@ export function forwardTcp(client: Socket, ctx: TcpForwardContext): void {
       counters.active--;
       counters.failures++;
       failed.add(backend.id);
+      ctx.onConnectFailure(backend);
       ctx.logger.debug({ route: ctx.route.key, backend: backend.id, code: err.code }, "backend connect failed, trying next");
       attempt();
     };

@@ -76,6 +76,7 @@ export class WorkerPool {
       settings: {
         maxConnectAttempts: this.options.maxConnectAttempts,
         connectTimeoutMs: this.options.connectTimeoutMs,
+        failureCooldownMs: this.options.failureCooldownMs,
         udpIdleTimeoutMs: this.options.udpIdleTimeoutMs,
       },
     });

@@ -6,6 +6,7 @@ import type { BackendMetrics } from "./types.js";
 export interface WorkerSettings {
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
+  readonly failureCooldownMs: number;
   readonly udpIdleTimeoutMs: number;
 }
 

@@ -1,0 +1,179 @@
+// Real sockets on loopback: UDP flows, port conflicts, the control-plane feed going away, worker processes.
+import { createServer, type Socket } from "node:net";
+import { createInterface } from "node:readline";
+import { afterEach, describe, expect, it } from "vitest";
+import { PortInUseError, PublishedPortConflictError } from "./errors.js";
+import { Mesh } from "./mesh.js";
+import { freePort, roundTrip, startEchoBackend, startUdpEchoBackend, udpRequest, waitFor } from "./testing/backends.js";
+import type { MeshUpdate } from "./types.js";
+
+const HOST = "127.0.0.1";
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function newMesh(options: ConstructorParameters<typeof Mesh>[0] = {}): Mesh {
+  const mesh = new Mesh({ bindAddress: HOST, ...options });
+  cleanups.push(() => mesh.close());
+  return mesh;
+}
+
+describe("mesh UDP", () => {
+  it("relays a UDP echo per client flow, spreads flows round-robin, and closes idle flows", async () => {
+    const backends = await Promise.all([startUdpEchoBackend("u1"), startUdpEchoBackend("u2")]);
+    for (const b of backends) cleanups.push(() => b.close());
+    const mesh = newMesh({ udpIdleTimeoutMs: 200 });
+    const published = await freePort(HOST);
+    await mesh.setService("dns", {
+      ports: [{ published, target: 53, protocol: "udp", mode: "ingress" }],
+      backends: backends.map((b) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: "n1", addr: HOST, port: b.port })),
+    });
+    const replies = [];
+    for (let i = 0; i < 4; i++) replies.push(await udpRequest(published, `q${i}`));
+    expect(replies).toEqual(["u1:q0", "u2:q1", "u1:q2", "u2:q3"]);
+    const m = await mesh.metrics();
+    expect(m.map((x) => [x.backendId, x.total, x.bytesIn])).toEqual([
+      ["u1", 2, 4],
+      ["u2", 2, 4],
+    ]);
+    await waitFor("idle flows closed", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0), 3000);
+  });
+
+  it("prefixes each datagram with a PROXY v2 DGRAM header when asked", async () => {
+    const b = await startUdpEchoBackend("u1");
+    cleanups.push(() => b.close());
+    const mesh = newMesh();
+    const published = await freePort(HOST);
+    await mesh.setService("dns", {
+      ports: [{ published, target: 53, protocol: "udp", mode: "ingress", proxyProtocol: "v2" }],
+      backends: [{ id: "u1", taskId: "t1", nodeId: "n1", addr: HOST, port: b.port }],
+    });
+    await udpRequest(published, "hi");
+    const got = b.received[0];
+    expect(got?.subarray(0, 16).toString("hex")).toBe("0d0a0d0a000d0a515549540a2112000c");
+    expect(got?.subarray(16, 24).toString("hex")).toBe("7f0000017f000001");
+    expect(got?.readUInt16BE(26)).toBe(published);
+    expect(got?.subarray(28).toString()).toBe("hi");
+  });
+});
+
+describe("mesh port conflicts", () => {
+  it("refuses a published port another process holds, naming the port and the holder", async () => {
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(0, HOST, r));
+    cleanups.push(() => new Promise<void>((r) => squatter.close(() => r())));
+    const taken = (squatter.address() as { port: number }).port;
+    const mesh = newMesh();
+    const err = await mesh
+      .setService("web", { ports: [{ published: taken, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] })
+      .then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(PortInUseError);
+    const e = err as PortInUseError;
+    expect(e.code).toBe("MESH_PORT_IN_USE");
+    expect(e.holder?.pid).toBe(process.pid);
+    expect(e.message).toBe(
+      `published port ${taken}/tcp: address ${HOST}:${taken} is already in use on this host, held by ${e.holder?.command ?? "?"} (pid ${process.pid})`,
+    );
+    // The failed service was rolled back: nothing listens, nothing is stored.
+    expect(mesh.listening()).toEqual([]);
+  });
+
+  it("refuses a second service on the same published port and keeps serving the first", async () => {
+    const a = await startEchoBackend("a", HOST);
+    cleanups.push(() => a.close());
+    const mesh = newMesh();
+    const published = await freePort(HOST);
+    const ports = [{ published, target: 80, protocol: "tcp" as const, mode: "ingress" as const }];
+    await mesh.setService("web", { ports, backends: [{ id: "a", taskId: "a", nodeId: "n", addr: HOST, port: a.port }] });
+    await expect(mesh.setService("api", { ports, backends: [] })).rejects.toThrow(PublishedPortConflictError);
+    await expect(mesh.setService("api", { ports, backends: [] })).rejects.toThrow(`port ${published}/tcp is already published by service web`);
+    expect(await roundTrip(published, "still-web")).toBe("still-web");
+  });
+
+  it("closes a removed service's listener", async () => {
+    const mesh = newMesh();
+    const published = await freePort(HOST);
+    await mesh.setService("web", { ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] });
+    expect(mesh.listening()).toEqual([{ protocol: "tcp", published, address: HOST, serviceId: "web" }]);
+    await mesh.removeService("web");
+    expect(mesh.listening()).toEqual([]);
+    await expect(roundTrip(published, "x")).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+/** A stand-in control plane: streams JSON-line MeshUpdates to whoever connects, until it dies. */
+async function startControlPlane(updates: readonly MeshUpdate[]): Promise<{ port: number; kill: () => Promise<void> }> {
+  const conns = new Set<Socket>();
+  const server = createServer((s) => {
+    conns.add(s);
+    for (const u of updates) s.write(`${JSON.stringify(u)}\n`);
+  });
+  await new Promise<void>((r) => server.listen(0, HOST, r));
+  const kill = async (): Promise<void> => {
+    for (const s of conns) s.resetAndDestroy();
+    await new Promise<void>((r) => server.close(() => r()));
+  };
+  return { port: (server.address() as { port: number }).port, kill };
+}
+
+async function* feedFrom(port: number): AsyncGenerator<MeshUpdate> {
+  const { connect } = await import("node:net");
+  const s = connect(port, HOST);
+  s.on("error", () => undefined);
+  for await (const line of createInterface({ input: s })) yield JSON.parse(line) as MeshUpdate;
+}
+
+describe("mesh without its control plane", () => {
+  it("keeps forwarding from the last table after the feed is gone", async () => {
+    const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
+    for (const b of backends) cleanups.push(() => b.close());
+    const published = await freePort(HOST);
+    const cp = await startControlPlane([
+      {
+        type: "set-service",
+        serviceId: "web",
+        routes: {
+          ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+          backends: backends.map((b) => ({ id: b.name, taskId: b.name, nodeId: "n1", addr: HOST, port: b.port })),
+        },
+      },
+    ]);
+    const mesh = newMesh();
+    const following = mesh.follow(feedFrom(cp.port));
+    await waitFor("feed applied", () => mesh.listening().length, (n) => n === 1);
+    expect(mesh.feedState).toBe("following");
+    await cp.kill();
+    const end = await following;
+    expect(end.applied).toBe(1);
+    expect(mesh.feedState).toBe("lost");
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await roundTrip(published, `r${i}`));
+    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
+    expect(backends.map((b) => b.connections)).toEqual([10, 10]);
+  });
+});
+
+describe("mesh worker processes", () => {
+  it("forwards through worker processes sharing the listener, with metrics and drain over all of them", async () => {
+    const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
+    for (const b of backends) cleanups.push(() => b.close());
+    const mesh = newMesh({ workers: 2 });
+    const published = await freePort(HOST);
+    await mesh.setService("web", {
+      ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+      backends: backends.map((b) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: "n1", addr: HOST, port: b.port })),
+    });
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => roundTrip(published, `r${i}`)));
+    expect(answers).toHaveLength(40);
+    const m = await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
+    expect(m.reduce((n, x) => n + x.total, 0)).toBe(40);
+    expect(backends[0].connections + backends[1].connections).toBe(40);
+    // Drain is seen by every process: no new connection reaches task-a afterwards.
+    const before = backends[0].connections;
+    const r = await mesh.drain("task-a", { timeoutMs: 2000 });
+    expect(r.drained).toBe(true);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => roundTrip(published, `d${i}`)));
+    expect(backends[0].connections).toBe(before);
+  });
+});

@@ -1,0 +1,194 @@
+// Real sockets on loopback: TCP forwarding, balancing, liveness verdicts, drain, retry, PROXY headers.
+import { connect } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { Mesh } from "./mesh.js";
+import { encodeProxyV1, encodeProxyV2 } from "./proxy-protocol.js";
+import {
+  connectTcp,
+  freePort,
+  readUntil,
+  roundTrip,
+  startEchoBackend,
+  waitFor,
+  type EchoBackend,
+} from "./testing/backends.js";
+import type { Backend, ServiceRoutes } from "./types.js";
+
+const HOST = "127.0.0.1";
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function backends(...names: string[]): Promise<EchoBackend[]> {
+  const list = await Promise.all(names.map((n) => startEchoBackend(n, HOST)));
+  for (const b of list) cleanups.push(() => b.close());
+  return list;
+}
+
+function asBackend(b: EchoBackend, nodeId = `node-${b.name}`): Backend {
+  return { id: b.name, taskId: `task-${b.name}`, nodeId, addr: b.host, port: b.port };
+}
+
+async function meshWith(list: readonly Backend[], extra: Partial<ServiceRoutes> = {}, port?: number): Promise<{ mesh: Mesh; port: number }> {
+  const mesh = new Mesh({ bindAddress: HOST, connectTimeoutMs: 1000 });
+  cleanups.push(() => mesh.close());
+  const published = port ?? (await freePort(HOST));
+  await mesh.setService("web", { ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }], backends: list, ...extra });
+  return { mesh, port: published };
+}
+
+describe("mesh TCP forwarding", () => {
+  it("relays bytes both ways and carries a half-close through", async () => {
+    const [a] = await backends("a");
+    if (a === undefined) throw new Error("no backend");
+    const { port } = await meshWith([asBackend(a)]);
+    const c = await connectTcp(port);
+    cleanups.push(() => void c.destroy());
+    const payload = Buffer.alloc(256 * 1024, 7).toString("latin1");
+    c.write(payload);
+    // After our FIN the backend still sends: the echo of everything, then "bye:a", then its FIN.
+    c.end();
+    const got = await readUntil(c, (g) => g.endsWith("bye:a"), 5000);
+    expect(got.length).toBe(payload.length + "bye:a".length);
+    expect(got.startsWith(payload)).toBe(true);
+    await waitFor("client socket closed", () => c.readableEnded, (v) => v);
+    expect(Buffer.concat(a.received[0] ?? []).length).toBe(payload.length);
+  });
+
+  it("spreads connections round-robin over the backends", async () => {
+    const list = await backends("a", "b", "c");
+    const { mesh, port } = await meshWith(list.map((b) => asBackend(b)));
+    for (let i = 0; i < 30; i++) await roundTrip(port, `req${i}`);
+    expect(list.map((b) => b.connections)).toEqual([10, 10, 10]);
+    const m = await mesh.metrics();
+    expect(m.map((x) => [x.backendId, x.total])).toEqual([
+      ["a", 10],
+      ["b", 10],
+      ["c", 10],
+    ]);
+    expect(m.every((x) => x.bytesIn > 0 && x.bytesOut >= x.bytesIn && x.failures === 0)).toBe(true);
+    await waitFor("all connections closed", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
+  });
+
+  it("least-connections sends new connections to the idle backend", async () => {
+    const list = await backends("a", "b");
+    const { mesh, port } = await meshWith(list.map((b) => asBackend(b)), { balance: "least-connections" });
+    const held = await connectTcp(port);
+    cleanups.push(() => void held.destroy());
+    const busy = await waitFor("held connection reached a backend", () => list.find((b) => b.open === 1), (b) => b !== undefined);
+    const idle = list.find((b) => b !== busy);
+    const idleActive = async (): Promise<number> =>
+      (await mesh.metrics()).find((m) => m.backendId === idle?.name)?.active ?? 0;
+    for (let i = 0; i < 6; i++) {
+      await roundTrip(port, `r${i}`);
+      // Wait until the mesh saw the short connection close, so "idle" is idle again.
+      await waitFor("short connection closed in the mesh", idleActive, (n) => n === 0);
+    }
+    expect(busy?.connections).toBe(1);
+    expect(idle?.connections).toBe(6);
+  });
+
+  it("sends no new connection to the backends of a node gossip declared dead, and resumes when alive", async () => {
+    const list = await backends("a", "b", "c");
+    const { mesh, port } = await meshWith([asBackend(list[0]!, "n1"), asBackend(list[1]!, "n2"), asBackend(list[2]!, "n2")]);
+    mesh.markNodeDead("n2");
+    for (let i = 0; i < 6; i++) await roundTrip(port, `r${i}`);
+    expect(list.map((b) => b.connections)).toEqual([6, 0, 0]);
+    mesh.markNodeAlive("n2");
+    for (let i = 0; i < 6; i++) await roundTrip(port, `r${i}`);
+    expect(list[1]!.connections + list[2]!.connections).toBe(4);
+  });
+
+  it("drain stops new connections to the task at once and resolves when its open connection closes", async () => {
+    const list = await backends("a", "b");
+    const { mesh, port } = await meshWith(list.map((b) => asBackend(b)));
+    const held = await connectTcp(port); // round-robin: first connection goes to "a"
+    held.write("hold");
+    await readUntil(held, (g) => g === "hold");
+    expect(list[0]!.open).toBe(1);
+    let settled = false;
+    const drained = mesh.drain("task-a", { timeoutMs: 10_000 }).finally(() => (settled = true));
+    for (let i = 0; i < 4; i++) await roundTrip(port, `during${i}`);
+    expect(list[0]!.connections).toBe(1);
+    expect(list[1]!.connections).toBe(4);
+    expect(settled).toBe(false);
+    // The held connection still works while draining.
+    held.write("still");
+    await readUntil(held, (g) => g === "still");
+    held.end();
+    const r = await drained;
+    expect(r).toMatchObject({ taskId: "task-a", drained: true, remaining: 0 });
+    expect(r.waitedMs).toBeLessThan(10_000);
+  });
+
+  it("drain gives up at its timeout and reports the connections still open", async () => {
+    const list = await backends("a");
+    const { mesh, port } = await meshWith(list.map((b) => asBackend(b)));
+    const held = await connectTcp(port);
+    cleanups.push(() => void held.destroy());
+    await waitFor("backend sees the connection", () => list[0]!.open, (n) => n === 1);
+    const r = await mesh.drain("task-a", { timeoutMs: 150 });
+    expect(r).toMatchObject({ drained: false, remaining: 1 });
+    expect(r.waitedMs).toBeGreaterThanOrEqual(150);
+    // No backend is eligible now: a new connection is reset rather than sent to the draining task.
+    const c = connect({ port, host: HOST });
+    c.on("error", () => undefined);
+    await waitFor("refused connection closed", () => c.destroyed, (v) => v);
+    expect(list[0]!.connections).toBe(1);
+  });
+
+  it("retries the next backend when one refuses, so the request still succeeds, then cools the refuser down", async () => {
+    const [a] = await backends("a");
+    const deadPort = await freePort(HOST);
+    const dead: Backend = { id: "dead", taskId: "task-dead", nodeId: "n9", addr: HOST, port: deadPort };
+    const { mesh, port } = await meshWith([dead, asBackend(a!)]);
+    for (let i = 0; i < 6; i++) expect(await roundTrip(port, `r${i}`)).toBe(`r${i}`);
+    expect(a!.connections).toBe(6);
+    const m = await mesh.metrics();
+    // Only the first request paid a retry: afterwards the refusing backend is tried last.
+    expect(m.find((x) => x.backendId === "dead")).toMatchObject({ failures: 1, total: 0, active: 0 });
+  });
+
+  it("refuses the connection after the bounded number of attempts when every backend is down", async () => {
+    const ports = await Promise.all([freePort(HOST), freePort(HOST)]);
+    const down = ports.map((p, i): Backend => ({ id: `d${i}`, taskId: `t${i}`, nodeId: "n", addr: HOST, port: p }));
+    const { mesh, port } = await meshWith(down);
+    const c = connect({ port, host: HOST });
+    c.on("error", () => undefined);
+    await waitFor("client closed by the mesh", () => c.destroyed || c.readableEnded, (v) => v);
+    const m = await mesh.metrics();
+    expect(m.reduce((n, x) => n + x.failures, 0)).toBe(2);
+  });
+
+  it("sends a PROXY v1 header that arrives at the backend byte-exact", async () => {
+    const [a] = await backends("a");
+    const port = await freePort(HOST);
+    await meshWith([asBackend(a!)], { ports: [{ published: port, target: 80, protocol: "tcp", mode: "ingress", proxyProtocol: "v1" }] });
+    const c = await connectTcp(port);
+    c.write("GET");
+    await readUntil(c, (g) => g.endsWith("GET"));
+    const expected = encodeProxyV1({ sourceAddress: HOST, sourcePort: c.localPort, destinationAddress: HOST, destinationPort: port });
+    expect(expected.toString("latin1")).toBe(`PROXY TCP4 127.0.0.1 127.0.0.1 ${c.localPort} ${port}\r\n`);
+    expect(Buffer.concat(a!.received[0] ?? []).equals(Buffer.concat([expected, Buffer.from("GET")]))).toBe(true);
+    c.destroy();
+  });
+
+  it("sends a PROXY v2 header that arrives at the backend byte-exact", async () => {
+    const [a] = await backends("a");
+    const published = await freePort(HOST);
+    await meshWith([asBackend(a!)], { ports: [{ published, target: 80, protocol: "tcp", mode: "ingress", proxyProtocol: "v2" }] });
+    const c = await connectTcp(published);
+    c.write("GET");
+    await readUntil(c, (g) => g.endsWith("GET"));
+    const got = Buffer.concat(a!.received[0] ?? []);
+    const header = Buffer.concat([
+      Buffer.from("0d0a0d0a000d0a515549540a", "hex"),
+      Buffer.from([0x21, 0x11, 0x00, 0x0c, 127, 0, 0, 1, 127, 0, 0, 1]),
+      Buffer.from([c.localPort! >> 8, c.localPort! & 0xff, published >> 8, published & 0xff]),
+    ]);
+    expect(encodeProxyV2({ sourceAddress: HOST, sourcePort: c.localPort, destinationAddress: HOST, destinationPort: published }).equals(header)).toBe(true);
+    expect(got.toString("hex")).toBe(Buffer.concat([header, Buffer.from("GET")]).toString("hex"));
+    c.destroy();
+  });
+});
