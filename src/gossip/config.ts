@@ -115,7 +115,7 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
   if (options.name.length === 0 || options.name.length > 128) {
     throw new ValidationError("gossip.name", `${JSON.stringify(options.name)} must be 1..128 characters`);
   }
-  if (!/^[^:\s]+:\d{1,5}$/.test(options.addr)) {
+  if (!isValidAddr(options.addr)) {
     throw new ValidationError("gossip.addr", `${JSON.stringify(options.addr)} is not host:port`);
   }
   const base = (options.profile ?? Profile.Lan) === Profile.Local ? LOCAL_TUNING : LAN_TUNING;
@@ -134,4 +134,12 @@ export function resolveCoreOptions(options: CoreOptions): ResolvedCoreOptions {
     throw new ValidationError("gossip.tuning.awarenessMaxMultiplier", `${tuning.awarenessMaxMultiplier} is not ≥ 1`);
   }
   return { name: options.name, addr: options.addr, meta: options.meta ?? {}, tuning };
+}
+
+/** True for "host:port" with a plausible host and a port in 1..65535 (checked on every address from the wire). */
+export function isValidAddr(addr: string): boolean {
+  const m = /^([A-Za-z0-9._-]{1,253}):(\d{1,5})$/.exec(addr);
+  if (m === null) return false;
+  const port = Number(m[2]);
+  return port >= 1 && port <= 65535;
 }

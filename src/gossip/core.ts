@@ -22,7 +22,7 @@ import type { MemberState__Output } from "../gen/swarm/gossip/MemberState.js";
 import { ValidationError } from "../lib/errors.js";
 import { BroadcastQueue } from "./broadcast-queue.js";
 import { encodeMeta, messageWireSize, normalizeMeta, sameMeta } from "./codec.js";
-import { resolveCoreOptions, type CoreOptions, type GossipTuning } from "./config.js";
+import { isValidAddr, resolveCoreOptions, type CoreOptions, type GossipTuning } from "./config.js";
 import { retransmitLimit, suspicionBounds, suspicionTimeoutMs, type SuspicionBounds } from "./suspicion.js";
 import { TimerHeap, type TimerEntry } from "./timer-heap.js";
 import { MemberStatus, type CoreCounters, type CoreOutput, type GossipEvent, type Member } from "./types.js";
@@ -411,14 +411,18 @@ export class GossipCore {
         const p = m.ping;
         if (p == null || (p.target !== "" && p.target !== this.name)) return;
         const replyTo = from !== "" ? from : p.sourceAddr;
-        if (replyTo !== "") this.sendUdp(replyTo, [{ ack: { seqNo: p.seqNo } }]);
+        if (isValidAddr(replyTo)) this.sendUdp(replyTo, [{ ack: { seqNo: p.seqNo } }]);
         return;
       }
       case "indirectPing": {
         const r = m.indirectPing;
-        if (r == null || r.targetAddr === "") return;
+        const requester = from !== "" ? from : r?.sourceAddr ?? "";
+        if (r == null || !isValidAddr(r.targetAddr) || !isValidAddr(requester)) {
+          this.counters.invalidMessages++;
+          return;
+        }
         const seq = this.nextSeq();
-        this.relays.set(seq, { requesterAddr: from !== "" ? from : r.sourceAddr, requesterSeq: r.seqNo, nack: r.nack, acked: false });
+        this.relays.set(seq, { requesterAddr: requester, requesterSeq: r.seqNo, nack: r.nack, acked: false });
         this.timers.schedule(now + this.tuning.probeTimeoutMs, { kind: "relay-timeout", seq });
         this.sendUdp(r.targetAddr, [{ ping: { seqNo: seq, target: r.target, source: this.name, sourceAddr: this.self.addr } }]);
         return;
@@ -492,7 +496,10 @@ export class GossipCore {
   }
 
   private onAlive(now: number, a: Alive__Output): void {
-    if (a.node === "" || a.addr === "") return;
+    if (a.node === "" || !isValidAddr(a.addr)) {
+      this.counters.invalidMessages++;
+      return;
+    }
     if (a.node === this.name) {
       if (a.incarnation < this.self.incarnation) return;
       if (a.incarnation === this.self.incarnation && a.addr === this.self.addr && sameMeta(normalizeMeta(a.meta), this.self.meta)) return;
