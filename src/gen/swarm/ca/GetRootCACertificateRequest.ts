@@ -1,0 +1,8 @@
+// Original file: /work/main/proto/ca.proto
+
+
+export interface GetRootCACertificateRequest {
+}
+
+export interface GetRootCACertificateRequest__Output {
+}

@@ -1,0 +1,90 @@
+/**
+ * Small gRPC helpers shared by every service: async unary handlers whose thrown errors become gRPC
+ * statuses with the error's message, and a promise wrapper for unary client calls.
+ */
+import { Metadata, status, type CallOptions, type ServerUnaryCall, type sendUnaryData, type ServiceError } from "@grpc/grpc-js";
+import { ErrorCode, SwarmError } from "./errors.js";
+
+/** Maps a project error code to a gRPC status (the API edge). */
+export function grpcStatusOf(err: unknown): status {
+  if (!(err instanceof SwarmError)) return status.UNKNOWN;
+  switch (err.code) {
+    case ErrorCode.InvalidArgument:
+      return status.INVALID_ARGUMENT;
+    case ErrorCode.NotFound:
+      return status.NOT_FOUND;
+    case ErrorCode.AlreadyExists:
+      return status.ALREADY_EXISTS;
+    case ErrorCode.FailedPrecondition:
+      return status.FAILED_PRECONDITION;
+    case ErrorCode.PermissionDenied:
+      return status.PERMISSION_DENIED;
+    case ErrorCode.Unavailable:
+      return status.UNAVAILABLE;
+    default:
+      if (err.code.startsWith("CERT_")) return status.PERMISSION_DENIED;
+      if (err.code.endsWith("_CONFLICT")) return status.ABORTED;
+      return status.UNKNOWN;
+  }
+}
+
+/** Metadata key carrying the project error code across the wire. */
+const CODE_KEY = "swarm-error-code";
+
+/** Wraps an async function as a grpc-js unary handler; errors become statuses carrying their code. */
+export function unaryHandler<Req, Res>(fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) {
+  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+    fn(call.request, call).then(
+      (res) => callback(null, res),
+      (err: unknown) => {
+        const metadata = new Metadata();
+        if (err instanceof SwarmError) metadata.set(CODE_KEY, err.code);
+        callback({ code: grpcStatusOf(err), details: err instanceof Error ? err.message : String(err), metadata }, null);
+      },
+    );
+  };
+}
+
+/** A failed remote call: gRPC status, the server's message and the project error code when it sent one. */
+export class RemoteCallError extends SwarmError {
+  readonly status: status;
+  constructor(err: ServiceError) {
+    const remoteCode = err.metadata?.get(CODE_KEY)[0];
+    super(typeof remoteCode === "string" ? remoteCode : statusCode(err.code), err.details || err.message, { cause: err, fields: { status: err.code } });
+    this.status = err.code;
+  }
+}
+
+function statusCode(code: status): string {
+  switch (code) {
+    case status.PERMISSION_DENIED:
+      return ErrorCode.PermissionDenied;
+    case status.UNAVAILABLE:
+    case status.DEADLINE_EXCEEDED:
+      return ErrorCode.Unavailable;
+    case status.NOT_FOUND:
+      return ErrorCode.NotFound;
+    case status.INVALID_ARGUMENT:
+      return ErrorCode.InvalidArgument;
+    default:
+      return ErrorCode.Internal;
+  }
+}
+
+/** The callback-style invocation of one unary call: `(md, opts, cb) => client.Method(req, md, opts, cb)`. */
+export type UnaryInvocation<Res> = (
+  metadata: Metadata,
+  options: CallOptions,
+  callback: (err: ServiceError | null, res?: Res) => void,
+) => unknown;
+
+/** Runs a unary call as a promise, with a deadline (default 10 s); failures are {@link RemoteCallError}. */
+export function callUnary<Res>(invoke: UnaryInvocation<Res>, timeoutMs = 10_000): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    invoke(new Metadata(), { deadline: new Date(Date.now() + timeoutMs) }, (err, res) => {
+      if (err !== null) reject(new RemoteCallError(err));
+      else if (res === undefined) reject(new SwarmError(ErrorCode.Internal, "empty response"));
+      else resolve(res);
+    });
+  });
+}
