@@ -1,0 +1,59 @@
+/**
+ * A cross-process lock on the store (`<root>/lock`, created O_EXCL with the holder's pid). Short critical
+ * sections only: committing a load, removing an image, registering a container's use. A lock whose
+ * holder process is gone is taken over.
+ */
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { ImageError, ImageErrorCode } from "./errors.js";
+
+function holderAlive(file: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(file, "utf8").trim());
+  } catch {
+    return true; // being created right now: treat as held
+  }
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Runs `fn` while holding the lock file; waits up to `timeoutMs` for another holder. */
+export async function withFileLock<T>(file: string, fn: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const fd = openSync(file, "wx", 0o600);
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } finally {
+        closeSync(fd);
+      }
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      if (!holderAlive(file)) {
+        try {
+          unlinkSync(file);
+        } catch {
+          // another waiter removed it first
+        }
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new ImageError(ImageErrorCode.Host, `image store lock ${file} is held by another process (waited ${timeoutMs} ms)`);
+      }
+      await sleep(20);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    unlinkSync(file);
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Container root filesystems from images: overlayfs with the image's unpacked layers as read-only lower
+ * dirs (shared by every container) and `upper/` + `work/` in the container's own directory. Each prepared
+ * rootfs is registered under the store's `containers/` so `image rm` refuses while it is mounted.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { writeFileAtomic } from "./blobs.js";
+import { ImageError, ImageErrorCode } from "./errors.js";
+import type { ImageConfig } from "./manifest.js";
+import type { ContainerUse, ImageStore, ResolvedImage } from "./store.js";
+
+const execFileAsync = promisify(execFile);
+
+/** A mounted container rootfs. */
+export interface PreparedRootfs {
+  /** The overlay mount point (`<containerDir>/rootfs`). */
+  readonly rootfs: string;
+  /** The image's run-time defaults. */
+  readonly config: ImageConfig;
+  readonly image: ResolvedImage;
+  /** Unmounts and removes rootfs/, upper/ and work/; safe to call twice. */
+  release(): Promise<void>;
+}
+
+function unescapeMountPath(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_, oct: string) => String.fromCharCode(parseInt(oct, 8)));
+}
+
+/** True when `path` is a mount point in this process's mount namespace. */
+export function isMountPoint(path: string): boolean {
+  const target = resolve(path);
+  const info = readFileSync("/proc/self/mountinfo", "utf8");
+  for (const line of info.split("\n")) {
+    const mountPoint = line.split(" ")[4];
+    if (mountPoint !== undefined && unescapeMountPath(mountPoint) === target) return true;
+  }
+  return false;
+}
+
+async function run(tool: string, args: string[], what: string): Promise<void> {
+  try {
+    await execFileAsync(tool, args);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    const detail = e.code === "ENOENT" ? `${tool} not found` : (e.stderr?.trim() || e.message);
+    throw new ImageError(ImageErrorCode.Host, `${what}: ${detail}`, { cause: err });
+  }
+}
+
+function useFile(store: ImageStore, containerDir: string): string {
+  return join(store.root, "containers", `${createHash("sha256").update(containerDir).digest("hex").slice(0, 32)}.json`);
+}
+
+/**
+ * Mounts an overlay rootfs for `imageRef` in `containerDir` (created if missing): lower = the image's
+ * layers (top first), upper/work = `<containerDir>/upper|work`, mount point `<containerDir>/rootfs`.
+ */
+export async function prepareRootfs(store: ImageStore, imageRef: string, containerDir: string): Promise<PreparedRootfs> {
+  const dir = resolve(containerDir);
+  if (/[,:]/.test(dir)) throw new ImageError(ImageErrorCode.Host, `container dir ${JSON.stringify(dir)} must not contain ',' or ':' (overlay mount options)`);
+  const rootfs = join(dir, "rootfs");
+  const upper = join(dir, "upper");
+  const work = join(dir, "work");
+  const record = useFile(store, dir);
+  const image = await store.locked(() => {
+    const resolved = store.resolve(imageRef);
+    if (existsSync(rootfs) && isMountPoint(rootfs)) {
+      throw new ImageError(ImageErrorCode.Host, `container dir ${dir}: rootfs is already mounted`);
+    }
+    for (const l of resolved.record.layers) {
+      if (!existsSync(store.layerDir(l.diffId))) {
+        throw new ImageError(ImageErrorCode.NotFound, `image ${imageRef}: layer ${l.diffId} is missing from the store (${store.layerDir(l.diffId)})`);
+      }
+    }
+    const use: ContainerUse = { imageId: resolved.record.configDigest, containerDir: dir, rootfs };
+    writeFileAtomic(record, JSON.stringify(use));
+    return resolved;
+  });
+  const cleanupDirs = (): void => {
+    for (const d of [rootfs, upper, work]) rmSync(d, { recursive: true, force: true });
+  };
+  try {
+    for (const d of [rootfs, upper, work]) mkdirSync(d, { recursive: true, mode: 0o755 });
+    const lower = image.record.layers
+      .map((l) => store.layerDir(l.diffId))
+      .reverse()
+      .join(":");
+    const options = `lowerdir=${lower},upperdir=${upper},workdir=${work}`;
+    if (options.length > 4000) throw new ImageError(ImageErrorCode.Host, `image ${imageRef}: ${image.record.layers.length} layers make overlay options too long (${options.length} bytes)`);
+    await run("mount", ["-t", "overlay", "overlay", "-o", options, rootfs], `mount overlay rootfs for ${imageRef} at ${rootfs}`);
+  } catch (err) {
+    cleanupDirs();
+    rmSync(record, { force: true });
+    throw err;
+  }
+  let released = false;
+  return {
+    rootfs,
+    config: image.config,
+    image,
+    release: async () => {
+      if (released) return;
+      if (isMountPoint(rootfs)) {
+        try {
+          await run("umount", [rootfs], `unmount ${rootfs}`);
+        } catch {
+          await run("umount", ["-l", rootfs], `lazy unmount ${rootfs}`);
+        }
+      }
+      cleanupDirs();
+      rmSync(record, { force: true });
+      released = true;
+    },
+  };
+}
