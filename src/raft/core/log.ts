@@ -125,6 +125,7 @@ export class RaftLog {
 
   /** Term of entry i, or 0 if it is compacted or beyond the end. */
   zeroTermOnErr(i: number): number {
+    if (i < this.firstIndex() - 1 || i > this.lastIndex()) return 0;
     try {
       return this.term(i);
     } catch (err) {
@@ -191,7 +192,10 @@ export class RaftLog {
    * whole term of conflicting entries per round trip.
    */
   findConflictByTerm(index: number, term: number): { index: number; term: number } {
+    const dummy = this.firstIndex() - 1;
+    if (index > this.lastIndex()) return { index, term: 0 };
     for (let i = index; ; i--) {
+      if (i < dummy) return { index: i, term: 0 };
       let t: number;
       try {
         t = this.term(i);

@@ -479,7 +479,7 @@ class Simulation {
         };
       } catch (err) {
         if (!(err instanceof ProposalDroppedError)) throw err;
-        client.nextAt = this.now + 1; // definitely not appended: no history entry
+        client.nextAt = this.now + this.rng.int(1, 5); // definitely not appended: no history entry
       }
       this.processReady(target);
       this.checkAll();
