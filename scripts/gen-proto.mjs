@@ -3,7 +3,7 @@
 // `--check` regenerates into a temporary directory and fails if src/gen differs (CI uses it), so
 // generated files are never edited by hand. The loader options here must match src/lib/proto.ts.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
@@ -36,6 +36,13 @@ function generate(target) {
     ],
     { stdio: ["ignore", "ignore", "inherit"] },
   );
+  // The generator writes the absolute path of each .proto into a header comment; make it relative so
+  // the output does not depend on where the checkout lives.
+  for (const file of listFiles(target)) {
+    const text = readFileSync(file, "utf8");
+    const fixed = text.split(`// Original file: ${protoDir}/`).join("// Original file: proto/");
+    if (fixed !== text) writeFileSync(file, fixed);
+  }
 }
 
 function listFiles(dir) {

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 import type { Annotations as _swarm_api_Annotations, Annotations__Output as _swarm_api_Annotations__Output } from '../../swarm/api/Annotations.js';
 import type { OrchestrationConfig as _swarm_api_OrchestrationConfig, OrchestrationConfig__Output as _swarm_api_OrchestrationConfig__Output } from '../../swarm/api/OrchestrationConfig.js';

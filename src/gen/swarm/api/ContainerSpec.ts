@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 import type { Mount as _swarm_api_Mount, Mount__Output as _swarm_api_Mount__Output } from '../../swarm/api/Mount.js';
 import type { HealthConfig as _swarm_api_HealthConfig, HealthConfig__Output as _swarm_api_HealthConfig__Output } from '../../swarm/api/HealthConfig.js';

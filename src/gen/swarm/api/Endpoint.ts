@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/objects.proto
+// Original file: proto/objects.proto
 
 import type { EndpointSpec as _swarm_api_EndpointSpec, EndpointSpec__Output as _swarm_api_EndpointSpec__Output } from '../../swarm/api/EndpointSpec.js';
 import type { PortConfig as _swarm_api_PortConfig, PortConfig__Output as _swarm_api_PortConfig__Output } from '../../swarm/api/PortConfig.js';

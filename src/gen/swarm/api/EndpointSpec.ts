@@ -1,8 +1,8 @@
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 import type { PortConfig as _swarm_api_PortConfig, PortConfig__Output as _swarm_api_PortConfig__Output } from '../../swarm/api/PortConfig.js';
 
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 /**
  * ResolutionMode of the service's name.

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/objects.proto
+// Original file: proto/objects.proto
 
 import type { _swarm_api_RaftMemberStatus_Reachability, _swarm_api_RaftMemberStatus_Reachability__Output } from '../../swarm/api/RaftMemberStatus.js';
 import type { Long } from '@grpc/proto-loader';

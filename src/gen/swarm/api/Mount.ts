@@ -1,8 +1,8 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 import type { Long } from '@grpc/proto-loader';
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * Type of mount.

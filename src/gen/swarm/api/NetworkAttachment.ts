@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/objects.proto
+// Original file: proto/objects.proto
 
 
 /**

@@ -1,9 +1,9 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 import type { NodeRole as _swarm_api_NodeRole, NodeRole__Output as _swarm_api_NodeRole__Output } from '../../swarm/api/NodeRole.js';
 import type { Long } from '@grpc/proto-loader';
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * IssuanceState of a node certificate.

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 import type { Platform as _swarm_api_Platform, Platform__Output as _swarm_api_Platform__Output } from '../../swarm/api/Platform.js';
 import type { Resources as _swarm_api_Resources, Resources__Output as _swarm_api_Resources__Output } from '../../swarm/api/Resources.js';

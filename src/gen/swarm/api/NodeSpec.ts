@@ -1,9 +1,9 @@
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 import type { Annotations as _swarm_api_Annotations, Annotations__Output as _swarm_api_Annotations__Output } from '../../swarm/api/Annotations.js';
 import type { NodeRole as _swarm_api_NodeRole, NodeRole__Output as _swarm_api_NodeRole__Output } from '../../swarm/api/NodeRole.js';
 
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 /**
  * Availability of a node for new and existing tasks.

@@ -1,7 +1,7 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * State of a node's session with the managers.

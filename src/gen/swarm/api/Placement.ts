@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 import type { PlacementPreference as _swarm_api_PlacementPreference, PlacementPreference__Output as _swarm_api_PlacementPreference__Output } from '../../swarm/api/PlacementPreference.js';
 import type { Platform as _swarm_api_Platform, Platform__Output as _swarm_api_Platform__Output } from '../../swarm/api/Platform.js';

@@ -1,7 +1,7 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * Protocol of the port.
@@ -37,7 +37,7 @@ export type _swarm_api_PortConfig_Protocol =
  */
 export type _swarm_api_PortConfig_Protocol__Output = typeof _swarm_api_PortConfig_Protocol[keyof typeof _swarm_api_PortConfig_Protocol]
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * PublishMode says where the published port listens.

@@ -1,7 +1,7 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * Reachability of a member as seen by the leader.

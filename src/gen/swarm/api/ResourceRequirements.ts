@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 import type { ResourceLimits as _swarm_api_ResourceLimits, ResourceLimits__Output as _swarm_api_ResourceLimits__Output } from '../../swarm/api/ResourceLimits.js';
 import type { Resources as _swarm_api_Resources, Resources__Output as _swarm_api_Resources__Output } from '../../swarm/api/Resources.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/objects.proto
+// Original file: proto/objects.proto
 
 import type { Meta as _swarm_api_Meta, Meta__Output as _swarm_api_Meta__Output } from '../../swarm/api/Meta.js';
 import type { ServiceSpec as _swarm_api_ServiceSpec, ServiceSpec__Output as _swarm_api_ServiceSpec__Output } from '../../swarm/api/ServiceSpec.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/objects.proto
+// Original file: proto/objects.proto
 
 import type { Meta as _swarm_api_Meta, Meta__Output as _swarm_api_Meta__Output } from '../../swarm/api/Meta.js';
 import type { TaskSpec as _swarm_api_TaskSpec, TaskSpec__Output as _swarm_api_TaskSpec__Output } from '../../swarm/api/TaskSpec.js';

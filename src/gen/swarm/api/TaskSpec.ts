@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/specs.proto
+// Original file: proto/specs.proto
 
 import type { ContainerSpec as _swarm_api_ContainerSpec, ContainerSpec__Output as _swarm_api_ContainerSpec__Output } from '../../swarm/api/ContainerSpec.js';
 import type { ResourceRequirements as _swarm_api_ResourceRequirements, ResourceRequirements__Output as _swarm_api_ResourceRequirements__Output } from '../../swarm/api/ResourceRequirements.js';

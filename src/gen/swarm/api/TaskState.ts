@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * TaskState enumerates the states a task moves through. The numeric values are SwarmKit's: a state only

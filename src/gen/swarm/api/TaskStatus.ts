@@ -1,10 +1,10 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 import type { TaskState as _swarm_api_TaskState, TaskState__Output as _swarm_api_TaskState__Output } from '../../swarm/api/TaskState.js';
 import type { ContainerStatus as _swarm_api_ContainerStatus, ContainerStatus__Output as _swarm_api_ContainerStatus__Output } from '../../swarm/api/ContainerStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * HealthState is the result of the task's health check.

@@ -1,8 +1,8 @@
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 import type { Long } from '@grpc/proto-loader';
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * FailureAction is what the updater does when too many updated tasks fail.
@@ -47,7 +47,7 @@ export type _swarm_api_UpdateConfig_FailureAction =
  */
 export type _swarm_api_UpdateConfig_FailureAction__Output = typeof _swarm_api_UpdateConfig_FailureAction[keyof typeof _swarm_api_UpdateConfig_FailureAction]
 
-// Original file: /work/main/proto/types.proto
+// Original file: proto/types.proto
 
 /**
  * UpdateOrder chooses whether the old task stops before its replacement starts.

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/ca.proto
+// Original file: proto/ca.proto
 
 import type { NodeRole as _swarm_api_NodeRole, NodeRole__Output as _swarm_api_NodeRole__Output } from '../../swarm/api/NodeRole.js';
 

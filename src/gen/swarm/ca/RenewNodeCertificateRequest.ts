@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/ca.proto
+// Original file: proto/ca.proto
 
 
 export interface RenewNodeCertificateRequest {

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gossip.proto
+// Original file: proto/gossip.proto
 
 import type { NodeMeta as _swarm_gossip_NodeMeta, NodeMeta__Output as _swarm_gossip_NodeMeta__Output } from '../../swarm/gossip/NodeMeta.js';
 

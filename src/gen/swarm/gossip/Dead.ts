@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gossip.proto
+// Original file: proto/gossip.proto
 
 
 /**

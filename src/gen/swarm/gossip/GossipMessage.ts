@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gossip.proto
+// Original file: proto/gossip.proto
 
 import type { Ping as _swarm_gossip_Ping, Ping__Output as _swarm_gossip_Ping__Output } from '../../swarm/gossip/Ping.js';
 import type { IndirectPingReq as _swarm_gossip_IndirectPingReq, IndirectPingReq__Output as _swarm_gossip_IndirectPingReq__Output } from '../../swarm/gossip/IndirectPingReq.js';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gossip.proto
+// Original file: proto/gossip.proto
 
 import type { GossipMessage as _swarm_gossip_GossipMessage, GossipMessage__Output as _swarm_gossip_GossipMessage__Output } from '../../swarm/gossip/GossipMessage.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/gossip.proto
+// Original file: proto/gossip.proto
 
 import type { PushNodeState as _swarm_gossip_PushNodeState, PushNodeState__Output as _swarm_gossip_PushNodeState__Output } from '../../swarm/gossip/PushNodeState.js';
 

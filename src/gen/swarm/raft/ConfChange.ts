@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/raft.proto
+// Original file: proto/raft.proto
 
 import type { ConfChangeType as _swarm_raft_ConfChangeType, ConfChangeType__Output as _swarm_raft_ConfChangeType__Output } from '../../swarm/raft/ConfChangeType.js';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/raft.proto
+// Original file: proto/raft.proto
 
 export const ConfChangeType = {
   CONF_ADD_VOTER: 'CONF_ADD_VOTER',

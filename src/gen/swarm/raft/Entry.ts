@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/raft.proto
+// Original file: proto/raft.proto
 
 import type { EntryType as _swarm_raft_EntryType, EntryType__Output as _swarm_raft_EntryType__Output } from '../../swarm/raft/EntryType.js';
 import type { Long } from '@grpc/proto-loader';

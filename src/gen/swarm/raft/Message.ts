@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/raft.proto
+// Original file: proto/raft.proto
 
 import type { MessageType as _swarm_raft_MessageType, MessageType__Output as _swarm_raft_MessageType__Output } from '../../swarm/raft/MessageType.js';
 import type { Entry as _swarm_raft_Entry, Entry__Output as _swarm_raft_Entry__Output } from '../../swarm/raft/Entry.js';

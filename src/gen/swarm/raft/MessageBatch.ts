@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/raft.proto
+// Original file: proto/raft.proto
 
 import type { Message as _swarm_raft_Message, Message__Output as _swarm_raft_Message__Output } from '../../swarm/raft/Message.js';
 

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/raft.proto
+// Original file: proto/raft.proto
 
 import type { SnapshotMetadata as _swarm_raft_SnapshotMetadata, SnapshotMetadata__Output as _swarm_raft_SnapshotMetadata__Output } from '../../swarm/raft/SnapshotMetadata.js';
 

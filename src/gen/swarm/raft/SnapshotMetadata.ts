@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/raft.proto
+// Original file: proto/raft.proto
 
 import type { ConfState as _swarm_raft_ConfState, ConfState__Output as _swarm_raft_ConfState__Output } from '../../swarm/raft/ConfState.js';
 import type { Long } from '@grpc/proto-loader';

@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/store.proto
+// Original file: proto/store.proto
 
 import type { StoreActionKind as _swarm_store_StoreActionKind, StoreActionKind__Output as _swarm_store_StoreActionKind__Output } from '../../swarm/store/StoreActionKind.js';
 import type { Node as _swarm_api_Node, Node__Output as _swarm_api_Node__Output } from '../../swarm/api/Node.js';

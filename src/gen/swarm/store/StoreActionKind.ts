@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/store.proto
+// Original file: proto/store.proto
 
 export const StoreActionKind = {
   STORE_ACTION_UNKNOWN: 'STORE_ACTION_UNKNOWN',

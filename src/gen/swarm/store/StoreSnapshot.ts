@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/store.proto
+// Original file: proto/store.proto
 
 import type { Node as _swarm_api_Node, Node__Output as _swarm_api_Node__Output } from '../../swarm/api/Node.js';
 import type { Service as _swarm_api_Service, Service__Output as _swarm_api_Service__Output } from '../../swarm/api/Service.js';

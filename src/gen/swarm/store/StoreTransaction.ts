@@ -1,4 +1,4 @@
-// Original file: /work/main/proto/store.proto
+// Original file: proto/store.proto
 
 import type { StoreAction as _swarm_store_StoreAction, StoreAction__Output as _swarm_store_StoreAction__Output } from '../../swarm/store/StoreAction.js';
 import type { Long } from '@grpc/proto-loader';
