@@ -48,6 +48,7 @@ export interface SimParams {
   readonly dupRate: number;
   readonly maxDelay: number;
   readonly crashRate: number;
+  readonly leaderCrashRate: number;
   readonly readyCrashRate: number;
   readonly partitionRate: number;
   readonly confChangeRate: number;
@@ -133,6 +134,7 @@ function drawParams(rng: Prng): SimParams {
     dupRate: rng.pick([0, 0.02, 0.1]) ?? 0,
     maxDelay: rng.pick([0, 1, 3, 6]) ?? 1,
     crashRate: rng.pick([0, 0.003, 0.01]) ?? 0,
+    leaderCrashRate: rng.pick([0, 0.01, 0.04]) ?? 0,
     readyCrashRate: rng.pick([0, 0.005]) ?? 0,
     partitionRate: rng.pick([0, 0.01, 0.03]) ?? 0,
     confChangeRate: rng.pick([0, 0.02, 0.05]) ?? 0,
@@ -382,6 +384,8 @@ class Simulation {
         }
       } else if (this.rng.chance(p.crashRate)) {
         this.crash(n, "between steps");
+      } else if (n.node.raft.state === StateType.Leader && this.rng.chance(p.leaderCrashRate)) {
+        this.crash(n, "leader, between steps");
       }
     }
     if (this.rng.chance(p.partitionRate)) {
