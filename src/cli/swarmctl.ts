@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { errorMessage, SwarmError } from "../lib/errors.js";
 import { VERSION } from "../lib/version.js";
+import { registerImageCommands } from "./image.js";
 
 /** Builds the command tree (exported for tests that parse without spawning). */
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .version(VERSION, "-v, --version")
     .showHelpAfterError()
     .exitOverride();
+  registerImageCommands(program);
   return program;
 }
 

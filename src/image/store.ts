@@ -135,6 +135,12 @@ export class ImageStore {
       const archive = new StagedArchive(staging);
       await archive.read(typeof source === "string" ? createReadStream(source) : source);
       return await this.commitCandidates(archive.candidates(), staging);
+    } catch (err) {
+      if (err instanceof ImageError && typeof source === "string") err.message = `${source}: ${err.message}`;
+      if ((err as NodeJS.ErrnoException).code === "ENOENT" && typeof source === "string") {
+        throw new ImageError(ImageErrorCode.NotFound, `${source}: no such file`, { cause: err });
+      }
+      throw err;
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }

@@ -148,7 +148,12 @@ function signedChecksum(block: Uint8Array): number {
 /** Decodes one header block; throws TarFormatError on a bad checksum or bad number. */
 export function decodeHeader(block: Uint8Array): RawHeader {
   if (block.length !== BLOCK_SIZE) throw new TarFormatError(`tar header: ${block.length} bytes, expected ${BLOCK_SIZE}`);
-  const stored = readNumber(block, 148, 8, "chksum");
+  let stored: number;
+  try {
+    stored = readNumber(block, 148, 8, "chksum");
+  } catch (err) {
+    throw new TarFormatError("tar header: checksum field is not a number (not a tar archive, or corrupt)", { cause: err });
+  }
   if (stored !== headerChecksum(block) && stored !== signedChecksum(block)) {
     throw new TarFormatError(`tar header: checksum ${stored} does not match computed ${headerChecksum(block)} (not a tar archive or corrupt)`);
   }
