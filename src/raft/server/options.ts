@@ -1,0 +1,120 @@
+/**
+ * Options of the Raft server, normalized with defaults (the resolved form is what the loop reads).
+ */
+import type * as grpc from "@grpc/grpc-js";
+import { randomInt } from "node:crypto";
+import type { Logger } from "../../lib/logger.js";
+import { silentLogger } from "../../lib/logger.js";
+import { ValidationError } from "../../lib/errors.js";
+import type { StateMachine } from "./state-machine.js";
+
+/** How to start a Raft member. */
+export interface RaftServerOptions<R> {
+  /** This member's id (positive integer). */
+  readonly id: number;
+  /** Data directory (WAL + snapshots). */
+  readonly dataDir: string;
+  /** Raft transport listen address "host:port". */
+  readonly listen: string;
+  /** Address other members use to reach this one (default: `listen`). */
+  readonly advertise?: string;
+  /** Known member addresses (id → "host:port"), this member included or not. */
+  readonly peers: ReadonlyMap<number, string>;
+  /**
+   * Bootstrap a NEW cluster with these voters when the data dir is empty. Every initial member passes
+   * the same list. Leave unset on a member that joins an existing cluster (it waits for the leader).
+   */
+  readonly bootstrap?: readonly number[];
+  readonly stateMachine: StateMachine<R>;
+  /** Milliseconds per Raft tick (default 100). */
+  readonly tickMs?: number;
+  /** Election timeout in ticks (default 10; randomized in [e, 2e)). */
+  readonly electionTicks?: number;
+  /** Heartbeat interval in ticks (default 1). */
+  readonly heartbeatTicks?: number;
+  /** Take a snapshot and compact after this many applied entries (default 10000). */
+  readonly snapshotEntries?: number;
+  /** Entries kept in memory behind a snapshot for slow followers (default 1000). */
+  readonly compactionMargin?: number;
+  /** Reject a proposal or read not answered within this time (default 5000 ms). */
+  readonly requestTimeoutMs?: number;
+  /** WAL segment size (default 64 MiB). */
+  readonly segmentBytes?: number;
+  /** Random number in [0, 1) (election jitter); default Math.random. */
+  readonly random?: () => number;
+  /** Incarnation nonce (default: random 32-bit). */
+  readonly nonce?: number;
+  /** Called when this member learns a new leader (0 = none) or its role changes. */
+  readonly onLeaderChange?: (leader: number, isLeader: boolean) => void;
+  readonly serverCredentials?: grpc.ServerCredentials;
+  readonly channelCredentials?: grpc.ChannelCredentials;
+  readonly logger?: Logger;
+}
+
+/** Options with defaults applied. */
+export interface ResolvedRaftServerOptions<R> {
+  readonly id: number;
+  readonly dataDir: string;
+  readonly listen: string;
+  readonly advertise: string;
+  readonly peers: ReadonlyMap<number, string>;
+  readonly bootstrap: readonly number[] | null;
+  readonly stateMachine: StateMachine<R>;
+  readonly tickMs: number;
+  readonly electionTicks: number;
+  readonly heartbeatTicks: number;
+  readonly snapshotEntries: number;
+  readonly compactionMargin: number;
+  readonly requestTimeoutMs: number;
+  readonly segmentBytes: number | undefined;
+  readonly random: () => number;
+  readonly nonce: number;
+  readonly onLeaderChange: (leader: number, isLeader: boolean) => void;
+  readonly serverCredentials: grpc.ServerCredentials | undefined;
+  readonly channelCredentials: grpc.ChannelCredentials | undefined;
+  readonly logger: Logger;
+}
+
+function positive(field: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v <= 0) throw new ValidationError(`raft.${field}`, `${v} is not a positive integer`);
+  return v;
+}
+
+/** Validates options and fills defaults; errors name the field and value. */
+export function resolveServerOptions<R>(o: RaftServerOptions<R>): ResolvedRaftServerOptions<R> {
+  positive("id", o.id);
+  const electionTicks = positive("electionTicks", o.electionTicks ?? 10);
+  const heartbeatTicks = positive("heartbeatTicks", o.heartbeatTicks ?? 1);
+  if (heartbeatTicks >= electionTicks) {
+    throw new ValidationError("raft.heartbeatTicks", `${heartbeatTicks} must be less than electionTicks ${electionTicks}`);
+  }
+  for (const id of o.bootstrap ?? []) {
+    positive("bootstrap[]", id);
+    if (!o.peers.has(id) && id !== o.id) throw new ValidationError("raft.bootstrap", `voter ${id} has no address in peers`);
+  }
+  if (o.bootstrap !== undefined && !o.bootstrap.includes(o.id)) {
+    throw new ValidationError("raft.bootstrap", `${o.bootstrap.join(",")} does not include this member ${o.id}`);
+  }
+  return {
+    id: o.id,
+    dataDir: o.dataDir,
+    listen: o.listen,
+    advertise: o.advertise ?? o.peers.get(o.id) ?? o.listen,
+    peers: o.peers,
+    bootstrap: o.bootstrap ?? null,
+    stateMachine: o.stateMachine,
+    tickMs: positive("tickMs", o.tickMs ?? 100),
+    electionTicks,
+    heartbeatTicks,
+    snapshotEntries: positive("snapshotEntries", o.snapshotEntries ?? 10_000),
+    compactionMargin: o.compactionMargin ?? 1000,
+    requestTimeoutMs: positive("requestTimeoutMs", o.requestTimeoutMs ?? 5000),
+    segmentBytes: o.segmentBytes,
+    random: o.random ?? Math.random,
+    nonce: o.nonce ?? randomInt(0, 0xffffffff),
+    onLeaderChange: o.onLeaderChange ?? (() => undefined),
+    serverCredentials: o.serverCredentials,
+    channelCredentials: o.channelCredentials,
+    logger: o.logger ?? silentLogger(),
+  };
+}

@@ -1,0 +1,597 @@
+/**
+ * RaftServer: the I/O loop around the pure core (src/raft/core). One loop turn:
+ *
+ *   1. batch queued proposals into ONE MSG_PROP (stepped locally on the leader, sent to the leader
+ *      otherwise) and queued reads into ONE ReadIndex request;
+ *   2. rd = node.ready();
+ *   3. persist: installed snapshot (file + marker), entries and hard state, ONE fdatasync if mustSync —
+ *      the persistence barrier: nothing below happens before the Ready's state is durable;
+ *   4. send rd.messages;
+ *   5. apply the snapshot, then the committed entries, resolving the proposer's promise with the state
+ *      machine's result; serve reads whose index is applied;
+ *   6. node.advance(rd); take a snapshot + compact when enough entries were applied.
+ *
+ * Messages from peers and ticks are stepped as they arrive (between turns); proposals that arrive while
+ * a turn waits on fsync pile up and go into the next turn's single batch, which is the group commit.
+ */
+import { Wal } from "../storage/wal.js";
+import { RaftTransport } from "../transport/transport.js";
+import {
+  RaftNode,
+  MemoryStorage,
+  ProposalDroppedError,
+  decodeConfChange,
+  encodeConfChange,
+  newEntry,
+  newMessage,
+  emptyConfState,
+  snapshotMeta,
+  type ConfState,
+  type Entry,
+  type Message,
+  type Ready,
+  type ConfChangeType,
+} from "../core/index.js";
+import type { Logger } from "../../lib/logger.js";
+import { errorMessage } from "../../lib/errors.js";
+import { RaftServerError, RaftServerErrorCode } from "./errors.js";
+import { decodeProposal, decodeSnapshotData, encodeProposal, encodeSnapshotData } from "./envelope.js";
+import { resolveServerOptions, type RaftServerOptions, type ResolvedRaftServerOptions } from "./options.js";
+
+/** What a member reports about itself. */
+export interface RaftServerStatus {
+  readonly id: number;
+  readonly leader: number;
+  readonly isLeader: boolean;
+  readonly term: number;
+  readonly commit: number;
+  readonly applied: number;
+  readonly lastIndex: number;
+  readonly confState: ConfState;
+  readonly members: ReadonlyMap<number, string>;
+}
+
+interface PendingProposal<R> {
+  resolve(result: R): void;
+  reject(err: Error): void;
+  deadline: number;
+  /** Sent to a leader (or stepped): its outcome is unknown if we give up. */
+  sent: boolean;
+}
+
+interface QueuedProposal {
+  readonly seq: number;
+  readonly data: Buffer;
+  readonly since: number;
+}
+
+interface ReadWaiter {
+  resolve(): void;
+  reject(err: Error): void;
+  deadline: number;
+}
+
+interface ReadBatch {
+  readonly waiters: ReadWaiter[];
+  index: number | null;
+}
+
+interface ConfWaiter {
+  readonly type: ConfChangeType;
+  readonly nodeId: number;
+  readonly resolve: (cs: ConfState) => void;
+  readonly reject: (err: Error) => void;
+  readonly deadline: number;
+}
+
+/** A Raft member: WAL + core + transport + state machine. */
+export class RaftServer<R = unknown> {
+  private readonly o: ResolvedRaftServerOptions<R>;
+  private readonly log: Logger;
+  private readonly node: RaftNode;
+  private readonly storage: MemoryStorage;
+  private readonly wal: Wal;
+  private transport!: RaftTransport;
+  private readonly members: Map<number, string>;
+  private confState: ConfState;
+  private applied: number;
+  private snapIndex: number;
+  private leader = 0;
+  private isLeaderNow = false;
+  private seq = 0;
+  private readSeq = 0;
+  private readonly pending = new Map<number, PendingProposal<R>>();
+  private propQueue: QueuedProposal[] = [];
+  private readQueue: ReadWaiter[] = [];
+  private readonly readBatches = new Map<string, ReadBatch>();
+  private confWaiters: ConfWaiter[] = [];
+  private wake: (() => void) | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private stopping = false;
+  private loopDone: Promise<void> = Promise.resolve();
+  private fatal: unknown = null;
+  private stopped: Promise<void> | null = null;
+  /** Set when a member was added: the next snapshot must include it (a member ignores snapshots without itself). */
+  private snapshotWanted = false;
+
+  private constructor(o: ResolvedRaftServerOptions<R>, wal: Wal, storage: MemoryStorage, members: Map<number, string>, confState: ConfState, applied: number) {
+    this.o = o;
+    this.log = o.logger;
+    this.wal = wal;
+    this.storage = storage;
+    this.members = members;
+    this.confState = confState;
+    this.applied = applied;
+    this.snapIndex = applied;
+    this.node = new RaftNode({
+      id: o.id,
+      storage,
+      electionTick: o.electionTicks,
+      heartbeatTick: o.heartbeatTicks,
+      random: o.random,
+      preVote: true,
+      checkQuorum: true,
+      applied,
+      logger: o.logger,
+    });
+  }
+
+  /** Opens the WAL (bootstrapping a new cluster if asked), starts the transport, the ticker and the loop. */
+  static async start<R>(options: RaftServerOptions<R>): Promise<RaftServer<R>> {
+    const o = resolveServerOptions(options);
+    const { wal, state } = await Wal.open({ dir: o.dataDir, segmentBytes: o.segmentBytes, logger: o.logger });
+    const storage = new MemoryStorage();
+    const members = new Map<number, string>();
+    let confState = emptyConfState();
+    let applied = 0;
+    if (state.snapshot !== null) {
+      const meta = snapshotMeta(state.snapshot);
+      storage.applySnapshot(state.snapshot);
+      const { members: snapMembers, state: smBytes } = decodeSnapshotData(state.snapshot.data);
+      for (const [id, addr] of snapMembers) members.set(id, addr);
+      o.stateMachine.restore(meta.index, smBytes);
+      confState = meta.confState ?? emptyConfState();
+      applied = meta.index;
+    }
+    for (const [id, addr] of o.peers) members.set(id, addr);
+    members.set(o.id, o.advertise);
+    let hardState = state.hardState;
+    let entries: Entry[] = state.entries;
+    if (state.snapshot === null && entries.length === 0 && hardState.term === 0 && o.bootstrap !== null) {
+      entries = o.bootstrap.map((id, i) =>
+        newEntry({
+          term: 1,
+          index: i + 1,
+          type: "ENTRY_CONF_CHANGE",
+          data: encodeConfChange({ type: "CONF_ADD_VOTER", nodeId: id, context: Buffer.from(members.get(id) ?? "") }),
+        }),
+      );
+      hardState = { term: 1, vote: 0, commit: entries.length };
+      wal.append(hardState, entries);
+      await wal.sync();
+      o.logger.info({ voters: o.bootstrap }, "raft: bootstrapped a new cluster");
+    }
+    const last = entries[entries.length - 1]?.index ?? applied;
+    hardState = { ...hardState, commit: Math.min(Math.max(hardState.commit, applied), last) };
+    storage.setHardState(hardState);
+    storage.append(entries);
+    const server = new RaftServer(o, wal, storage, members, confState, applied);
+    try {
+      server.transport = await RaftTransport.start({
+        id: o.id,
+        listen: o.listen,
+        peers: members,
+        onMessages: (ms) => server.onMessages(ms),
+        onUnreachable: (id) => server.node.reportUnreachable(id),
+        onSnapshotStatus: (id, ok) => {
+          server.node.reportSnapshot(id, ok);
+          server.kick();
+        },
+        serverCredentials: o.serverCredentials,
+        channelCredentials: o.channelCredentials,
+        logger: o.logger,
+      });
+    } catch (err) {
+      await wal.close();
+      throw err;
+    }
+    server.ticker = setInterval(() => server.onTick(), o.tickMs);
+    server.loopDone = server.loop();
+    o.logger.info({ id: o.id, applied, entries: entries.length, truncatedTail: state.truncatedTail }, "raft: member started");
+    return server;
+  }
+
+  // ---- inputs ---------------------------------------------------------------------------------
+
+  private kick(): void {
+    const w = this.wake;
+    if (w !== null) {
+      this.wake = null;
+      w();
+    }
+  }
+
+  private onTick(): void {
+    this.node.tick();
+    this.sweepTimeouts(Date.now());
+    this.kick();
+  }
+
+  private onMessages(ms: readonly Message[]): void {
+    for (const m of ms) {
+      try {
+        this.node.step(m);
+      } catch (err) {
+        if (err instanceof ProposalDroppedError) this.log.debug({ from: m.from, reason: err.reason }, "raft: dropped a forwarded proposal");
+        else this.log.warn({ err: errorMessage(err), type: m.type, from: m.from }, "raft: rejected a message");
+      }
+    }
+    this.kick();
+  }
+
+  private sweepTimeouts(now: number): void {
+    const noLeaderLimit = 2 * this.o.electionTicks * this.o.tickMs;
+    if (this.propQueue.length > 0 && this.leader === 0) {
+      const keep: QueuedProposal[] = [];
+      for (const q of this.propQueue) {
+        if (now - q.since < noLeaderLimit) {
+          keep.push(q);
+          continue;
+        }
+        const p = this.pending.get(q.seq);
+        this.pending.delete(q.seq);
+        p?.reject(new RaftServerError(RaftServerErrorCode.NoLeader, `raft: no leader elected within ${noLeaderLimit} ms; proposal not submitted`));
+      }
+      this.propQueue = keep;
+    }
+    for (const [seq, p] of this.pending) {
+      if (p.deadline > now) continue;
+      this.pending.delete(seq);
+      p.reject(
+        new RaftServerError(RaftServerErrorCode.Timeout, `raft: proposal not applied within ${this.o.requestTimeoutMs} ms (outcome unknown)`, {
+          unknownOutcome: p.sent,
+          leader: this.leader,
+        }),
+      );
+    }
+    const expired = (w: ReadWaiter): boolean => {
+      if (w.deadline > now) return false;
+      w.reject(new RaftServerError(RaftServerErrorCode.Timeout, `raft: read not confirmed within ${this.o.requestTimeoutMs} ms`, { leader: this.leader }));
+      return true;
+    };
+    this.readQueue = this.readQueue.filter((w) => !expired(w));
+    for (const [ctx, b] of this.readBatches) {
+      const left = b.waiters.filter((w) => !expired(w));
+      if (left.length === 0) this.readBatches.delete(ctx);
+      else b.waiters.splice(0, b.waiters.length, ...left);
+    }
+    this.confWaiters = this.confWaiters.filter((w) => {
+      if (w.deadline > now) return true;
+      w.reject(new RaftServerError(RaftServerErrorCode.Timeout, `raft: membership change for ${w.nodeId} not applied in time`, { unknownOutcome: true }));
+      return false;
+    });
+  }
+
+  private unusable(): RaftServerError | null {
+    if (this.fatal !== null) return new RaftServerError(RaftServerErrorCode.StorageFailed, `raft: stopped after a storage failure: ${errorMessage(this.fatal)}`, { cause: this.fatal });
+    if (this.stopping) return new RaftServerError(RaftServerErrorCode.Stopped, "raft: server is stopping");
+    return null;
+  }
+
+  /**
+   * Proposes `payload` for replication. Resolves with the state machine's result once this member
+   * applied it; rejects with RaftServerError (Timeout ⇒ the outcome is unknown; NoLeader ⇒ not submitted).
+   */
+  propose(payload: Uint8Array): Promise<R> {
+    const bad = this.unusable();
+    if (bad !== null) return Promise.reject(bad);
+    const seq = this.seq++ >>> 0;
+    const data = encodeProposal({ proposer: this.o.id, nonce: this.o.nonce, seq }, payload);
+    const now = Date.now();
+    return new Promise<R>((resolve, reject) => {
+      this.pending.set(seq, { resolve, reject, deadline: now + this.o.requestTimeoutMs, sent: false });
+      this.propQueue.push({ seq, data, since: now });
+      this.kick();
+    });
+  }
+
+  /**
+   * A linearizable read barrier (ReadIndex): resolves once this member has applied everything committed
+   * when the read was confirmed by a quorum. Read the state machine right after it resolves.
+   */
+  read(): Promise<void> {
+    const bad = this.unusable();
+    if (bad !== null) return Promise.reject(bad);
+    return new Promise<void>((resolve, reject) => {
+      this.readQueue.push({ resolve, reject, deadline: Date.now() + this.o.requestTimeoutMs });
+      this.kick();
+    });
+  }
+
+  private changeMembership(type: ConfChangeType, nodeId: number, addr: string): Promise<ConfState> {
+    const bad = this.unusable();
+    if (bad !== null) return Promise.reject(bad);
+    if (!this.isLeaderNow) {
+      return Promise.reject(new RaftServerError(RaftServerErrorCode.NotLeader, `raft: membership changes go to the leader (member ${this.leader || "unknown"})`, { leader: this.leader }));
+    }
+    try {
+      if (addr !== "") this.transport.addPeer(nodeId, addr);
+      this.node.proposeConfChange({ type, nodeId, context: Buffer.from(addr) });
+    } catch (err) {
+      return Promise.reject(new RaftServerError(RaftServerErrorCode.NotLeader, `raft: membership change refused: ${errorMessage(err)}`, { leader: this.leader, cause: err }));
+    }
+    this.kick();
+    return new Promise<ConfState>((resolve, reject) => {
+      this.confWaiters.push({ type, nodeId, resolve, reject, deadline: Date.now() + this.o.requestTimeoutMs });
+    });
+  }
+
+  /** Adds a voter (or a learner) reachable at `addr`; leader only. Resolves with the new membership. */
+  addMember(nodeId: number, addr: string, options: { learner?: boolean } = {}): Promise<ConfState> {
+    return this.changeMembership(options.learner === true ? "CONF_ADD_LEARNER" : "CONF_ADD_VOTER", nodeId, addr);
+  }
+
+  /** Promotes a learner to voter; leader only. */
+  promoteMember(nodeId: number): Promise<ConfState> {
+    return this.changeMembership("CONF_ADD_VOTER", nodeId, this.members.get(nodeId) ?? "");
+  }
+
+  /** Removes a member; leader only. */
+  removeMember(nodeId: number): Promise<ConfState> {
+    return this.changeMembership("CONF_REMOVE_NODE", nodeId, "");
+  }
+
+  /** Asks the leader to hand leadership to `to`. */
+  transferLeadership(to: number): void {
+    try {
+      this.node.transferLeadership(to);
+    } catch (err) {
+      throw new RaftServerError(RaftServerErrorCode.NoLeader, `raft: cannot transfer leadership: ${errorMessage(err)}`, { cause: err });
+    }
+    this.kick();
+  }
+
+  /** Current role, indexes and membership. */
+  status(): RaftServerStatus {
+    const s = this.node.status();
+    return {
+      id: this.o.id,
+      leader: this.leader,
+      isLeader: this.isLeaderNow,
+      term: s.hardState.term,
+      commit: s.hardState.commit,
+      applied: this.applied,
+      lastIndex: s.lastIndex,
+      confState: this.confState,
+      members: new Map(this.members),
+    };
+  }
+
+  /** The transport port actually bound (useful with port 0). */
+  get port(): number {
+    return this.transport.port;
+  }
+
+  // ---- the loop -------------------------------------------------------------------------------
+
+  private flushProposals(): void {
+    if (this.propQueue.length === 0 || this.leader === 0) return;
+    const batch = this.propQueue;
+    this.propQueue = [];
+    const m = newMessage({
+      type: "MSG_PROP",
+      from: this.o.id,
+      entries: batch.map((q) => newEntry({ term: 0, index: 0, data: q.data })),
+    });
+    for (const q of batch) {
+      const p = this.pending.get(q.seq);
+      if (p !== undefined) p.sent = true;
+    }
+    if (this.isLeaderNow) {
+      try {
+        this.node.step(m);
+      } catch (err) {
+        for (const q of batch) {
+          const p = this.pending.get(q.seq);
+          this.pending.delete(q.seq);
+          p?.reject(new RaftServerError(RaftServerErrorCode.NoLeader, `raft: proposal dropped: ${errorMessage(err)}`, { leader: this.leader, cause: err }));
+        }
+      }
+    } else {
+      this.transport.send([{ ...m, to: this.leader }]);
+    }
+  }
+
+  private flushReads(): void {
+    if (this.readQueue.length === 0 || this.leader === 0) return;
+    const ctx = Buffer.allocUnsafe(12);
+    ctx.writeUInt32LE(this.o.id, 0);
+    ctx.writeUInt32LE(this.o.nonce, 4);
+    ctx.writeUInt32LE(this.readSeq++ >>> 0, 8);
+    try {
+      this.node.readIndex(ctx);
+    } catch (err) {
+      this.log.debug({ err: errorMessage(err) }, "raft: read index refused; will retry");
+      return;
+    }
+    this.readBatches.set(ctx.toString("hex"), { waiters: this.readQueue, index: null });
+    this.readQueue = [];
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopping) {
+      this.flushProposals();
+      this.flushReads();
+      if (!this.node.hasReady()) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      const rd = this.node.ready();
+      try {
+        await this.persist(rd);
+      } catch (err) {
+        this.fatal = err;
+        this.log.error({ err: errorMessage(err) }, "raft: persisting failed; stopping");
+        this.failAll(this.unusable() as RaftServerError);
+        this.stopping = true;
+        if (this.ticker !== null) clearInterval(this.ticker);
+        return;
+      }
+      this.transport.send(rd.messages.filter((m) => m.to !== this.o.id));
+      if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === "leader");
+      this.apply(rd);
+      this.node.advance(rd);
+      for (const rs of rd.readStates) {
+        const b = this.readBatches.get(rs.requestCtx.toString("hex"));
+        if (b !== undefined) b.index = rs.index;
+      }
+      this.serveReads();
+      if (this.applied > this.snapIndex && (this.snapshotWanted || this.applied - this.snapIndex >= this.o.snapshotEntries)) {
+        this.snapshotWanted = false;
+        try {
+          await this.takeSnapshot();
+        } catch (err) {
+          this.log.error({ err: errorMessage(err) }, "raft: snapshot failed");
+        }
+      }
+    }
+  }
+
+  private async persist(rd: Ready): Promise<void> {
+    if (rd.snapshot !== undefined && snapshotMeta(rd.snapshot).index > 0) {
+      await this.wal.saveSnapshot(rd.snapshot, true);
+      this.storage.applySnapshot(rd.snapshot);
+    }
+    if (rd.entries.length > 0 || rd.hardState !== undefined) this.wal.append(rd.hardState ?? null, rd.entries);
+    if (rd.mustSync) await this.wal.sync();
+    if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
+    this.storage.append(rd.entries);
+  }
+
+  private onSoftState(lead: number, isLeader: boolean): void {
+    const changed = lead !== this.leader || isLeader !== this.isLeaderNow;
+    this.leader = lead;
+    this.isLeaderNow = isLeader;
+    if (!changed) return;
+    this.log.info({ leader: lead, isLeader }, "raft: leader changed");
+    // Reads sent to a former leader may never be answered; they are idempotent, so re-issue them.
+    for (const [ctx, b] of this.readBatches) {
+      if (b.index !== null) continue;
+      this.readQueue.push(...b.waiters);
+      this.readBatches.delete(ctx);
+    }
+    try {
+      this.o.onLeaderChange(lead, isLeader);
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, "raft: onLeaderChange threw");
+    }
+  }
+
+  private apply(rd: Ready): void {
+    if (rd.snapshot !== undefined) {
+      const meta = snapshotMeta(rd.snapshot);
+      if (meta.index > this.applied) {
+        const { members, state } = decodeSnapshotData(rd.snapshot.data);
+        this.o.stateMachine.restore(meta.index, state);
+        for (const [id, addr] of members) this.setMember(id, addr);
+        this.confState = meta.confState ?? emptyConfState();
+        this.applied = meta.index;
+        this.snapIndex = meta.index;
+        this.log.info({ index: meta.index }, "raft: restored from a snapshot sent by the leader");
+      }
+    }
+    for (const e of rd.committedEntries) {
+      if (e.index <= this.applied) continue;
+      if (e.type === "ENTRY_CONF_CHANGE") this.applyConfChange(e);
+      else if (e.data.length > 0) this.applyNormal(e);
+      this.applied = e.index;
+    }
+  }
+
+  private applyNormal(e: Entry): void {
+    const { id, payload } = decodeProposal(e.data);
+    const mine = id.proposer === this.o.id && id.nonce === this.o.nonce;
+    const p = mine ? this.pending.get(id.seq) : undefined;
+    if (p !== undefined) this.pending.delete(id.seq);
+    let result: R;
+    try {
+      result = this.o.stateMachine.apply(e.index, payload);
+    } catch (err) {
+      this.log.error({ err: errorMessage(err), index: e.index }, "raft: state machine threw while applying");
+      p?.reject(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    p?.resolve(result);
+  }
+
+  private applyConfChange(e: Entry): void {
+    const cc = decodeConfChange(e.data);
+    this.confState = this.node.applyConfChange(cc);
+    if (cc.type === "CONF_REMOVE_NODE") {
+      this.members.delete(cc.nodeId);
+      if (cc.nodeId !== this.o.id) this.transport.removePeer(cc.nodeId);
+    } else {
+      if (cc.context.length > 0) this.setMember(cc.nodeId, cc.context.toString("utf8"));
+      // Only when the log was compacted would a new member need a snapshot, and then it must be one
+      // that already lists it.
+      if (this.storage.firstIndex() > 1) this.snapshotWanted = true;
+    }
+    this.log.info({ index: e.index, change: cc.type, node: cc.nodeId, voters: this.confState.voters, learners: this.confState.learners }, "raft: membership changed");
+    this.confWaiters = this.confWaiters.filter((w) => {
+      if (w.type !== cc.type || w.nodeId !== cc.nodeId) return true;
+      w.resolve(this.confState);
+      return false;
+    });
+  }
+
+  private setMember(id: number, addr: string): void {
+    this.members.set(id, addr);
+    if (id !== this.o.id) this.transport.addPeer(id, addr);
+  }
+
+  private serveReads(): void {
+    for (const [ctx, b] of this.readBatches) {
+      if (b.index === null || b.index > this.applied) continue;
+      this.readBatches.delete(ctx);
+      for (const w of b.waiters) w.resolve();
+    }
+  }
+
+  private async takeSnapshot(): Promise<void> {
+    const index = this.applied;
+    const data = encodeSnapshotData(this.members, this.o.stateMachine.snapshot());
+    const snap = this.storage.createSnapshot(index, this.confState, data);
+    this.snapIndex = index;
+    await this.wal.saveSnapshot(snap, false);
+    const compactTo = index - this.o.compactionMargin;
+    if (compactTo >= this.storage.firstIndex()) this.storage.compact(compactTo);
+    const released = await this.wal.releaseTo(index);
+    this.log.info({ index, bytes: data.length, releasedSegments: released }, "raft: snapshot taken");
+  }
+
+  private failAll(err: RaftServerError): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    this.propQueue = [];
+    for (const w of this.readQueue) w.reject(err);
+    this.readQueue = [];
+    for (const b of this.readBatches.values()) for (const w of b.waiters) w.reject(err);
+    this.readBatches.clear();
+    for (const w of this.confWaiters) w.reject(err);
+    this.confWaiters = [];
+  }
+
+  /** Stops ticking, fails pending requests, closes the transport and the WAL. Safe to call twice. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      if (this.ticker !== null) clearInterval(this.ticker);
+      this.kick();
+      await this.loopDone;
+      this.failAll(new RaftServerError(RaftServerErrorCode.Stopped, "raft: server stopped", { unknownOutcome: true }));
+      await this.transport.close();
+      await this.wal.close();
+    })();
+    return this.stopped;
+  }
+}
