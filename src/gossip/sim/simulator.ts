@@ -118,11 +118,26 @@ export class Simulator {
     this.node(name).running = false;
   }
 
+  /** Starts a fresh process under an existing (killed) name at a new address, joining via `join`. */
+  restart(name: string, join: readonly string[]): SimNode {
+    const old = this.node(name);
+    old.running = false;
+    this.nodes.delete(name);
+    return this.addNode(name, { join });
+  }
+
   /** Blocks the node's event loop for `ms` (a GC pause, a swapped process, SIGSTOP). */
   stall(name: string, ms: number): void {
     const n = this.node(name);
     n.stalledUntil = this.now + ms;
     this.queue.schedule(n.stalledUntil, { kind: "wake", node: name, gen: -1 });
+  }
+
+  /** Ends a stall early (the node reads its backlog and fires overdue timers now). */
+  resume(name: string): void {
+    const n = this.node(name);
+    n.stalledUntil = this.now;
+    this.queue.schedule(this.now, { kind: "wake", node: name, gen: -1 });
   }
 
   /** Splits the members into groups that cannot reach each other (others stay in group 0). */
