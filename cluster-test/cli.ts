@@ -42,10 +42,18 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("   ")).join("\n");
 }
 
-function printStatus(c: Cluster, json: boolean): void {
+/** Where the CLI writes (injectable so tests can run it in-process). */
+export interface CliIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Exit code of the last `exec` (the CLI exits with it). */
+  exitCode?: number;
+}
+
+function printStatus(io: CliIO, c: Cluster, json: boolean): void {
   const s = c.status();
   if (json) {
-    process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
+    io.out(`${JSON.stringify(s, null, 2)}\n`);
     return;
   }
   const out = [`cluster ${s.name}  subnet ${s.subnet}`, "", table([["HOST", "IP", "NETNS", "DATA DIR"], ...s.hosts.map((h) => [h.name, h.ip, h.netns, h.dataDir])])];
@@ -53,13 +61,14 @@ function printStatus(c: Cluster, json: boolean): void {
     out.push("", table([["HOST", "PROCESS", "PID", "STATE", "COMMAND"], ...s.procs.map((p) => [p.host, p.name, String(p.pid), p.state, p.argv.join(" ")])]));
   }
   out.push("", s.faults.length > 0 ? `faults: ${s.faults.join("; ")}` : "faults: none");
-  process.stdout.write(`${out.join("\n")}\n`);
+  io.out(`${out.join("\n")}\n`);
 }
 
 /** Builds the command tree (exported for tests). */
-export function buildProgram(): Command {
+export function buildProgram(io: CliIO): Command {
   const program = new Command("swarm-cluster")
     .description("Multi-host test clusters on one machine: hosts are network namespaces on a bridge")
+    .configureOutput({ writeOut: (t) => io.out(t), writeErr: (t) => io.err(t) })
     .enablePositionalOptions()
     .showHelpAfterError()
     .exitOverride();
@@ -71,19 +80,19 @@ export function buildProgram(): Command {
     .addOption(new Option("--default-route <type>", "default route in every host").choices(["unreachable", "blackhole"]).default("unreachable"))
     .action(async (o: { name: string; hosts: number; subnet?: string; baseDir?: string; defaultRoute: "unreachable" | "blackhole" }) => {
       const c = await Cluster.up({ name: o.name, hosts: o.hosts, subnet: o.subnet, baseDir: o.baseDir, defaultRoute: o.defaultRoute });
-      printStatus(c, false);
+      printStatus(io, c, false);
     });
 
   withName(program.command("down").description("stop every process and remove the cluster"))
     .option("--keep-data", "keep data and log directories")
     .action(async (o: { name: string; keepData?: boolean }) => {
       const report = await Cluster.attach(o.name).down({ keepData: o.keepData === true });
-      for (const e of report.errors) process.stderr.write(`warning: ${e}\n`);
+      for (const e of report.errors) io.err(`warning: ${e}\n`);
     });
 
   withName(program.command("status").description("hosts, processes and faults"))
     .option("--json", "machine-readable output")
-    .action((o: { name: string; json?: boolean }) => printStatus(Cluster.attach(o.name), o.json === true));
+    .action((o: { name: string; json?: boolean }) => printStatus(io, Cluster.attach(o.name), o.json === true));
 
   withName(program.command("exec").description("run a command in a host; exits with its code"))
     .argument("<host>")
@@ -91,9 +100,9 @@ export function buildProgram(): Command {
     .passThroughOptions()
     .action(async (host: string, command: string[], o: { name: string }) => {
       const r = await Cluster.attach(o.name).exec(host, command, { timeoutMs: 24 * 3600_000 });
-      process.stdout.write(r.stdout);
-      process.stderr.write(r.stderr);
-      process.exitCode = r.code ?? 128;
+      io.out(r.stdout);
+      io.err(r.stderr);
+      io.exitCode = r.code ?? 128;
     });
 
   withName(program.command("start").description("start a long-running process in a host (logs to its log dir)"))
@@ -104,7 +113,7 @@ export function buildProgram(): Command {
     .passThroughOptions()
     .action(async (host: string, command: string[], o: { name: string; proc: string; env: string[] }) => {
       const p = await Cluster.attach(o.name).start(host, command, { name: o.proc, env: parseEnv(o.env) });
-      process.stdout.write(`${host}/${p.name} pid ${p.pid} log ${p.logPath}\n`);
+      io.out(`${host}/${p.name} pid ${p.pid} log ${p.logPath}\n`);
     });
 
   const signals = [
@@ -121,10 +130,10 @@ export function buildProgram(): Command {
         const c = Cluster.attach(o.name);
         if (verb === "restart") {
           const p = await c.restart(host, o.proc);
-          process.stdout.write(`${host}/${o.proc} restarted: pid ${p.pid}\n`);
+          io.out(`${host}/${o.proc} restarted: pid ${p.pid}\n`);
         } else {
           const state = await c[verb](host, o.proc);
-          process.stdout.write(`${host}/${o.proc}: ${state}\n`);
+          io.out(`${host}/${o.proc}: ${state}\n`);
         }
       });
   }
@@ -136,7 +145,7 @@ export function buildProgram(): Command {
     .action(async (from: string, to: string, o: { name: string; oneWay?: boolean }) => {
       const c = Cluster.attach(o.name);
       await c.partition(hostList(from), hostList(to), { oneWay: o.oneWay === true });
-      process.stdout.write(`${describeFault(c.state.faults.at(-1) ?? { type: "partition", from: [], to: [], oneWay: false })}\n`);
+      io.out(`${describeFault(c.state.faults.at(-1) ?? { type: "partition", from: [], to: [], oneWay: false })}\n`);
     });
 
   withName(program.command("loss").description("drop packets at random, e.g. `loss 30% --from h1 --to h2`"))
@@ -162,7 +171,7 @@ export function buildProgram(): Command {
     .option("--proc <name>", "process name", DEFAULT_PROC)
     .option("--lines <n>", "number of lines", (v) => Number(v), 50)
     .action((host: string, o: { name: string; proc: string; lines: number }) => {
-      process.stdout.write(`${Cluster.attach(o.name).tail(host, o.proc, o.lines)}\n`);
+      io.out(`${Cluster.attach(o.name).tail(host, o.proc, o.lines)}\n`);
     });
 
   program
@@ -173,7 +182,7 @@ export function buildProgram(): Command {
     .action(async (o: { name?: string; keepData?: boolean }) => {
       const report = await cleanup(o.name, { keepData: o.keepData === true });
       const removed = report.netns.length + report.links.length + report.forwardRules.length + report.mounts.length + report.cgroups.length;
-      process.stdout.write(`cleaned ${report.clusters.length > 0 ? report.clusters.join(", ") : "nothing"}: ${removed} objects, ${report.pids.length} processes\n`);
+      io.out(`cleaned ${report.clusters.length > 0 ? report.clusters.join(", ") : "nothing"}: ${removed} objects, ${report.pids.length} processes\n`);
       const left = await findLeftovers(o.name);
       if (!isClean(left)) throw new SwarmError("INTERNAL", `left behind: ${JSON.stringify(left)}; errors: ${report.errors.join("; ")}`);
     });
@@ -181,19 +190,25 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** Runs the CLI with `argv` (as in process.argv) and returns the exit code; never throws. */
+export async function runCli(argv: string[], io: CliIO): Promise<number> {
+  try {
+    await buildProgram(io).parseAsync(argv);
+    return io.exitCode ?? 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    const code = err instanceof SwarmError ? ` (${err.code})` : "";
+    io.err(`swarm-cluster${code}: ${errorMessage(err)}\n`);
+    return 1;
+  }
+}
+
 /** Entry point used by bin/swarm-cluster.js and `npm run cluster`. */
 export async function main(argv: string[]): Promise<void> {
-  try {
-    await buildProgram().parseAsync(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode;
-      return;
-    }
-    const code = err instanceof SwarmError ? ` (${err.code})` : "";
-    process.stderr.write(`swarm-cluster${code}: ${errorMessage(err)}\n`);
-    process.exitCode = 1;
-  }
+  process.exitCode = await runCli(argv, {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  });
 }
 
 const entry = process.argv[1];
