@@ -76,6 +76,9 @@ static void child_main(const child_args *a)
 		child_fail(a->sock, (sr_fail(&err, errno, "redirect stdout"), &err));
 	if (a->stderr_fd >= 0 && dup2(a->stderr_fd, 2) < 0)
 		child_fail(a->sock, (sr_fail(&err, errno, "redirect stderr"), &err));
+	/* With a container log, keep none of the caller's stdout/stderr: init's own messages go to the log. */
+	if (a->logfd >= 0 && ((a->stdout_fd < 0 && dup2(a->logfd, 1) < 0) || (a->stderr_fd < 0 && dup2(a->logfd, 2) < 0)))
+		child_fail(a->sock, (sr_fail(&err, errno, "redirect stdio to the container log"), &err));
 	/* The pid namespace came with clone(); the others are made here, while the caller sets up cgroups. */
 	int flags = spec->clone_flags & ~(CLONE_NEWPID | CLONE_NEWCGROUP);
 	if (flags && unshare(flags) < 0)
@@ -90,11 +93,13 @@ static void child_main(const child_args *a)
 		child_fail(a->sock, &err);
 	umask(022);
 	sr_trace("child: rootfs ready");
+	/* create: the caller exits as soon as it reads "R", so stop dying with it before sending. */
+	if (a->mode == SR_MODE_CREATE)
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (TEMP_FAILURE_RETRY(write(a->sock, "R", 1)) != 1)
 		_exit(1);
 	int report_fd = -1;
 	if (a->mode == SR_MODE_CREATE) {
-		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 		close(a->sock);
 		int fifo = TEMP_FAILURE_RETRY(openat(a->statefd, "exec.fifo", O_WRONLY | O_CLOEXEC));
 		if (fifo < 0 || TEMP_FAILURE_RETRY(write(fifo, "0", 1)) != 1)

@@ -164,27 +164,6 @@ static int cmd_start(const char *root, const char *id)
 	return 0;
 }
 
-static int cmd_kill(const char *root, const char *id, const char *signame)
-{
-	sr_err err;
-	sr_state st;
-	int sig = parse_signal(signame ? signame : "TERM");
-	if (sig < 0)
-		return usage_error("unknown signal \"%s\"", signame);
-	cleanup_close int fd = load(root, id, &st, &err);
-	if (fd < 0)
-		return die(&err);
-	if (!sr_state_alive(&st)) {
-		sr_fail(&err, 0, "container \"%s\" is not running", id);
-		return die(&err);
-	}
-	if (kill(st.pid, sig) < 0) {
-		sr_fail(&err, errno, "kill container \"%s\" (pid %d) with signal %d", id, st.pid, sig);
-		return die(&err);
-	}
-	return 0;
-}
-
 /* Waits up to timeout_ms for pid (with the given start time) to die; 0 when it did. */
 static int wait_gone(const sr_state *st, int timeout_ms)
 {
@@ -200,6 +179,42 @@ static int wait_gone(const sr_state *st, int timeout_ms)
 		return r > 0 ? 0 : -1;
 	}
 	return sr_state_alive(st) ? -1 : 0;
+}
+
+static int cmd_kill(const char *root, const char *id, const char *signame)
+{
+	sr_err err;
+	sr_state st;
+	int sig = parse_signal(signame ? signame : "TERM");
+	if (sig < 0)
+		return usage_error("unknown signal \"%s\"", signame);
+	cleanup_close int fd = load(root, id, &st, &err);
+	if (fd < 0)
+		return die(&err);
+	if (!sr_state_alive(&st)) {
+		sr_fail(&err, 0, "container \"%s\" is not running", id);
+		return die(&err);
+	}
+	if (sig == SIGKILL) {
+		/*
+		 * SIGKILL the processes first, init last: init then sees its process die, records the status
+		 * (exitSignal 9) and exits. init itself is killed only if it is still there after a while.
+		 */
+		sr_cgroup cg;
+		pid_t pids[4096];
+		sr_cgroup_from_string(st.cgroup, &cg);
+		int n = sr_cgroup_pids(&cg, pids, 4096);
+		for (int i = 0; i < n; i++)
+			if (pids[i] != st.pid)
+				kill(pids[i], SIGKILL);
+		if (n > 1 && wait_gone(&st, 1000) == 0)
+			return 0;
+	}
+	if (kill(st.pid, sig) < 0) {
+		sr_fail(&err, errno, "kill container \"%s\" (pid %d) with signal %d", id, st.pid, sig);
+		return die(&err);
+	}
+	return 0;
 }
 
 static int cmd_wait(const char *root, const char *id)

@@ -1,0 +1,102 @@
+/**
+ * Shared fixture for the runtime's integration tests: a busybox rootfs, a private state root, unique
+ * container ids, and cleanup of everything the tests made (containers, cgroups, state, bundles).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildBusyboxRootfs } from "../lib/testing/busybox-rootfs.js";
+import { RUNTIME_BINARY } from "./binary.js";
+import type { ContainerSpecInput } from "./config-builder.js";
+import type { ExitStatus } from "./runtime.js";
+import { Runtime, writeBundle } from "./runtime.js";
+
+/** Prefix of every id and cgroup the tests create (cleanup sweeps it). */
+export const TEST_PREFIX = "swarmtest";
+
+/** A test workspace: rootfs, state root, runtime. */
+export interface RuntimeFixture {
+  readonly work: string;
+  readonly rootfs: string;
+  readonly stateRoot: string;
+  readonly runtime: Runtime;
+  /** A fresh container id. */
+  id(label: string): string;
+  /** Runs a container to completion; `inspect` sees it stopped but not yet deleted (cgroups still there). */
+  runToExit(
+    label: string,
+    spec: Omit<ContainerSpecInput, "rootfs"> & { rootfs?: string },
+    inspect?: (id: string) => void | Promise<void>,
+  ): Promise<{ id: string; exit: ExitStatus; stdout: string; stderr: string }>;
+  cleanup(): void;
+}
+
+/** Builds the native binary (if needed) and a workspace. */
+export function createRuntimeFixture(): RuntimeFixture {
+  execFileSync("make", ["-s", "-C", new URL("../../native", import.meta.url).pathname], { stdio: "inherit" });
+  if (!existsSync(RUNTIME_BINARY)) throw new Error(`${RUNTIME_BINARY} missing after make`);
+  const work = mkdtempSync(join(tmpdir(), `${TEST_PREFIX}-runtime-`));
+  const rootfs = join(work, "rootfs");
+  buildBusyboxRootfs(rootfs, { files: { "etc/hostname": "image\n" } });
+  const stateRoot = join(work, "state");
+  const runtime = new Runtime({ stateRoot });
+  let n = 0;
+  const id = (label: string): string => `${TEST_PREFIX}-${String(process.pid)}-${String(++n)}-${label}`;
+  return {
+    work,
+    rootfs,
+    stateRoot,
+    runtime,
+    id,
+    async runToExit(label, spec, inspect) {
+      const cid = id(label);
+      const bundle = join(work, "bundles", cid);
+      await writeBundle(bundle, { ...spec, rootfs: spec.rootfs ?? rootfs });
+      const c = await runtime.run(cid, bundle);
+      const exit = await c.wait();
+      const logs = await c.logs();
+      try {
+        await inspect?.(cid);
+      } finally {
+        await c.delete({ force: true });
+      }
+      const text = (s: string): string =>
+        logs
+          .filter((e) => e.stream === s)
+          .map((e) => e.text)
+          .join("\n");
+      return { id: cid, exit, stdout: text("stdout"), stderr: text("stderr") };
+    },
+    cleanup() {
+      if (existsSync(stateRoot)) {
+        for (const cid of readdirSync(stateRoot)) {
+          try {
+            execFileSync(RUNTIME_BINARY, ["--root", stateRoot, "delete", "--force", cid], { stdio: "ignore" });
+          } catch {
+            // reported by the leftover sweep below
+          }
+        }
+      }
+      sweepTestCgroups();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Removes leftover test cgroups (v1 hierarchies and the v2 unified tree). */
+export function sweepTestCgroups(): void {
+  const roots = ["pids", "memory", "cpu", "devices", "unified"].map((h) => `/sys/fs/cgroup/${h}/swarm`);
+  roots.push("/sys/fs/cgroup/swarm");
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    for (const d of readdirSync(root)) {
+      if (!d.startsWith(`${TEST_PREFIX}-`)) continue;
+      try {
+        rmdirSync(join(root, d));
+      } catch {
+        // still populated: the next run's sweep retries
+      }
+    }
+  }
+}

@@ -1,0 +1,370 @@
+// Integration tests of swarm-runtime through the TS driver: real namespaces, cgroups, mounts (root).
+// Each test runs a busybox container and asserts what the process inside saw, or what the host saw.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RUNTIME_BINARY } from "./binary.js";
+import { RuntimeCommandError, RuntimeErrorCode } from "./errors.js";
+import { createRuntimeFixture, type RuntimeFixture } from "./int-test-support.js";
+import { writeBundle } from "./runtime.js";
+
+let fx: RuntimeFixture;
+
+beforeAll(() => {
+  fx = createRuntimeFixture();
+});
+
+afterAll(() => {
+  fx.cleanup();
+});
+
+/** Polls until check() returns a value, or fails with what was last seen. */
+async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last error: ${String(last)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const sh = (script: string): { command: string[] } => ({ command: ["/bin/sh", "-c", script] });
+
+describe("process isolation", () => {
+  it("runs the built-in init as PID 1 and shows only the container's own processes", async () => {
+    const r = await fx.runToExit("pid1", sh("cat /proc/1/comm; ls /proc | grep -c '^[0-9]'; echo $$"));
+    expect(r.exit).toEqual({ exitCode: 0, signal: 0 });
+    const [comm, count, self] = r.stdout.split("\n");
+    expect(comm).toBe("swarm-init");
+    // init, sh, ls, grep: nothing of the host's hundreds of processes
+    expect(Number(count)).toBeLessThanOrEqual(5);
+    expect(self).toBe("2");
+  });
+
+  it("sets the configured hostname", async () => {
+    const r = await fx.runToExit("host", { ...sh("hostname; echo $HOSTNAME"), hostname: "web-1" });
+    expect(r.stdout).toBe("web-1\nweb-1");
+  });
+
+  it("has only lo in a new network namespace", async () => {
+    const r = await fx.runToExit("net", sh("ls /sys/class/net"));
+    expect(r.stdout.split(/\s+/).filter(Boolean)).toEqual(["lo"]);
+  });
+
+  it("joins an existing network namespace by path", async () => {
+    const ns = `${fx.id("ns").slice(0, 40)}`;
+    execFileSync("ip", ["netns", "add", ns]);
+    try {
+      execFileSync("ip", ["-n", ns, "link", "add", "swt0", "type", "veth", "peer", "name", "swt1"]);
+      const r = await fx.runToExit("joinnet", { ...sh("ls /sys/class/net | sort | tr '\\n' ' '"), netnsPath: `/run/netns/${ns}` });
+      expect(r.exit.exitCode).toBe(0);
+      expect(r.stdout.trim()).toBe("lo swt0 swt1");
+    } finally {
+      execFileSync("ip", ["netns", "del", ns]);
+    }
+  });
+
+  it("applies user, env, cwd and a read-only root", async () => {
+    const r = await fx.runToExit("user", {
+      ...sh("id -u; id -g; echo $GREETING; pwd; touch /x 2>&1 || echo ro"),
+      user: "nobody",
+      env: ["GREETING=hi"],
+      workdir: "/tmp",
+      readonlyRootfs: true,
+    });
+    expect(r.stdout.split("\n")).toEqual(["65534", "65534", "hi", "/tmp", expect.stringContaining("Read-only file system"), "ro"]);
+  });
+});
+
+describe("resource limits (cgroups)", () => {
+  it("OOM-kills a process that exceeds the memory limit", async () => {
+    let oomKills = -1;
+    const r = await fx.runToExit(
+      "oom",
+      // tail keeps a line that never ends in memory: it grows until the limit.
+      { ...sh("tail /dev/zero; echo tail=$?"), resources: { memoryBytes: 32 * 1024 * 1024 } },
+      (id) => {
+        const ctl = readFileSync(`/sys/fs/cgroup/memory/swarm/${id}/memory.oom_control`, "utf8");
+        oomKills = Number(/oom_kill (\d+)/.exec(ctl)?.[1] ?? "-1");
+      },
+    );
+    expect(r.stdout).toBe("tail=137");
+    expect(oomKills).toBeGreaterThanOrEqual(1);
+  });
+
+  it("stops a fork bomb at the pids limit", async () => {
+    let forkFailures = -1;
+    const r = await fx.runToExit(
+      "pids",
+      {
+        // The subshell forks until the kernel refuses (ash then gives up); the parent continues with
+        // builtins only (no fork needed): count the processes and kill them.
+        ...sh("(i=0; while [ $i -lt 100 ]; do sleep 60 & i=$((i+1)); done); echo stopped; set -- /proc/[0-9]*; echo $#; kill -9 -1"),
+        resources: { pidsLimit: 20 },
+      },
+      (id) => {
+        const events = readFileSync(`/sys/fs/cgroup/pids/swarm/${id}/pids.events`, "utf8");
+        forkFailures = Number(/max (\d+)/.exec(events)?.[1] ?? "-1");
+      },
+    );
+    expect(r.stderr).toContain("can't fork");
+    const [stopped, live] = r.stdout.split("\n");
+    expect(stopped).toBe("stopped");
+    expect(Number(live)).toBeLessThanOrEqual(20);
+    expect(Number(live)).toBeGreaterThan(5);
+    expect(forkFailures).toBeGreaterThan(0);
+  });
+
+  it("throttles a busy loop at a 0.2 CPU quota", async () => {
+    let stat = "";
+    const r = await fx.runToExit(
+      "cpu",
+      { ...sh("timeout 1 sh -c 'while :; do :; done'; times"), resources: { nanoCpus: 200_000_000 } },
+      (id) => {
+        stat = readFileSync(`/sys/fs/cgroup/cpu/swarm/${id}/cpu.stat`, "utf8");
+        expect(readFileSync(`/sys/fs/cgroup/cpu/swarm/${id}/cpu.cfs_quota_us`, "utf8").trim()).toBe("20000");
+      },
+    );
+    const throttled = Number(/nr_throttled (\d+)/.exec(stat)?.[1] ?? "0");
+    expect(throttled).toBeGreaterThan(0);
+    // `times` line 2: user and system time of children, e.g. "0m0.19s 0m0.01s"
+    const children = r.stdout.split("\n")[1] ?? "";
+    const secs = [...children.matchAll(/(\d+)m([\d.]+)s/g)].reduce((a, m) => a + Number(m[1]) * 60 + Number(m[2]), 0);
+    expect(secs).toBeLessThan(0.45);
+  });
+});
+
+describe("security", () => {
+  it("refuses mount with EPERM", async () => {
+    const r = await fx.runToExit("mount", sh("mkdir -p /tmp/m; mount -t tmpfs none /tmp/m; echo rc=$?"));
+    expect(r.stderr).toContain("permission denied");
+    expect(r.stdout).toBe("rc=1");
+  });
+
+  it("blocks unshare with EPERM through seccomp (allowed when unconfined)", async () => {
+    const blocked = await fx.runToExit("seccomp", sh("unshare -U true; echo rc=$?"));
+    expect(blocked.stderr).toMatch(/unshare.*Operation not permitted/);
+    expect(blocked.stdout).toBe("rc=1");
+    // Same process without the filter: the kernel itself allows an unprivileged user namespace.
+    const id = fx.id("unconfined");
+    const bundle = join(fx.work, "bundles", id);
+    const config = await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("unshare -U true; echo rc=$?") });
+    writeFileSync(join(bundle, "config.json"), JSON.stringify({ ...config, annotations: { "org.swarm.seccomp": "unconfined" } }));
+    const c = await fx.runtime.run(id, bundle);
+    await c.wait();
+    const out = (await c.logs()).map((e) => e.text);
+    await c.delete();
+    expect(out).toEqual(["rc=0"]);
+  });
+
+  it("masks /proc/kcore and the other masked paths, and sets no_new_privs and Docker's caps", async () => {
+    const r = await fx.runToExit(
+      "mask",
+      sh(
+        "for p in /proc/kcore /proc/keys /proc/timer_list; do [ -e $p ] && echo $p=$(wc -c < $p); done; " +
+          "ls -A /sys/firmware | wc -l; grep -E 'NoNewPrivs|CapBnd' /proc/self/status | tr -s '\\t' ' '",
+      ),
+    );
+    const lines = r.stdout.split("\n");
+    for (const l of lines.filter((x) => x.startsWith("/proc/"))) expect(l).toMatch(/=0$/);
+    // on kernels with /proc/kcore it must be among the masked (empty) ones
+    if (existsSync("/proc/kcore")) expect(lines).toContain("/proc/kcore=0");
+    expect(lines.filter((x) => x.startsWith("/proc/")).length).toBeGreaterThanOrEqual(2);
+    expect(lines).toContain("0");
+    expect(lines).toContain("NoNewPrivs: 1");
+    // Docker's 14 default capabilities
+    expect(lines).toContain("CapBnd: 00000000a80425fb");
+  });
+});
+
+describe("lifecycle", () => {
+  it("propagates exit codes and death by signal", async () => {
+    expect((await fx.runToExit("exit42", sh("exit 42"))).exit).toEqual({ exitCode: 42, signal: 0 });
+    expect((await fx.runToExit("kill9", sh("kill -9 $$"))).exit).toEqual({ exitCode: 137, signal: 9 });
+  });
+
+  it("stops on SIGTERM in under a second", async () => {
+    const id = fx.id("term");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, command: ["sleep", "1000"] });
+    const c = await fx.runtime.run(id, bundle);
+    expect((await c.state()).status).toBe("running");
+    const t0 = Date.now();
+    const exit = await c.stop(10_000);
+    const elapsed = Date.now() - t0;
+    await c.delete();
+    expect(exit).toEqual({ exitCode: 143, signal: 15 });
+    expect(elapsed).toBeLessThan(1000);
+  });
+
+  it("stop escalates to SIGKILL after the grace period", async () => {
+    const id = fx.id("grace");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("trap '' TERM; echo ready; while :; do sleep 1; done") });
+    const c = await fx.runtime.run(id, bundle);
+    await until("ready", async () => ((await c.logs()).some((e) => e.text === "ready") ? true : undefined));
+    const t0 = Date.now();
+    const exit = await c.stop(300);
+    await c.delete();
+    expect(exit.signal).toBe(9);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
+  });
+
+  it("reaps orphaned zombies", async () => {
+    // Each subshell exits at once, orphaning its background child, which init must reap when it exits.
+    const r = await fx.runToExit(
+      "zombie",
+      sh("for i in 1 2 3 4 5; do (sleep 0.1 &); done; sleep 0.6; cat /proc/[0-9]*/stat | awk '{print $3}' | sort | uniq -c"),
+    );
+    expect(r.stdout).not.toMatch(/ Z$/m);
+    expect(r.stdout).toMatch(/ (R|S)$/m);
+  });
+
+  it("captures stdout and stderr with timestamps", async () => {
+    const before = new Date().toISOString();
+    const r = await fx.runToExit("logs", sh("echo out1; echo err1 >&2; printf 'no newline'"));
+    expect(r.stdout).toBe("out1\nno newline");
+    expect(r.stderr).toBe("err1");
+    const id = r.id;
+    expect(id).toContain("logs");
+    const logFile = readFileSync(join(fx.work, "bundles", id, "container.log"), "utf8");
+    const first = logFile.split(" ")[0] ?? "";
+    expect(first).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$/);
+    expect(first.slice(0, 19) >= before.slice(0, 19)).toBe(true);
+  });
+
+  it("create waits for start; state works after the caller is gone", async () => {
+    const id = fx.id("detached");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("echo started; sleep 1000") });
+    // The caller is a separate `run` process that we SIGKILL once the container runs.
+    const caller = spawn(RUNTIME_BINARY, ["--root", fx.stateRoot, "run", "--bundle", bundle, "--container-log", join(bundle, "container.log"), id], {
+      stdio: "ignore",
+    });
+    const st = await until("running", async () => {
+      const s = await fx.runtime.state(id).catch(() => undefined);
+      return s?.status === "running" ? s : undefined;
+    });
+    caller.kill("SIGKILL");
+    await new Promise((r) => caller.once("exit", r));
+    const after = await fx.runtime.state(id);
+    expect(after.status).toBe("running");
+    expect(after.pid).toBe(st.pid);
+    const c = fx.runtime.container(id, join(bundle, "container.log"));
+    const exit = await c.stop(5000);
+    expect(exit).toEqual({ exitCode: 143, signal: 15 });
+    const stopped = await fx.runtime.state(id);
+    expect(stopped).toMatchObject({ status: "stopped", pid: 0, exitCode: 143, exitSignal: 15 });
+    await c.delete();
+    await expect(fx.runtime.state(id)).rejects.toMatchObject({ code: RuntimeErrorCode.NotFound });
+  });
+
+  it("create leaves the process waiting until start", async () => {
+    const id = fx.id("created");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("echo ran") });
+    const c = await fx.runtime.create(id, bundle);
+    expect((await c.state()).status).toBe("created");
+    expect(await c.logs()).toEqual([]);
+    await c.start();
+    expect(await c.wait()).toEqual({ exitCode: 0, signal: 0 });
+    expect((await c.logs()).map((e) => e.text)).toEqual(["ran"]);
+    await expect(c.start()).rejects.toMatchObject({ code: RuntimeErrorCode.WrongState });
+    await c.delete();
+  });
+});
+
+describe("bad input", () => {
+  async function createFails(label: string, config: string | null, mutate?: (dir: string) => void): Promise<RuntimeCommandError> {
+    const id = fx.id(label);
+    const bundle = join(fx.work, "bundles", id);
+    mkdirSync(bundle, { recursive: true });
+    if (config !== null) writeFileSync(join(bundle, "config.json"), config);
+    mutate?.(bundle);
+    const err = await fx.runtime.create(id, bundle).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(RuntimeCommandError);
+    // nothing half-made: no state, no cgroup
+    expect(existsSync(join(fx.stateRoot, id))).toBe(false);
+    expect(existsSync(`/sys/fs/cgroup/pids/swarm/${id}`)).toBe(false);
+    return err as RuntimeCommandError;
+  }
+
+  const good = (): Record<string, unknown> =>
+    JSON.parse(JSON.stringify({ ociVersion: "1.0.2", process: { args: ["true"], cwd: "/" }, root: { path: "rootfs" }, linux: { namespaces: [{ type: "mount" }, { type: "pid" }] } })) as Record<string, unknown>;
+
+  it("reports malformed config.json with its position", async () => {
+    const err = await createFails("badjson", '{"ociVersion": "1.0.2", "process": {"args": ["true",]}}');
+    expect(err.exitCode).not.toBe(0);
+    expect(err.message).toMatch(/config\.json: invalid JSON at line 1 column \d+/);
+  });
+
+  it("reports a missing rootfs", async () => {
+    const err = await createFails("norootfs", JSON.stringify(good()));
+    expect(err.message).toMatch(/root\.path: rootfs "rootfs" .* is not usable: No such file or directory/);
+  });
+
+  it("reports an unknown namespace type", async () => {
+    const cfg = good();
+    cfg.linux = { namespaces: [{ type: "mount" }, { type: "bogus" }] };
+    const err = await createFails("badns", JSON.stringify(cfg), (dir) => mkdirSync(join(dir, "rootfs")));
+    expect(err.message).toContain('linux.namespaces[1].type: unknown namespace type "bogus"');
+  });
+
+  it("reports a wrongly typed field by name", async () => {
+    const cfg = good();
+    cfg.process = { args: "true", cwd: "/" };
+    const err = await createFails("badtype", JSON.stringify(cfg), (dir) => mkdirSync(join(dir, "rootfs")));
+    expect(err.message).toContain("process.args: expected array, got string");
+  });
+
+  it("reports a missing config.json and an unknown container", async () => {
+    const err = await createFails("noconfig", null);
+    expect(err.message).toMatch(/config\.json: No such file or directory/);
+    await expect(fx.runtime.state("swarmtest-nope")).rejects.toMatchObject({ code: RuntimeErrorCode.NotFound });
+  });
+});
+
+describe("cgroup v2 backend", () => {
+  it("places the container in the unified hierarchy and reports missing controllers", async () => {
+    const unified = "/sys/fs/cgroup/unified";
+    const probe = execFileSync("stat", ["-f", "-c", "%T", existsSync(unified) ? unified : "/sys/fs/cgroup"], { encoding: "utf8" }).trim();
+    expect(probe, "this test needs a cgroup2 mount at /sys/fs/cgroup/unified or /sys/fs/cgroup").toBe("cgroup2fs");
+    const root = existsSync(unified) ? unified : "/sys/fs/cgroup";
+    const env = { ...process.env, SWARM_CGROUP2_ROOT: root };
+    const id = fx.id("v2");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, command: ["sleep", "1000"] });
+    const cli = (args: string[]): string => execFileSync(RUNTIME_BINARY, ["--root", fx.stateRoot, ...args], { env, encoding: "utf8" });
+    cli(["create", "--bundle", bundle, "--container-log", join(bundle, "container.log"), id]);
+    const pid = (JSON.parse(cli(["state", id])) as { pid: number }).pid;
+    expect(readFileSync(`/proc/${String(pid)}/cgroup`, "utf8")).toContain(`0::/swarm/${id}\n`);
+    expect(existsSync(`${root}/swarm/${id}`)).toBe(true);
+    cli(["delete", "--force", id]);
+    expect(existsSync(`${root}/swarm/${id}`)).toBe(false);
+
+    const controllers = readFileSync(`${root}/cgroup.controllers`, "utf8").trim();
+    if (!controllers.includes("memory")) {
+      // The host's unified tree has no controllers: a memory limit must fail and say why.
+      const id2 = fx.id("v2mem");
+      const b2 = join(fx.work, "bundles", id2);
+      await writeBundle(b2, { rootfs: fx.rootfs, command: ["true"], resources: { memoryBytes: 64 << 20 } });
+      let stderr = "";
+      try {
+        cli(["run", "--bundle", b2, id2]);
+      } catch (e) {
+        stderr = String((e as { stderr?: string }).stderr);
+      }
+      expect(stderr).toContain('cgroup v2 controller "memory" is not available');
+    }
+  });
+});

@@ -1,0 +1,231 @@
+/**
+ * The runtime driver the agent uses: prepares bundles, and drives `swarm-runtime` (create/start/wait/
+ * kill/delete) for one container at a time. Every call is a short-lived child process; state lives in the
+ * runtime's state dir, so a restarted agent can reattach with {@link Runtime.container}.
+ */
+import { execFile, spawn } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Logger } from "../lib/logger.js";
+import { silentLogger } from "../lib/logger.js";
+import { RUNTIME_BINARY } from "./binary.js";
+import { buildOciConfig, type ContainerSpecInput } from "./config-builder.js";
+import { RuntimeCommandError, RuntimeErrorCode, classifyRuntimeFailure } from "./errors.js";
+import { readContainerLog, type LogEntry } from "./logs.js";
+import type { OciConfig } from "./oci.js";
+
+/** Where state lives by default (the runtime's own default). */
+export const DEFAULT_STATE_ROOT = "/run/swarm-runtime";
+
+/** Options for {@link Runtime}. */
+export interface RuntimeOptions {
+  /** The swarm-runtime binary (default: native/build/swarm-runtime). */
+  readonly binary?: string;
+  /** State directory (`--root`). */
+  readonly stateRoot?: string;
+  readonly logger?: Logger;
+}
+
+/** Status as `swarm-runtime state` reports it. */
+export type ContainerStatus = "created" | "running" | "stopped";
+
+/** `swarm-runtime state ID`. */
+export interface ContainerState {
+  readonly id: string;
+  readonly status: ContainerStatus;
+  /** Host pid of the container's init (0 when stopped). */
+  readonly pid: number;
+  readonly bundle: string;
+  readonly rootfs: string;
+  readonly created: string;
+  readonly exitCode?: number;
+  readonly exitSignal?: number;
+}
+
+/** How a container's process ended. */
+export interface ExitStatus {
+  /** Exit code; 128+N when killed by signal N; null when unknown (the init was killed too). */
+  readonly exitCode: number | null;
+  /** Signal that killed the process (0 = exited normally). */
+  readonly signal: number | null;
+}
+
+/** Options for {@link Runtime.create}. */
+export interface CreateOptions {
+  /** CRI-format log of stdout+stderr, written by the container's init (default: <bundle>/container.log). */
+  readonly logPath?: string;
+}
+
+interface CommandResult {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number | null;
+}
+
+/** Writes config.json into bundleDir (created if needed) and returns the config. */
+export async function writeBundle(bundleDir: string, spec: ContainerSpecInput): Promise<OciConfig> {
+  const users = {
+    passwd: await readFile(join(spec.rootfs, "etc/passwd"), "utf8").catch(() => undefined),
+    group: await readFile(join(spec.rootfs, "etc/group"), "utf8").catch(() => undefined),
+  };
+  const config = buildOciConfig(spec, users);
+  await mkdir(bundleDir, { recursive: true });
+  await writeFile(join(bundleDir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+  return config;
+}
+
+/** Drives the swarm-runtime binary. */
+export class Runtime {
+  readonly binary: string;
+  readonly stateRoot: string;
+  private readonly log: Logger;
+
+  constructor(options: RuntimeOptions = {}) {
+    this.binary = options.binary ?? RUNTIME_BINARY;
+    this.stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
+    this.log = options.logger ?? silentLogger();
+  }
+
+  /** Creates a container from a bundle (config.json + rootfs); its process waits for {@link Container.start}. */
+  async create(id: string, bundleDir: string, options: CreateOptions = {}): Promise<Container> {
+    const logPath = options.logPath ?? join(bundleDir, "container.log");
+    await this.mustRun(id, "create", ["create", "--bundle", bundleDir, "--container-log", logPath, id]);
+    this.log.debug({ id, bundleDir }, "container created");
+    return new Container(this, id, logPath);
+  }
+
+  /** create + start. */
+  async run(id: string, bundleDir: string, options: CreateOptions = {}): Promise<Container> {
+    const c = await this.create(id, bundleDir, options);
+    try {
+      await c.start();
+    } catch (err) {
+      await c.delete({ force: true }).catch(() => undefined);
+      throw err;
+    }
+    return c;
+  }
+
+  /** A handle on an existing container (e.g. after an agent restart). */
+  container(id: string, logPath: string): Container {
+    return new Container(this, id, logPath);
+  }
+
+  /** `state ID`. */
+  async state(id: string): Promise<ContainerState> {
+    const r = await this.mustRun(id, "state", ["state", id]);
+    return JSON.parse(r.stdout) as ContainerState;
+  }
+
+  /** Runs one command; throws {@link RuntimeCommandError} on a non-zero exit. */
+  async mustRun(id: string, command: string, args: readonly string[]): Promise<CommandResult> {
+    const r = await this.exec(args);
+    if (r.exitCode !== 0) {
+      throw new RuntimeCommandError(classifyRuntimeFailure(r.stderr), command, r.exitCode, r.stderr, id);
+    }
+    return r;
+  }
+
+  /** Runs `swarm-runtime --root <root> ...args` and collects its output. */
+  exec(args: readonly string[]): Promise<CommandResult> {
+    return new Promise((resolve, reject) => {
+      execFile(this.binary, ["--root", this.stateRoot, ...args], { encoding: "utf8", maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+        if (err === null) {
+          resolve({ stdout, stderr, exitCode: 0 });
+        } else if (typeof err.code === "number") {
+          resolve({ stdout, stderr, exitCode: err.code });
+        } else {
+          reject(new Error(`cannot run ${this.binary}: ${err.message}`, { cause: err }));
+        }
+      });
+    });
+  }
+
+  /** Spawns `wait ID` (long-lived) and resolves with its JSON output. */
+  waitCommand(id: string): Promise<ExitStatus> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.binary, ["--root", this.stateRoot, "wait", id], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let errText = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (errText += d));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        try {
+          const parsed = JSON.parse(out) as { exitCode: number | null; exitSignal: number | null };
+          resolve({ exitCode: parsed.exitCode, signal: parsed.exitSignal });
+        } catch {
+          reject(new RuntimeCommandError(classifyRuntimeFailure(errText), "wait", code, errText, id));
+        }
+      });
+    });
+  }
+}
+
+/** One container. */
+export class Container {
+  private waiting: Promise<ExitStatus> | undefined;
+
+  constructor(
+    private readonly runtime: Runtime,
+    readonly id: string,
+    /** The CRI-format log file of this container. */
+    readonly logPath: string,
+  ) {}
+
+  /** Lets the created process run. */
+  async start(): Promise<void> {
+    await this.runtime.mustRun(this.id, "start", ["start", this.id]);
+  }
+
+  /** Current state. */
+  state(): Promise<ContainerState> {
+    return this.runtime.state(this.id);
+  }
+
+  /** Resolves when the container's process has ended (shared by all callers). */
+  wait(): Promise<ExitStatus> {
+    this.waiting ??= this.runtime.waitCommand(this.id);
+    return this.waiting;
+  }
+
+  /** Sends a signal to the container's init (which forwards it to the process). */
+  async kill(signal: NodeJS.Signals | number = "SIGTERM"): Promise<void> {
+    await this.runtime.mustRun(this.id, "kill", ["kill", this.id, String(signal)]);
+  }
+
+  /**
+   * SIGTERM, then SIGKILL if the process has not ended within gracePeriodMs. Resolves with the exit
+   * status. Safe on a stopped container.
+   */
+  async stop(gracePeriodMs: number): Promise<ExitStatus> {
+    const done = this.wait();
+    try {
+      await this.kill("SIGTERM");
+    } catch (err) {
+      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) throw err;
+      return done;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<"timeout">((resolve) => {
+      timer = setTimeout(() => resolve("timeout"), gracePeriodMs);
+    });
+    const first = await Promise.race([done, timedOut]);
+    clearTimeout(timer);
+    if (first !== "timeout") return first;
+    await this.kill("SIGKILL").catch((err: unknown) => {
+      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) throw err;
+    });
+    return done;
+  }
+
+  /** Removes state and cgroups; `force` kills a live container first. */
+  async delete(options: { force?: boolean } = {}): Promise<void> {
+    await this.runtime.mustRun(this.id, "delete", ["delete", ...(options.force ? ["--force"] : []), this.id]);
+  }
+
+  /** The container's output so far. */
+  logs(): Promise<LogEntry[]> {
+    return readContainerLog(this.logPath);
+  }
+}
