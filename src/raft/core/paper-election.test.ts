@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { Network, storageWithLog } from "../sim/network.js";
-import { MemoryStorage, MessageType, RaftNode, StateType, newMessage } from "./index.js";
+import { MemoryStorage, type Message, MessageType, RaftNode, StateType, newMessage } from "./index.js";
 
-const ofType = (msgs: { type: string }[], t: string) => msgs.filter((m) => m.type === t);
+const ofType = (msgs: Message[], t: MessageType): Message[] => msgs.filter((m) => m.type === t);
 
 describe("§5.2 leader election", () => {
   it("a follower that receives no communication for an election timeout becomes candidate, votes for itself and requests votes", () => {

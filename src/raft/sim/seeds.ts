@@ -33,12 +33,15 @@ export function ticks(): number {
   return Number(process.env.SIM_TICKS ?? (process.env.SOAK === "1" ? 400 : 200));
 }
 
-function checkHistory(r: SimResult): "ok" | "unknown" | string {
+type HistoryVerdict = { readonly kind: "ok" } | { readonly kind: "unknown" } | { readonly kind: "illegal"; readonly message: string };
+
+function checkHistory(r: SimResult): HistoryVerdict {
   const res = checkOperations(kvModel, toLincheckOperations(r.history), { timeoutMs: 2_000 });
   if (res.verdict === "illegal") {
-    return `seed ${r.seed}: KV history is not linearizable: ${res.failure?.explanation ?? ""}\nreplay: SEED=${r.seed} npx vitest run src/raft/sim`;
+    const message = `seed ${r.seed}: KV history is not linearizable: ${res.failure?.explanation ?? ""}\nreplay: SEED=${r.seed} npx vitest run src/raft/sim`;
+    return { kind: "illegal", message };
   }
-  return res.verdict;
+  return { kind: res.verdict };
 }
 
 /** Runs the seeds; failures carry the replay command. */
@@ -60,8 +63,8 @@ export function runSeeds(seeds: readonly number[]): SeedRangeReport {
     }
     if (tracing) console.log(r.trace.join("\n"), JSON.stringify(r.params), JSON.stringify(r.stats));
     const verdict = checkHistory(r);
-    if (verdict === "unknown") lincheckUnknown++;
-    else if (verdict !== "ok") failures.push(verdict);
+    if (verdict.kind === "unknown") lincheckUnknown++;
+    else if (verdict.kind === "illegal") failures.push(verdict.message);
     if (r.stats.putsOk > 0) progressed++;
     totals.puts += r.stats.putsOk;
     totals.gets += r.stats.getsOk;

@@ -207,7 +207,7 @@ class Simulation {
   private start(n: SimNode): void {
     const snap = n.storage.snapshot();
     const meta = snapshotMeta(snap);
-    n.kv = meta.index > 0 ? decodeKv(snap.data) : new Map();
+    n.kv = meta.index > 0 ? decodeKv(snap.data) : new Map<string, string>();
     n.appliedIndex = meta.index;
     n.confState = snapshotConfState(snap);
     n.incarnation++;
@@ -295,7 +295,7 @@ class Simulation {
       const cc = decodeConfChange(e.data);
       n.confState = node.applyConfChange(cc);
       this.stats.confChangesApplied++;
-      this.log(`${n.id} applied conf ${e.index} ${cc.type} ${cc.nodeId} → voters ${n.confState.voters} learners ${n.confState.learners}`);
+      this.log(`${n.id} applied conf ${e.index} ${cc.type} ${cc.nodeId} → voters ${n.confState.voters.join(",")} learners ${n.confState.learners.join(",")}`);
       return;
     }
     if (e.data.length === 0) return;
