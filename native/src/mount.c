@@ -216,7 +216,7 @@ static int setup_dev(int rootfd, sr_err *err)
 	}
 	static const char *const links[][2] = {
 		{ "/proc/self/fd", "fd" },	   { "/proc/self/fd/0", "stdin" }, { "/proc/self/fd/1", "stdout" },
-		{ "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },	   { "/proc/kcore", "core" },
+		{ "/proc/self/fd/2", "stderr" }, { "pts/ptmx", "ptmx" },
 	};
 	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0 && errno != EEXIST)

@@ -20,6 +20,37 @@ static void die(const char *msg, int code)
 	_exit(code);
 }
 
+/* Like runc: when process.env has no HOME, take it from the container's /etc/passwd (else "/"). */
+static char **with_home(char **env, uid_t uid)
+{
+	size_t n = 0;
+	for (; env[n]; n++)
+		if (strncmp(env[n], "HOME=", 5) == 0)
+			return env;
+	const char *home = "/";
+	sr_err err;
+	char *passwd = sr_read_file("/etc/passwd", NULL, &err);
+	for (char *save, *line = passwd ? strtok_r(passwd, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
+		char *f[7] = { 0 };
+		int k = 0;
+		for (char *p = line; k < 7; k++) {
+			f[k] = p;
+			p = strchr(p, ':');
+			if (!p)
+				break;
+			*p++ = '\0';
+		}
+		if (k >= 5 && f[2] && (uid_t)strtoul(f[2], NULL, 10) == uid && f[5] && *f[5]) {
+			home = f[5];
+			break;
+		}
+	}
+	char **out = sr_xcalloc(n + 2, sizeof(char *));
+	memcpy(out, env, n * sizeof(char *));
+	out[n] = sr_xasprintf("HOME=%s", home);
+	return out;
+}
+
 void sr_process_exec(const sr_spec *spec)
 {
 	sr_err err;
@@ -50,7 +81,7 @@ void sr_process_exec(const sr_spec *spec)
 		die(err.msg, 126);
 	if (sr_caps_drop_bounding(&spec->caps, &err) < 0 || sr_caps_apply_user(spec, &err) < 0)
 		die(err.msg, 126);
-	environ = spec->env;
+	environ = with_home(spec->env, spec->uid);
 	execvp(spec->args[0], spec->args);
 	sr_fail(&err, errno, "exec \"%s\"", spec->args[0]);
 	die(err.msg, errno == ENOENT ? 127 : 126);
