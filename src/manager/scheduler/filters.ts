@@ -67,6 +67,24 @@ function portOrReplicaFailure(req: GroupRequirements, node: NodeInfo): FilterFai
   return null;
 }
 
+/**
+ * Filters that cannot change while tasks are placed (availability, constraints, platform): their
+ * result per node is cached per distinct (constraints, platforms) for a whole scheduling pass.
+ */
+export function staticFailure(req: GroupRequirements, node: NodeInfo): FilterFailure | null {
+  if (!node.available) return FilterFailure.Unavailable;
+  if (req.constraints.length > 0 && !matchConstraints(req.constraints, node.attributes)) return FilterFailure.Constraints;
+  if (!platformMatches(req, node)) return FilterFailure.Platform;
+  return null;
+}
+
+/** Cache key of the static filters of a group. */
+export function staticFilterKey(req: GroupRequirements): string {
+  const constraints = req.constraints.map((c) => c.text).join("\u0000");
+  const platforms = req.platforms.map((p) => `${p.os}/${p.architecture}`).join(",");
+  return `${constraints}\u0001${platforms}`;
+}
+
 /** The first filter the node fails for this group, or null when it can take a task now. */
 export function firstFailure(req: GroupRequirements, node: NodeInfo): FilterFailure | null {
   if (!node.available) return FilterFailure.Unavailable;

@@ -32,6 +32,21 @@ export class MinHeap<T> {
     this.siftUp(this.items.length - 1);
   }
 
+  /** Replaces the smallest item with `item` (one sift instead of a pop and a push). */
+  replaceTop(item: T): void {
+    if (this.items.length === 0) {
+      this.items.push(item);
+      return;
+    }
+    this.items[0] = item;
+    this.siftDown(0);
+  }
+
+  /** Empties the heap and returns its items in no particular order. */
+  takeAll(): T[] {
+    return this.items.splice(0);
+  }
+
   /** Removes and returns the smallest item. */
   pop(): T | undefined {
     const items = this.items;

@@ -39,23 +39,77 @@ export interface PlacementTree {
   readonly heap: MinHeap<Candidate> | null;
 }
 
-/** Builds the tree of candidates for the given spread preferences (none → a single leaf). */
-export function buildPlacementTree(candidates: Candidate[], spread: readonly NodeAttribute[], value = ""): PlacementTree {
-  const serviceCount = candidates.reduce((sum, c) => sum + c.serviceCount, 0);
+/**
+ * The shape of a placement tree for one set of static filters and spread preferences: which nodes
+ * fall in which branch. It depends only on node attributes, so a scheduling pass builds it once and
+ * instantiates it for every group with the same constraints and preferences.
+ */
+export interface TreeTemplate {
+  readonly value: string;
+  readonly children: TreeTemplate[];
+  /** The leaf's nodes (passing the static filters); null for inner branches. */
+  readonly nodes: NodeInfo[] | null;
+}
+
+/** Partitions nodes by the values of the spread labels (none → a single leaf). */
+export function buildTreeTemplate(nodes: NodeInfo[], spread: readonly NodeAttribute[], value = ""): TreeTemplate {
   const [first, ...rest] = spread;
-  if (first === undefined) {
-    return { value, serviceCount, children: [], heap: new MinHeap(candidateLess, candidates) };
-  }
-  const byValue = new Map<string, Candidate[]>();
-  for (const c of candidates) {
-    const v = nodeAttributeValue(c.node.attributes, first) ?? "";
+  if (first === undefined) return { value, children: [], nodes };
+  const byValue = new Map<string, NodeInfo[]>();
+  for (const n of nodes) {
+    const v = nodeAttributeValue(n.attributes, first) ?? "";
     const list = byValue.get(v);
-    if (list === undefined) byValue.set(v, [c]);
-    else list.push(c);
+    if (list === undefined) byValue.set(v, [n]);
+    else list.push(n);
   }
   const values = [...byValue.keys()].sort();
-  const children = values.map((v) => buildPlacementTree(byValue.get(v) ?? [], rest, v));
-  return { value, serviceCount, children, heap: null };
+  return { value, children: values.map((v) => buildTreeTemplate(byValue.get(v) ?? [], rest, v)), nodes: null };
+}
+
+/** Per-group inputs of a tree instantiation. */
+export interface GroupView {
+  readonly serviceId: string;
+  /** Nodes where the service failed recently. */
+  readonly failed: ReadonlySet<string> | undefined;
+  /** True when the node cannot take a task of the group now (dynamic filters). */
+  readonly rejects: (node: NodeInfo) => boolean;
+}
+
+function rawLess(failedRecently: boolean, serviceCount: number, node: NodeInfo, b: Candidate): boolean {
+  if (failedRecently !== b.failedRecently) return !failedRecently;
+  if (serviceCount !== b.serviceCount) return serviceCount < b.serviceCount;
+  if (node.totalTasks !== b.node.totalTasks) return node.totalTasks < b.node.totalTasks;
+  return node.index < b.node.index;
+}
+
+/**
+ * Instantiates a template for a group of `limit` tasks. A leaf keeps only its `limit` best nodes:
+ * placing a task only makes a node worse, so the nodes chosen for at most `limit` tasks are always
+ * among the leaf's initial `limit` best (selected in O(n log limit) without sorting the leaf).
+ */
+export function instantiateTree(t: TreeTemplate, limit: number, group: GroupView): PlacementTree {
+  if (t.nodes === null) {
+    const children = t.children.map((c) => instantiateTree(c, limit, group));
+    return { value: t.value, serviceCount: children.reduce((s, c) => s + c.serviceCount, 0), children, heap: null };
+  }
+  let serviceCount = 0;
+  const keepAll = limit >= t.nodes.length;
+  const all: Candidate[] = [];
+  // Otherwise a bounded max-heap of the best `limit` candidates (its top is the worst kept).
+  const kept = new MinHeap<Candidate>((a, b) => candidateLess(b, a));
+  for (const node of t.nodes) {
+    if (group.rejects(node)) continue;
+    const count = node.serviceTasks.get(group.serviceId) ?? 0;
+    serviceCount += count;
+    const failedRecently = group.failed?.has(node.id) ?? false;
+    if (keepAll) all.push({ node, serviceCount: count, failedRecently });
+    else if (kept.size < limit) kept.push({ node, serviceCount: count, failedRecently });
+    else {
+      const worst = kept.peek();
+      if (worst !== undefined && rawLess(failedRecently, count, node, worst)) kept.replaceTop({ node, serviceCount: count, failedRecently });
+    }
+  }
+  return { value: t.value, serviceCount, children: [], heap: new MinHeap(candidateLess, keepAll ? all : kept.takeAll()) };
 }
 
 /**

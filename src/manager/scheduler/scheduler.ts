@@ -18,11 +18,13 @@ import {
   dynamicFailure,
   firstFailure,
   noSuitableNodeMessage,
+  staticFailure,
+  staticFilterKey,
   type FailureCounts,
   type GroupRequirements,
 } from "./filters.js";
 import { addTaskToNode, buildNodeInfos, hostPortKey, type NodeInfo } from "./node-info.js";
-import { buildPlacementTree, placeOnTree, type Candidate } from "./placement-tree.js";
+import { buildTreeTemplate, instantiateTree, placeOnTree, type TreeTemplate } from "./placement-tree.js";
 
 /** Everything the scheduler looks at. */
 export interface SchedulerInput {
@@ -80,6 +82,8 @@ function groupTasks(tasks: readonly Task__Output[]): TaskGroup[] {
 interface ParsedGroup {
   readonly req: GroupRequirements;
   readonly spread: readonly NodeAttribute[];
+  /** The spread descriptors as written, for the template cache key. */
+  readonly spreadKey: string;
 }
 
 function parseGroup(group: TaskGroup): ParsedGroup {
@@ -88,11 +92,8 @@ function parseGroup(group: TaskGroup): ParsedGroup {
   const placement = spec?.placement;
   const reservations = spec?.resources?.reservations;
   const constraints: Constraint[] = parseConstraints("spec.task.placement.constraints", placement?.constraints ?? []);
-  const spread = (placement?.preferences ?? []).flatMap((p, i) =>
-    p.spread === null || p.spread === undefined
-      ? []
-      : [parseSpreadDescriptor(`spec.task.placement.preferences[${i}].spread`, p.spread.spreadDescriptor)],
-  );
+  const descriptors = (placement?.preferences ?? []).flatMap((p) => (p.spread === null || p.spread === undefined ? [] : [p.spread.spreadDescriptor]));
+  const spread = descriptors.map((d, i) => parseSpreadDescriptor(`spec.task.placement.preferences[${i}].spread`, d));
   const hostPorts: string[] = [];
   for (const p of first?.endpoint?.ports ?? []) {
     if (p.publishMode === "HOST" && p.publishedPort > 0) hostPorts.push(hostPortKey(p.protocol, p.publishedPort));
@@ -108,6 +109,7 @@ function parseGroup(group: TaskGroup): ParsedGroup {
       maxReplicas: placement?.maxReplicas ?? 0,
     },
     spread,
+    spreadKey: descriptors.join("\u0000"),
   };
 }
 
@@ -117,6 +119,7 @@ export function schedule(input: SchedulerInput): SchedulerResult {
   const allNodes = [...infos.values()];
   const assignments: Assignment[] = [];
   const unschedulable: Unschedulable[] = [];
+  const templates = new Map<string, TreeTemplate>();
 
   for (const group of groupTasks(input.tasks)) {
     let parsed: ParsedGroup;
@@ -152,21 +155,20 @@ export function schedule(input: SchedulerInput): SchedulerResult {
     }
     if (free.length === 0) continue;
 
-    const counts: FailureCounts = new Map();
-    const failed = input.recentFailures?.get(req.serviceId);
-    const candidates: Candidate[] = [];
-    for (const node of allNodes) {
-      const reason = firstFailure(req, node);
-      if (reason !== null) countFailure(counts, reason);
-      else {
-        candidates.push({
-          node,
-          serviceCount: node.serviceTasks.get(req.serviceId) ?? 0,
-          failedRecently: failed?.has(node.id) ?? false,
-        });
-      }
+    // Static filters and the tree's shape are shared by all groups with the same constraints,
+    // platforms and preferences; only the dynamic filters and the counts are per group.
+    const templateKey = `${staticFilterKey(req)}\u0002${parsed.spreadKey}`;
+    let template = templates.get(templateKey);
+    if (template === undefined) {
+      const passing = allNodes.filter((n) => staticFailure(req, n) === null);
+      template = buildTreeTemplate(passing, spread);
+      templates.set(templateKey, template);
     }
-    const tree = buildPlacementTree(candidates, spread);
+    const tree = instantiateTree(template, free.length, {
+      serviceId: req.serviceId,
+      failed: input.recentFailures?.get(req.serviceId),
+      rejects: (node) => dynamicFailure(req, node) !== null,
+    });
     const chosen: NodeInfo[] = [];
     placeOnTree(
       tree,
@@ -174,10 +176,7 @@ export function schedule(input: SchedulerInput): SchedulerResult {
       (c) => {
         place(c.node);
         c.serviceCount++;
-        const reason = dynamicFailure(req, c.node);
-        if (reason === null) return true;
-        countFailure(counts, reason);
-        return false;
+        return dynamicFailure(req, c.node) === null;
       },
       chosen,
     );
@@ -186,6 +185,12 @@ export function schedule(input: SchedulerInput): SchedulerResult {
       if (node !== undefined) assignments.push({ taskId: t.id, nodeId: node.id });
     });
     if (chosen.length < free.length) {
+      // Explain with the nodes' state after the group was placed: nodes that filled up count too.
+      const counts: FailureCounts = new Map();
+      for (const node of allNodes) {
+        const reason = firstFailure(req, node);
+        if (reason !== null) countFailure(counts, reason);
+      }
       const message = noSuitableNodeMessage(counts, req, allNodes.length);
       for (const t of free.slice(chosen.length)) unschedulable.push({ taskId: t.id, message });
     }
