@@ -260,10 +260,13 @@ export function stepLeader(r: Raft, m: Message): void {
   }
 }
 
-/** After a membership change on the leader: commit and replicate under the new quorum. */
-export function leaderAfterConfChange(r: Raft): void {
+/**
+ * After a membership change on the leader: commit and replicate under the new quorum; probe newly
+ * added members at once (rather than at the next heartbeat).
+ */
+export function leaderAfterConfChange(r: Raft, added: readonly number[]): void {
   if (r.state !== StateType.Leader || r.voters.length === 0) return;
   if (maybeCommit(r)) bcastAppend(r);
-  else for (const id of r.progress.keys()) if (id !== r.id) sendAppend(r, id, false);
+  else for (const id of r.progress.keys()) if (id !== r.id) sendAppend(r, id, added.includes(id));
   if (r.leadTransferee !== NONE && !r.voters.includes(r.leadTransferee)) abortLeaderTransfer(r);
 }

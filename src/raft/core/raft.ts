@@ -192,9 +192,11 @@ export class Raft {
     this.lead = this.id;
     this.state = StateType.Leader;
     becomeLeaderProgress(this);
-    // A new conf change waits until everything up to here (including our empty entry) is applied.
-    this.pendingConfIndex = this.raftLog.lastIndex();
     this.appendEntries([newEntry({ term: 0, index: 0 })]);
+    // A conf change waits until everything up to and including our empty entry is applied: a leader
+    // must have committed an entry of its own term before changing the membership (the fix for the
+    // single-server change bug, Ongaro 2015), and the previous change must be applied everywhere we count.
+    this.pendingConfIndex = this.raftLog.lastIndex();
     this.logger?.info({ id: this.id, term: this.term }, "raft: became leader");
   }
 

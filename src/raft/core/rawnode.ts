@@ -128,6 +128,7 @@ export class RaftNode {
     const r = this.raft;
     const cs = applyToConfState(r.confState(), cc);
     const members = new Set([...cs.voters, ...cs.learners]);
+    const added: number[] = [];
     for (const id of [...r.progress.keys()]) if (!members.has(id)) r.progress.delete(id);
     for (const id of members) {
       const isLearner = cs.learners.includes(id);
@@ -141,6 +142,7 @@ export class RaftNode {
       fresh.recentActive = true;
       if (id === r.id) fresh.match = r.raftLog.lastIndex();
       r.progress.set(id, fresh);
+      added.push(id);
     }
     r.voters = cs.voters;
     r.learners = cs.learners;
@@ -148,7 +150,7 @@ export class RaftNode {
     if (r.state === StateType.Leader && !cs.voters.includes(r.id)) {
       r.becomeFollower(r.term, NONE);
     }
-    leaderAfterConfChange(r);
+    leaderAfterConfChange(r, added);
     return cs;
   }
 

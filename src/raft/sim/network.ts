@@ -14,6 +14,7 @@ import {
   ProposalDroppedError,
   RaftNode,
   type ReadState,
+  bootstrapEntries,
   decodeConfChange,
   snapshotMeta,
 } from "../core/index.js";
@@ -57,6 +58,23 @@ export class Network {
   static of(ids: readonly number[], opts: NetworkOptions = {}): Network {
     const net = new Network(opts);
     for (const id of ids) net.add(id, new MemoryStorage({ confState: { voters: [...ids], learners: [] } }));
+    return net;
+  }
+
+  /**
+   * A network bootstrapped the production way: every initial member's log starts with the
+   * bootstrapEntries() conf changes (committed at term 1), already applied. Joiners added later with
+   * an empty MemoryStorage learn the membership by replaying the log.
+   */
+  static bootstrapped(ids: readonly number[], opts: NetworkOptions = {}): Network {
+    const net = new Network(opts);
+    for (const id of ids) {
+      const s = new MemoryStorage();
+      s.append(bootstrapEntries(ids));
+      s.setHardState({ term: 1, vote: 0, commit: ids.length });
+      net.add(id, s);
+    }
+    net.flush();
     return net;
   }
 
