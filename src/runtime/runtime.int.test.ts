@@ -71,6 +71,20 @@ describe("process isolation", () => {
     }
   });
 
+  it("runs on an overlay mountpoint as rootfs, writes landing in the upper dir only", async () => {
+    const base = join(fx.work, "overlay-" + String(process.pid));
+    for (const d of ["upper", "work", "merged"]) mkdirSync(join(base, d), { recursive: true });
+    execFileSync("mount", ["-t", "overlay", "overlay", "-o", `lowerdir=${fx.rootfs},upperdir=${base}/upper,workdir=${base}/work`, `${base}/merged`]);
+    try {
+      const r = await fx.runToExit("overlay", { ...sh("echo written > /tmp/in-container; cat /etc/hostname"), rootfs: `${base}/merged` });
+      expect(r.stdout).toBe("image");
+      expect(readFileSync(join(base, "upper/tmp/in-container"), "utf8")).toBe("written\n");
+      expect(existsSync(join(fx.rootfs, "tmp/in-container"))).toBe(false);
+    } finally {
+      execFileSync("umount", [`${base}/merged`]);
+    }
+  });
+
   it("applies user, env, cwd and a read-only root", async () => {
     const r = await fx.runToExit("user", {
       ...sh("id -u; id -g; echo $GREETING; pwd; touch /x 2>&1 || echo ro"),
