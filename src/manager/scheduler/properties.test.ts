@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { schedule } from "./scheduler.js";
 import { testNode, testTask } from "./fixtures.js";
 import { matchConstraints, parseConstraints } from "../../api/constraints.js";
-import { newNodeInfo } from "./node-info.js";
+import { addTaskToNode, buildNodeInfos, newNodeInfo, type NodeInfo } from "./node-info.js";
+import { firstFailure } from "./filters.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { TaskSpec } from "../../gen/swarm/api/TaskSpec.js";
@@ -159,5 +160,71 @@ describe("scheduler properties (seeded random clusters)", () => {
       const zv = [...zones.values()];
       expect(Math.max(...zv) - Math.min(...zv), `seed ${seed}`).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+/** A naive reference: for every task, scan all nodes and take the best by the documented order. */
+function referenceSchedule(nodes: Node__Output[], tasks: Task__Output[], failed: Map<string, Set<string>>): Map<string, string> {
+  const infos = buildNodeInfos(nodes, tasks);
+  const out = new Map<string, string>();
+  for (const t of tasks) {
+    if (t.nodeId !== "" || t.status?.state !== "PENDING") continue;
+    const r = t.spec?.resources?.reservations;
+    const req = {
+      serviceId: t.serviceId,
+      nanoCpus: r?.nanoCpus ?? 0,
+      memoryBytes: r?.memoryBytes ?? 0,
+      constraints: parseConstraints("c", t.spec?.placement?.constraints ?? []),
+      platforms: [],
+      hostPorts: [],
+      maxReplicas: t.spec?.placement?.maxReplicas ?? 0,
+    };
+    let best: NodeInfo | undefined;
+    const key = (n: NodeInfo): [number, number, number, number] => [failed.get(t.serviceId)?.has(n.id) ? 1 : 0, n.serviceTasks.get(t.serviceId) ?? 0, n.totalTasks, n.index];
+    for (const n of infos.values()) {
+      if (firstFailure(req, n) !== null) continue;
+      if (best === undefined) best = n;
+      else {
+        const a = key(n);
+        const b = key(best);
+        const i = a.findIndex((v, j) => v !== b[j]);
+        if (i >= 0 && (a[i] ?? 0) < (b[i] ?? 0)) best = n;
+      }
+    }
+    if (best !== undefined) {
+      addTaskToNode(best, t.serviceId, req.nanoCpus, req.memoryBytes, []);
+      out.set(t.id, best.id);
+    }
+  }
+  return out;
+}
+
+describe("scheduler equals a naive per-task scan (no spread preferences)", () => {
+  it.each(SEEDS.slice(0, 60))("seed %i", (seed) => {
+    const rnd = prng(seed * 7919);
+    const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
+    const nodes = Array.from({ length: int(1, 60) }, (_, i) =>
+      testNode(`n${i}`, {
+        labels: { zone: `z${int(0, 2)}` },
+        memoryBytes: int(1, 8) * GiB,
+        state: rnd() < 0.9 ? "READY" : "DOWN",
+      }),
+    );
+    const tasks: Task__Output[] = [];
+    const failed = new Map<string, Set<string>>();
+    for (let s = 0; s < int(1, 6); s++) {
+      const spec: TaskSpec = {
+        container: { image: "x" },
+        resources: { reservations: { memoryBytes: int(0, 3) * (GiB / 2) } },
+        placement: { constraints: rnd() < 0.4 ? ["node.labels.zone!=z1"] : [], maxReplicas: rnd() < 0.3 ? int(1, 2) : 0 },
+      };
+      for (let i = 0; i < int(0, 4); i++) tasks.push(testTask(`s${s}-old${i}`, { serviceId: `s${s}`, nodeId: `n${int(0, nodes.length - 1)}`, spec }));
+      // Group sizes from 1 to well above the node count exercise both the bounded and the full leaf.
+      for (let i = 0; i < int(1, 80); i++) tasks.push(testTask(`s${s}-t${i}`, { serviceId: `s${s}`, spec }));
+      if (rnd() < 0.3) failed.set(`s${s}`, new Set(nodes.filter(() => rnd() < 0.3).map((n) => n.id)));
+    }
+    const ours = schedule({ nodes, tasks, recentFailures: failed });
+    const reference = referenceSchedule(nodes, tasks, failed);
+    expect(new Map(ours.assignments.map((a) => [a.taskId, a.nodeId])), `seed ${seed}`).toEqual(reference);
   });
 });
