@@ -153,6 +153,8 @@ class Simulation {
   readonly checker = new SafetyChecker();
   readonly nodes = new Map<number, SimNode>();
   private queue: InFlight[] = [];
+  /** Transport feedback to hand to senders: snapshot delivered / lost, peer unreachable. */
+  private reports: { from: number; to: number; kind: "snap-ok" | "snap-failed" | "unreachable" }[] = [];
   private now = 0;
   private clock = 0;
   private partition: Map<number, number> | undefined;
@@ -339,7 +341,10 @@ class Simulation {
 
   private enqueue(m: Message): void {
     if (m.type === "MSG_SNAP") this.stats.snapshotsSent++;
-    if (this.rng.chance(this.params.dropRate)) return;
+    if (this.rng.chance(this.params.dropRate)) {
+      if (m.type === "MSG_SNAP") this.reports.push({ from: m.from, to: m.to, kind: "snap-failed" });
+      return;
+    }
     const copies = this.rng.chance(this.params.dupRate) ? 2 : 1;
     for (let i = 0; i < copies; i++) this.queue.push({ at: this.now + this.rng.int(0, this.params.maxDelay), msg: m });
   }
@@ -351,7 +356,12 @@ class Simulation {
 
   private deliver(m: Message): void {
     const n = this.nodes.get(m.to);
-    if (n?.node === undefined || !this.connected(m.from, m.to)) return;
+    if (n?.node === undefined || !this.connected(m.from, m.to)) {
+      if (m.type === "MSG_SNAP") this.reports.push({ from: m.from, to: m.to, kind: "snap-failed" });
+      else if (this.rng.chance(0.1)) this.reports.push({ from: m.from, to: m.to, kind: "unreachable" });
+      return;
+    }
+    if (m.type === "MSG_SNAP") this.reports.push({ from: m.from, to: m.to, kind: "snap-ok" });
     this.stats.delivered++;
     try {
       n.node.step(m);
@@ -362,6 +372,19 @@ class Simulation {
     this.checkAll();
   }
 
+  private deliverReports(): void {
+    const reports = this.reports;
+    this.reports = [];
+    for (const r of reports) {
+      const n = this.nodes.get(r.from);
+      if (n?.node === undefined) continue;
+      if (r.kind === "unreachable") n.node.reportUnreachable(r.to);
+      else n.node.reportSnapshot(r.to, r.kind === "snap-ok");
+      this.processReady(n);
+      this.checkAll();
+    }
+  }
+
   private deliverDue(): void {
     for (let round = 0; round < 50; round++) {
       const due: InFlight[] = [];
@@ -370,6 +393,7 @@ class Simulation {
       if (due.length === 0) return;
       this.queue = later;
       for (const f of this.rng.shuffle(due)) this.deliver(f.msg);
+      this.deliverReports();
     }
   }
 
