@@ -1,0 +1,11 @@
+// Original file: proto/control.proto
+
+import type { Cluster as _swarm_api_Cluster, Cluster__Output as _swarm_api_Cluster__Output } from '../../swarm/api/Cluster.js';
+
+export interface UpdateClusterResponse {
+  'cluster'?: (_swarm_api_Cluster | null);
+}
+
+export interface UpdateClusterResponse__Output {
+  'cluster': (_swarm_api_Cluster__Output | null);
+}

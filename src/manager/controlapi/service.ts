@@ -1,0 +1,84 @@
+/**
+ * gRPC shell of the Control service (proto/control.proto). Every handler first runs the server's
+ * `authorize` policy: on the daemon's root-only unix socket every caller is trusted; on the TCP
+ * listener the caller must present a manager certificate (a worker's gets PERMISSION_DENIED).
+ */
+import type { Server, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
+import type { ProtoGrpcType } from "../../gen/control.js";
+import type { ControlHandlers } from "../../gen/swarm/control/Control.js";
+import { unaryHandler } from "../../lib/grpc.js";
+import { loadProto } from "../../lib/proto.js";
+import { ErrorCode, SwarmError } from "../../lib/errors.js";
+import type { Store } from "../../store/store.js";
+import { clusterOf } from "../ca/issuer.js";
+import { NodeRole } from "../ca/certs.js";
+import { requireRole, type AuthenticatedCall } from "../ca/tls.js";
+import { findNode, listNodes, redactCluster, removeNode, updateCluster, updateNode } from "./nodes.js";
+import { resolveRef } from "./resolve.js";
+
+/** The loaded control.proto package. */
+export const controlProto = loadProto<ProtoGrpcType>("control.proto").swarm.control;
+
+/** Decides whether a call may use the control API; throws PermissionDenied otherwise. */
+export type Authorize = (call: AuthenticatedCall) => void;
+
+/** Policy of the TCP listener: manager certificates only. */
+export const managersOnly: Authorize = (call) => {
+  requireRole(call, [NodeRole.Manager]);
+};
+
+/** Policy of the root-only unix socket: the file mode already restricted callers to root. */
+export const localSocket: Authorize = () => undefined;
+
+function guarded<Req, Res>(authorize: Authorize, fn: (req: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) {
+  return unaryHandler<Req, Res>(async (req, call) => {
+    authorize(call);
+    return fn(req, call);
+  });
+}
+
+/** Handlers of the Control service over a store (node, cluster and read-only service/task calls). */
+export function controlHandlers(store: Store, authorize: Authorize): Partial<ControlHandlers> {
+  return {
+    GetNode: guarded(authorize, async (req) => ({ node: findNode(store, req.nodeId) })),
+    ListNodes: guarded(authorize, async (req) => ({ nodes: listNodes(store, req.filters) })),
+    UpdateNode: guarded(authorize, async (req) => ({ node: await updateNode(store, req.nodeId, req.nodeVersion, req.spec) })),
+    RemoveNode: guarded(authorize, async (req) => {
+      await removeNode(store, req.nodeId, req.force);
+      return {};
+    }),
+    GetCluster: guarded(authorize, async (req) => {
+      const cluster = store.view(clusterOf);
+      if (req.clusterId !== "" && req.clusterId !== cluster.id) throw new SwarmError(ErrorCode.NotFound, `cluster ${req.clusterId} not found`);
+      return { cluster: redactCluster(cluster) };
+    }),
+    ListClusters: guarded(authorize, async () => ({ clusters: store.view((tx) => tx.list("cluster")).map(redactCluster) })),
+    UpdateCluster: guarded(authorize, async (req) => ({
+      cluster: redactCluster(await updateCluster(store, req.clusterVersion, req.spec, req.rotation ?? { workerJoinToken: false, managerJoinToken: false })),
+    })),
+    GetService: guarded(authorize, async (req) => ({
+      service: store.view((tx) => resolveRef("service", tx.list("service"), req.serviceId, (s) => s.spec?.annotations?.name ?? "")),
+    })),
+    ListServices: guarded(authorize, async () => ({ services: store.view((tx) => tx.list("service")) })),
+    GetTask: guarded(authorize, async (req) => ({ task: store.view((tx) => resolveRef("task", tx.list("task"), req.taskId, () => "")) })),
+    ListTasks: guarded(authorize, async (req) => {
+      const f = req.filters;
+      const tasks = store.view((tx) => tx.list("task"));
+      return {
+        tasks: f == null ? tasks : tasks.filter(
+          (t) =>
+            (f.serviceIds.length === 0 || f.serviceIds.includes(t.serviceId)) &&
+            (f.nodeIds.length === 0 || f.nodeIds.includes(t.nodeId)) &&
+            (f.desiredStates.length === 0 || f.desiredStates.includes(t.desiredState)) &&
+            (f.idPrefixes.length === 0 || f.idPrefixes.some((p) => t.id.startsWith(p))),
+        ),
+      };
+    }),
+  };
+}
+
+/** Adds the Control service to a server with an authorization policy. */
+export function addControlService(server: Server, store: Store, authorize: Authorize): void {
+  server.addService(controlProto.Control.service, controlHandlers(store, authorize) as UntypedServiceImplementation);
+}
+
