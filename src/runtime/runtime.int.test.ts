@@ -178,6 +178,41 @@ describe("security", () => {
     expect(out).toEqual(["rc=0"]);
   });
 
+  it("blocks keyctl (a syscall root may use) with EPERM; a static probe shows it is the filter", async () => {
+    const src = join(fx.work, "keyctl-probe.c");
+    writeFileSync(
+      src,
+      [
+        "#include <errno.h>",
+        "#include <stdio.h>",
+        "#include <string.h>",
+        "#include <sys/syscall.h>",
+        "#include <unistd.h>",
+        "int main(void) {",
+        "  long r = syscall(SYS_keyctl, 0 /* KEYCTL_GET_KEYRING_ID */, -3 /* session */, 1);",
+        '  printf("keyctl=%s\\n", r >= 0 ? "ok" : errno == EPERM ? "EPERM" : strerror(errno));',
+        "  return 0;",
+        "}",
+      ].join("\n"),
+    );
+    try {
+      execFileSync("gcc", ["-static", "-O1", "-o", join(fx.rootfs, "bin/keyctl-probe"), src]);
+    } catch (err) {
+      throw new Error(`gcc -static is needed for this test (apt-get install -y gcc libc6-dev): ${String(err)}`);
+    }
+    const blocked = await fx.runToExit("keyctl", { command: ["/bin/keyctl-probe"] });
+    expect(blocked.stdout).toBe("keyctl=EPERM");
+    const id = fx.id("keyctl-unconfined");
+    const bundle = join(fx.work, "bundles", id);
+    const config = await writeBundle(bundle, { rootfs: fx.rootfs, command: ["/bin/keyctl-probe"] });
+    writeFileSync(join(bundle, "config.json"), JSON.stringify({ ...config, annotations: { "org.swarm.seccomp": "unconfined" } }));
+    const c = await fx.runtime.run(id, bundle);
+    await c.wait();
+    const out = (await c.logs()).map((e) => e.text);
+    await c.delete();
+    expect(out).toEqual(["keyctl=ok"]);
+  });
+
   it("masks /proc/kcore and the other masked paths, and sets no_new_privs and Docker's caps", async () => {
     const r = await fx.runToExit(
       "mask",
