@@ -4,7 +4,16 @@ import { createInterface } from "node:readline";
 import { afterEach, describe, expect, it } from "vitest";
 import { PortInUseError, PublishedPortConflictError } from "./errors.js";
 import { Mesh } from "./mesh.js";
-import { freePort, roundTrip, startEchoBackend, startUdpEchoBackend, udpRequest, waitFor } from "./testing/backends.js";
+import {
+  connectTcp,
+  freePort,
+  readUntil,
+  roundTrip,
+  startEchoBackend,
+  startUdpEchoBackend,
+  udpRequest,
+  waitFor,
+} from "./testing/backends.js";
 import type { MeshUpdate } from "./types.js";
 
 const HOST = "127.0.0.1";
@@ -155,7 +164,7 @@ describe("mesh without its control plane", () => {
 });
 
 describe("mesh worker processes", () => {
-  it("forwards through worker processes sharing the listener, with metrics and drain over all of them", async () => {
+  it("deals connections round-robin to worker processes, with half-close, metrics and drain over all of them", async () => {
     const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
     for (const b of backends) cleanups.push(() => b.close());
     const mesh = newMesh({ workers: 2 });
@@ -164,16 +173,23 @@ describe("mesh worker processes", () => {
       ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
       backends: backends.map((b) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: "n1", addr: HOST, port: b.port })),
     });
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => roundTrip(published, `r${i}`)));
-    expect(answers).toHaveLength(40);
-    const m = await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
-    expect(m.reduce((n, x) => n + x.total, 0)).toBe(40);
-    expect(backends[0].connections + backends[1].connections).toBe(40);
+    // Half-close through whichever process gets the connection: after our FIN the echo still arrives.
+    for (let i = 0; i < 3; i++) {
+      const c = await connectTcp(published);
+      c.end(`half${i}`);
+      expect(await readUntil(c, (g) => g.startsWith(`half${i}bye:`))).toMatch(new RegExp(`^half${i}bye:[ab]$`));
+    }
+    const answers = await Promise.all(Array.from({ length: 27 }, (_, i) => roundTrip(published, `r${i}`)));
+    expect(answers).toHaveLength(27);
+    await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
+    const perProcess = (await mesh.metricsByProcess()).map((p) => p.metrics.reduce((n, x) => n + x.total, 0));
+    expect(perProcess).toEqual([10, 10, 10]);
+    expect(backends[0].connections + backends[1].connections).toBe(30);
     // Drain is seen by every process: no new connection reaches task-a afterwards.
     const before = backends[0].connections;
     const r = await mesh.drain("task-a", { timeoutMs: 2000 });
     expect(r.drained).toBe(true);
-    await Promise.all(Array.from({ length: 20 }, (_, i) => roundTrip(published, `d${i}`)));
+    await Promise.all(Array.from({ length: 12 }, (_, i) => roundTrip(published, `d${i}`)));
     expect(backends[0].connections).toBe(before);
   });
 });

@@ -29,8 +29,9 @@ export interface MeshOptions {
   /** This node's id: `mode=host` ports forward only to backends on it. */
   readonly localNodeId?: string;
   /**
-   * Extra worker processes sharing the TCP listen sockets (the kernel spreads accepted connections);
-   * default 0 = all forwarding in this process. UDP always stays in this process (flow affinity).
+   * Extra worker processes that forward TCP connections: this process accepts and deals them
+   * round-robin to itself and the workers; default 0 = all forwarding in this process. UDP always
+   * stays in this process (flow affinity).
    */
   readonly workers?: number;
   /** Backends tried per connection before it is refused; default 3. */
@@ -247,9 +248,13 @@ export class Mesh {
 
   /** Per-backend counters summed over all forwarding processes. */
   async metrics(): Promise<BackendMetrics[]> {
-    const lists = [this.engine.metricsList()];
-    if (this.workers !== undefined) lists.push(...(await this.workers.metrics()));
-    return mergeMetrics(lists);
+    return mergeMetrics((await this.metricsByProcess()).map((p) => p.metrics));
+  }
+
+  /** Per-backend counters of each forwarding process (this one first, then the workers). */
+  async metricsByProcess(): Promise<{ pid: number; metrics: BackendMetrics[] }[]> {
+    const own = { pid: process.pid, metrics: this.engine.metricsList() };
+    return this.workers === undefined ? [own] : [own, ...(await this.workers.metrics())];
   }
 
   /** Open connections and flows to the task's backends, over all forwarding processes. */
@@ -285,15 +290,19 @@ export class Mesh {
 
   /** Brings the bound listeners in line with the table; binds new ports before closing old ones. */
   private async reconcile(): Promise<void> {
+    // Workers first, so the first connections are already spread.
+    await this.workers?.ready();
     const routes = this.publishRoutes();
     for (const [key, route] of routes) {
       if (this.listeners.has(key)) continue;
       const { protocol, published } = route.port;
       if (protocol === "tcp") {
         const server = await listenTcp(this.options.bindAddress, published);
-        server.on("connection", (socket) => this.engine.handleTcp(key, socket));
+        const workers = this.workers;
+        server.on("connection", (socket) => {
+          if (workers === undefined || !workers.dispatch(key, socket)) this.engine.handleTcp(key, socket);
+        });
         this.listeners.set(key, { protocol, key, server });
-        await this.workers?.addTcpListener(key, server);
       } else {
         const socket = await bindUdp(this.options.bindAddress, published);
         this.engine.attachUdp(key, socket);
@@ -308,7 +317,6 @@ export class Mesh {
     this.listeners.delete(l.key);
     if (l.protocol === "tcp") {
       l.server.close();
-      this.workers?.removeTcpListener(l.key);
     } else {
       this.engine.detachUdp(l.key);
     }

@@ -1,9 +1,8 @@
 /**
  * Entry point of a mesh worker process: a {@link ForwardingEngine} fed over IPC with the table and
- * the listening sockets of the parent mesh. It accepts on the same sockets as the parent (the
- * kernel hands each new connection to one of them) and exits when the parent goes away.
+ * with accepted client connections the mesh process hands over. Exits when the mesh goes away.
  */
-import type { Server } from "node:net";
+import type { Socket } from "node:net";
 import { silentLogger } from "../lib/logger.js";
 import { ForwardingEngine } from "./engine.js";
 import { BackendTable } from "./table.js";
@@ -14,7 +13,6 @@ function send(m: FromWorker): void {
 }
 
 let engine: ForwardingEngine | undefined;
-const servers = new Map<string, Server>();
 
 process.on("message", (m: ToWorker, handle: unknown) => {
   switch (m.type) {
@@ -25,19 +23,17 @@ process.on("message", (m: ToWorker, handle: unknown) => {
     case "table":
       engine?.setRoutes(BackendTable.fromSnapshot(m.table).routes());
       return;
-    case "listen": {
-      const server = handle as Server;
-      // The handle arrives as a plain net.Server: give it the mesh's accept settings.
-      Object.assign(server, { pauseOnConnect: true, allowHalfOpen: true, noDelay: true });
-      server.on("connection", (socket) => engine?.handleTcp(m.key, socket));
-      servers.set(m.key, server);
-      send({ type: "listening", key: m.key });
+    case "connection": {
+      const socket = handle as Socket | undefined;
+      if (socket === undefined) return;
+      // A passed socket arrives as a plain net.Socket: restore the mesh's settings before any read
+      // completes (half-close needs allowHalfOpen; nothing is forwarded until a backend accepted).
+      socket.allowHalfOpen = true;
+      socket.pause();
+      if (engine === undefined) socket.destroy();
+      else engine.handleTcp(m.key, socket);
       return;
     }
-    case "unlisten":
-      servers.get(m.key)?.close();
-      servers.delete(m.key);
-      return;
     case "query-metrics":
       send({ type: "metrics", id: m.id, metrics: engine?.metricsList() ?? [] });
       return;

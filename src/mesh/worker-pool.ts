@@ -1,11 +1,13 @@
 /**
- * Worker processes of the mesh: each runs worker-main with its own forwarding engine and accepts
- * on the TCP listen sockets the mesh passes it, so forwarding uses more than one core. The mesh
- * stays the single owner of the table; workers get snapshots and answer metric queries.
+ * Worker processes of the mesh: each runs worker-main with its own forwarding engine, so forwarding
+ * uses more than one core. The mesh process accepts every TCP connection and deals them round-robin
+ * to itself and its workers (a listen socket shared between processes would let one process take a
+ * whole burst of connections: measured, all 64 of wrk's went to one). The mesh stays the single
+ * owner of the table; workers get snapshots and answer metric queries.
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
-import type { Server } from "node:net";
+import type { Socket } from "node:net";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { Logger } from "../lib/logger.js";
 import type { TableSnapshot } from "./table.js";
@@ -21,6 +23,7 @@ export interface WorkerPoolOptions extends WorkerSettings {
 interface Worker {
   readonly child: ChildProcess;
   readonly ready: Promise<void>;
+  isReady: boolean;
   alive: boolean;
 }
 
@@ -43,6 +46,7 @@ export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
+  private turn = 0;
 
   constructor(private readonly options: WorkerPoolOptions) {
     const entry = workerEntry();
@@ -53,13 +57,13 @@ export class WorkerPool {
     const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"], serialization: "json" });
     let resolveReady: () => void = () => undefined;
     const ready = new Promise<void>((r) => (resolveReady = r));
-    const w: Worker = { child, ready, alive: true };
+    const w: Worker = { child, ready, isReady: false, alive: true };
     child.on("message", (m: FromWorker) => {
       if (m.type === "ready") {
+        w.isReady = true;
         resolveReady();
         return;
       }
-      if (m.type === "listening") return;
       const cb = this.pending.get(m.id);
       if (cb !== undefined) {
         this.pending.delete(m.id);
@@ -83,10 +87,14 @@ export class WorkerPool {
     return w;
   }
 
-  private send(w: Worker, m: ToWorker, handle?: Server): void {
+  private send(w: Worker, m: ToWorker): void {
     if (!w.alive || !w.child.connected) return;
-    if (handle === undefined) w.child.send(m);
-    else w.child.send(m, handle);
+    w.child.send(m);
+  }
+
+  /** Resolves when every worker started (or died trying). */
+  async ready(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.ready));
   }
 
   /** Mirrors the table into every worker. */
@@ -94,50 +102,57 @@ export class WorkerPool {
     for (const w of this.workers) this.send(w, { type: "table", table });
   }
 
-  /** Shares a listening TCP server with every worker. */
-  async addTcpListener(key: string, server: Server): Promise<void> {
-    for (const w of this.workers) {
-      await w.ready;
-      this.send(w, { type: "listen", key }, server);
-    }
+  /**
+   * Takes an accepted, unread client socket if it is a worker's turn (round-robin over the mesh
+   * process and the live, ready workers) and hands it over; returns false when the mesh process
+   * should forward it itself.
+   */
+  dispatch(key: string, socket: Socket): boolean {
+    const slots = this.workers.length + 1;
+    const turn = this.turn;
+    this.turn = (this.turn + 1) % slots;
+    const w = turn === 0 ? undefined : this.workers[turn - 1];
+    if (w === undefined || !w.alive || !w.isReady || !w.child.connected) return false;
+    w.child.send({ type: "connection", key } satisfies ToWorker, socket, { keepOpen: false }, (err) => {
+      if (err !== null) socket.destroy();
+    });
+    return true;
   }
 
-  /** Stops the workers accepting on a listener. */
-  removeTcpListener(key: string): void {
-    for (const w of this.workers) this.send(w, { type: "unlisten", key });
-  }
-
-  /** Every live worker's counters. */
-  async metrics(): Promise<BackendMetrics[][]> {
+  /** Every live worker's counters, with its pid. */
+  async metrics(): Promise<{ pid: number; metrics: BackendMetrics[] }[]> {
     const replies = await this.queryAll((id) => ({ type: "query-metrics", id }));
-    return replies.map((m) => (m.type === "metrics" ? [...m.metrics] : []));
+    return replies.map(({ pid, reply }) => ({ pid, metrics: reply.type === "metrics" ? [...reply.metrics] : [] }));
   }
 
   /** Open connections to the task's backends over all live workers. */
   async activeForTask(taskId: string): Promise<number> {
     const replies = await this.queryAll((id) => ({ type: "query-active", id, taskId }));
-    return replies.reduce((n, m) => n + (m.type === "active" ? m.count : 0), 0);
+    return replies.reduce((n, { reply }) => n + (reply.type === "active" ? reply.count : 0), 0);
   }
 
-  private async queryAll(make: (id: number) => ToWorker): Promise<FromWorker[]> {
+  /** Asks every live worker; a worker that does not answer in time counts as no answer. */
+  private async queryAll(make: (id: number) => ToWorker): Promise<{ pid: number; reply: FromWorker }[]> {
     const live = this.workers.filter((w) => w.alive && w.child.connected);
-    return Promise.all(
+    const answers = await Promise.all(
       live.map(async (w) => {
         await w.ready;
         const id = this.nextId++;
-        return new Promise<FromWorker>((resolve) => {
+        const pid = w.child.pid ?? 0;
+        return new Promise<{ pid: number; reply: FromWorker } | undefined>((resolve) => {
           const timer = setTimeout(() => {
             this.pending.delete(id);
-            resolve({ type: "ready" });
+            resolve(undefined);
           }, QUERY_TIMEOUT_MS);
-          this.pending.set(id, (m) => {
+          this.pending.set(id, (reply) => {
             clearTimeout(timer);
-            resolve(m);
+            resolve({ pid, reply });
           });
           this.send(w, make(id));
         });
       }),
     );
+    return answers.filter((a) => a !== undefined);
   }
 
   /** Disconnects the workers (they exit) and waits for them; kills stragglers after 2 s. */

@@ -10,18 +10,16 @@ export interface WorkerSettings {
   readonly udpIdleTimeoutMs: number;
 }
 
-/** Mesh → worker. A `listen` message carries the listening net.Server as its handle. */
+/** Mesh → worker. A `connection` message carries the accepted (unread) client socket as its handle. */
 export type ToWorker =
   | { readonly type: "init"; readonly settings: WorkerSettings }
   | { readonly type: "table"; readonly table: TableSnapshot }
-  | { readonly type: "listen"; readonly key: string }
-  | { readonly type: "unlisten"; readonly key: string }
+  | { readonly type: "connection"; readonly key: string }
   | { readonly type: "query-metrics"; readonly id: number }
   | { readonly type: "query-active"; readonly id: number; readonly taskId: string };
 
 /** Worker → mesh. */
 export type FromWorker =
   | { readonly type: "ready" }
-  | { readonly type: "listening"; readonly key: string }
   | { readonly type: "metrics"; readonly id: number; readonly metrics: readonly BackendMetrics[] }
   | { readonly type: "active"; readonly id: number; readonly count: number };
