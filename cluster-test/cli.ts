@@ -99,7 +99,7 @@ export function buildProgram(io: CliIO): Command {
     .argument("<command...>")
     .passThroughOptions()
     .action(async (host: string, command: string[], o: { name: string }) => {
-      const r = await Cluster.attach(o.name).exec(host, command, { timeoutMs: 24 * 3600_000 });
+      const r = await Cluster.attach(o.name).exec(host, command, { timeoutMs: 24 * 3600_000, cwd: process.cwd() });
       io.out(r.stdout);
       io.err(r.stderr);
       io.exitCode = r.code ?? 128;
@@ -114,6 +114,29 @@ export function buildProgram(io: CliIO): Command {
     .action(async (host: string, command: string[], o: { name: string; proc: string; env: string[] }) => {
       const p = await Cluster.attach(o.name).start(host, command, { name: o.proc, env: parseEnv(o.env) });
       io.out(`${host}/${p.name} pid ${p.pid} log ${p.logPath}\n`);
+    });
+
+  withName(program.command("swarmd").description("start swarmd in hosts (--data-dir <host data dir> --advertise-addr <host ip>)"))
+    .argument("[hosts...]", "hosts (default: all)")
+    .option("--arg <arg>", "extra swarmd argument (repeatable)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+    .action(async (hosts: string[], o: { name: string; arg: string[] }) => {
+      const c = Cluster.attach(o.name);
+      const targets = hosts.length > 0 ? hosts.map((h) => c.host(h)) : c.hosts;
+      for (const h of targets) {
+        const p = await h.swarmd(o.arg);
+        io.out(`${h.name}/swarmd pid ${p.pid} log ${p.logPath}\n`);
+      }
+    });
+
+  withName(program.command("swarmctl").description("run swarmctl in a host (against that host's daemon)"))
+    .argument("<host>")
+    .argument("[args...]")
+    .passThroughOptions()
+    .action(async (host: string, args: string[], o: { name: string }) => {
+      const r = await Cluster.attach(o.name).host(host).swarmctl(...args);
+      io.out(r.stdout);
+      io.err(r.stderr);
+      io.exitCode = r.code ?? 128;
     });
 
   const signals = [
@@ -146,6 +169,12 @@ export function buildProgram(io: CliIO): Command {
       const c = Cluster.attach(o.name);
       await c.partition(hostList(from), hostList(to), { oneWay: o.oneWay === true });
       io.out(`${describeFault(c.state.faults.at(-1) ?? { type: "partition", from: [], to: [], oneWay: false })}\n`);
+    });
+
+  withName(program.command("isolate").description("cut one host off from all others (both ways)"))
+    .argument("<host>")
+    .action(async (host: string, o: { name: string }) => {
+      await Cluster.attach(o.name).isolate(host);
     });
 
   withName(program.command("loss").description("drop packets at random, e.g. `loss 30% --from h1 --to h2`"))

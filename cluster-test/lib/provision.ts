@@ -215,7 +215,10 @@ export async function provision(plan: ClusterState, defaultRoute: DefaultRoute):
     "-j",
     "ACCEPT",
   ]);
-  await Promise.all(plan.hosts.map((h) => provisionHost(plan, h, defaultRoute)));
+  // The first `ip netns add` may set up /run/netns itself (a shared bind mount): do it alone, then the rest in parallel.
+  const [first, ...rest] = plan.hosts;
+  if (first !== undefined) await provisionHost(plan, first, defaultRoute);
+  await Promise.all(rest.map((h) => provisionHost(plan, h, defaultRoute)));
 }
 
 /** The cgroup v2 root the harness uses for host cgroups (undefined when the machine has none). */
