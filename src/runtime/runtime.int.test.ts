@@ -1,6 +1,6 @@
 // Integration tests of swarm-runtime through the TS driver: real namespaces, cgroups, mounts (root).
 // Each test runs a busybox container and asserts what the process inside saw, or what the host saw.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -417,3 +417,43 @@ describe("cgroup v2 backend", () => {
     }
   });
 });
+
+describe("CLI stdio and options", () => {
+  it("writes stdout/stderr to the caller's files, a pid file, and runs without init on request", async () => {
+    const id = fx.id("files");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("echo out; echo err >&2; cat /proc/1/comm; exit 5") });
+    const out = join(bundle, "out.txt");
+    const errFile = join(bundle, "err.txt");
+    const pidFile = join(bundle, "pid");
+    const r = spawnSyncRuntime(["run", "--bundle", bundle, "--stdout", out, "--stderr", errFile, "--pid-file", pidFile, "--no-init", id]);
+    expect(r.status).toBe(5);
+    expect(readFileSync(out, "utf8")).toBe("out\nsh\n");
+    expect(readFileSync(errFile, "utf8")).toBe("err\n");
+    expect(Number(readFileSync(pidFile, "utf8"))).toBeGreaterThan(1);
+    // run removed the container afterwards
+    expect(existsSync(join(fx.stateRoot, id))).toBe(false);
+  });
+
+  it("passes inherited stdout through and refuses unknown options and signals", () => {
+    const id = fx.id("inherit");
+    const bundle = join(fx.work, "bundles", id);
+    mkdirSync(bundle, { recursive: true });
+    return writeBundle(bundle, { rootfs: fx.rootfs, command: ["echo", "through"] }).then(() => {
+      const r = spawnSyncRuntime(["run", "--bundle", bundle, id]);
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe("through\n");
+      const bad = spawnSyncRuntime(["run", "--bogus", id]);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain('unknown option "--bogus"');
+      const sig = spawnSyncRuntime(["kill", id, "SIGNOPE"]);
+      expect(sig.status).toBe(2);
+      expect(sig.stderr).toContain('unknown signal "SIGNOPE"');
+    });
+  });
+});
+
+function spawnSyncRuntime(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(RUNTIME_BINARY, ["--root", fx.stateRoot, ...args], { encoding: "utf8", timeout: 20_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
