@@ -137,7 +137,8 @@ export class ImageStore {
       return await this.commitCandidates(archive.candidates(), staging);
     } catch (err) {
       if (err instanceof ImageError && typeof source === "string") err.message = `${source}: ${err.message}`;
-      if ((err as NodeJS.ErrnoException).code === "ENOENT" && typeof source === "string") {
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === "ENOENT" && typeof source === "string" && e.path === source) {
         throw new ImageError(ImageErrorCode.NotFound, `${source}: no such file`, { cause: err });
       }
       throw err;

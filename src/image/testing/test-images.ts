@@ -14,10 +14,11 @@
  * bytes (and so the digests) identical on every run; files are rewritten only when their content changed.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildBusyboxRootfs } from "../../lib/testing/busybox-rootfs.js";
+import { buildBusyboxRootfs, requireBusybox } from "../../lib/testing/busybox-rootfs.js";
 import type { ContainerConfigInput, Healthcheck } from "../manifest.js";
 import { tarDirectory } from "../tar/directory.js";
 import { encodeTar, type TarWriteEntry } from "../tar/writer.js";
@@ -167,22 +168,49 @@ export function testImageSpecs(work: string): { specs: Record<"web1" | "web2" | 
   };
 }
 
+/** Source files whose content determines the output (this builder and what it uses). */
+const BUILDER_SOURCES = ["./test-images", "./archives", "../manifest", "../tar/writer", "../tar/header", "../tar/directory", "../../lib/testing/busybox-rootfs"];
+
+/** A digest of everything the output depends on: builder sources, busybox, the C compiler's identity. */
+function inputStamp(): string {
+  const h = createHash("sha256");
+  for (const rel of BUILDER_SOURCES) {
+    const candidates = [".ts", ".js"].map((ext) => new URL(`${rel}${ext}`, import.meta.url).pathname);
+    const found = candidates.find((p) => existsSync(p));
+    h.update(found === undefined ? `missing ${rel}` : readFileSync(found));
+  }
+  h.update(readFileSync(requireBusybox()));
+  try {
+    h.update(execFileSync("cc", ["--version"]));
+  } catch {
+    h.update("no cc");
+  }
+  return h.digest("hex");
+}
+
 /** Builds (or refreshes) every test image archive in `outDir`; idempotent and deterministic. */
 export function buildTestImages(outDir: string = TEST_IMAGES_DIR): TestImages {
   mkdirSync(outDir, { recursive: true });
+  const images: TestImages = {
+    dir: outDir,
+    web1: join(outDir, "demo-web-1.tar"),
+    web2: join(outDir, "demo-web-2.tar"),
+    broken: join(outDir, "demo-broken-1.tar"),
+    unhealthy: join(outDir, "demo-unhealthy-1.tar"),
+    udpEcho: join(outDir, "demo-udp-echo-1.tar"),
+    web1DockerSave: join(outDir, "demo-web-1-docker.tar"),
+    rootfs: join(outDir, "rootfs.tar"),
+  };
+  // Up to date when every output exists and was built from the same inputs.
+  const stampFile = join(outDir, ".stamp");
+  const stamp = inputStamp();
+  const { dir: _dir, ...outputs } = images;
+  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp && Object.values<string>(outputs).every((p) => existsSync(p))) {
+    return images;
+  }
   const work = mkdtempSync(join(tmpdir(), "swarm-test-images-"));
   try {
     const { specs, rootfsTar } = testImageSpecs(work);
-    const images: TestImages = {
-      dir: outDir,
-      web1: join(outDir, "demo-web-1.tar"),
-      web2: join(outDir, "demo-web-2.tar"),
-      broken: join(outDir, "demo-broken-1.tar"),
-      unhealthy: join(outDir, "demo-unhealthy-1.tar"),
-      udpEcho: join(outDir, "demo-udp-echo-1.tar"),
-      web1DockerSave: join(outDir, "demo-web-1-docker.tar"),
-      rootfs: join(outDir, "rootfs.tar"),
-    };
     writeIfChanged(images.web1, buildOciArchive([specs.web1]));
     writeIfChanged(images.web2, buildOciArchive([specs.web2]));
     writeIfChanged(images.broken, buildOciArchive([specs.broken]));
@@ -190,6 +218,7 @@ export function buildTestImages(outDir: string = TEST_IMAGES_DIR): TestImages {
     writeIfChanged(images.udpEcho, buildOciArchive([specs.udpEcho]));
     writeIfChanged(images.web1DockerSave, buildDockerSaveArchive(specs.web1));
     writeIfChanged(images.rootfs, rootfsTar);
+    writeIfChanged(stampFile, Buffer.from(stamp));
     return images;
   } finally {
     rmSync(work, { recursive: true, force: true });
