@@ -40,10 +40,11 @@ function firstPing(core: GossipCore, from = 0): { target: string; seq: number; a
 }
 
 describe("gossip core", () => {
-  it("probes, then asks k alive non-target members indirectly and tries TCP, then suspects and loses health", () => {
+  it("probes a suspect first, asks k alive non-target members indirectly, tries TCP, and loses health per missing nack", () => {
     const core = cluster(["a", "b", "c", "d", "e"]);
     core.handlePacket(0, "10.0.1.5:7946", wire({ messages: [{ suspect: { incarnation: 1, node: "e", from: "d" } }] }));
     const { target, seq, at: t0 } = firstPing(core);
+    expect(target).toBe("e"); // a member suspected by others is probed first (confirm or let it refute)
     core.tick(t0 + 500);
     const out = core.drain();
     const indirect = udp(out).flatMap((o) => o.packet.messages ?? []).filter((m) => m.indirectPing != null).map((m) => m.indirectPing);
@@ -58,8 +59,9 @@ describe("gossip core", () => {
     // One helper nacks: the target is unreachable for others too; the missing nacks count against us.
     core.handlePacket(t0 + 600, helpers[0] ?? "", wire({ messages: [{ nack: { seqNo: seq } }] }));
     core.tick(t0 + 1500);
-    const events = core.drain().filter((o) => o.type === "event").map((o) => o.type === "event" ? o.event : undefined);
-    expect(events.some((e) => e?.type === "suspect" && e.member.name === target)).toBe(true);
+    core.drain();
+    expect(core.member("e")?.status).toBe("suspect");
+    expect(core.counters.probeFailures).toBe(1);
     expect(core.awarenessScore).toBe(indirect.length - 1);
   });
 
@@ -86,6 +88,20 @@ describe("gossip core", () => {
     const { outputs } = firstPing(core);
     const alive = udp(outputs).flatMap((o) => o.packet.messages ?? []).find((m) => m.alive?.node === "self");
     expect(alive?.alive?.incarnation).toBe(5);
+  });
+
+  it("ends a probe at once when the TCP fallback is refused, without an awareness penalty", () => {
+    const core = cluster(["a", "b", "c"]);
+    const { target, seq, at } = firstPing(core);
+    core.tick(at + 500);
+    const out = core.drain();
+    expect(out.some((o) => o.type === "tcp-ping" && o.id === seq)).toBe(true);
+    core.handleTcpPingResult(at + 510, seq, "refused");
+    core.tick(at + 510);
+    const events = core.drain().flatMap((o) => (o.type === "event" ? [o.event] : []));
+    expect(events.some((e) => e.type === "suspect" && e.member.name === target)).toBe(true);
+    expect(core.awarenessScore).toBe(0);
+    expect(core.counters.tcpFallbackRefused).toBe(1);
   });
 
   it("orders news by incarnation: older alive/suspect/dead messages change nothing", () => {

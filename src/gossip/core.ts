@@ -25,7 +25,7 @@ import { encodeMeta, messageWireSize, normalizeMeta, sameMeta } from "./codec.js
 import { isValidAddr, resolveCoreOptions, type CoreOptions, type GossipTuning } from "./config.js";
 import { retransmitLimit, suspicionBounds, suspicionTimeoutMs, type SuspicionBounds } from "./suspicion.js";
 import { TimerHeap, type TimerEntry } from "./timer-heap.js";
-import { MemberStatus, type CoreCounters, type CoreOutput, type GossipEvent, type Member } from "./types.js";
+import { MemberStatus, type CoreCounters, type CoreOutput, type GossipEvent, type Member, type TcpPingOutcome } from "./types.js";
 
 type Timer =
   | { readonly kind: "probe" }
@@ -52,6 +52,7 @@ interface ProbeRound {
   readonly target: string;
   readonly startedAt: number;
   acked: boolean;
+  refused: boolean;
   nacks: number;
   expectedNacks: number;
   endTimer: TimerEntry<Timer>;
@@ -83,7 +84,7 @@ export class GossipCore {
   readonly name: string;
   /** Counters for metrics. */
   readonly counters: CoreCounters = {
-    probes: 0, probeFailures: 0, indirectProbesSent: 0, nacksReceived: 0, tcpFallbackAcks: 0, suspicionsStarted: 0,
+    probes: 0, probeFailures: 0, indirectProbesSent: 0, nacksReceived: 0, tcpFallbackAcks: 0, tcpFallbackRefused: 0, suspicionsStarted: 0,
     deadDeclared: 0, refutations: 0, pushPulls: 0, gossipPackets: 0, invalidMessages: 0,
   };
 
@@ -99,6 +100,8 @@ export class GossipCore {
   private probeOrder: string[] = [];
   private probeIndex = 0;
   private round: ProbeRound | undefined;
+  /** Members suspected by others that we probe next (our probe is an independent confirmation or a refutation chance). */
+  private probeFirst: string[] = [];
   private seq = 0;
   private requestId = 0;
   private userSeq = 0;
@@ -130,7 +133,8 @@ export class GossipCore {
     const t = this.tuning;
     this.timers.schedule(now + this.random() * t.probeIntervalMs, { kind: "probe" });
     this.timers.schedule(now + this.random() * t.gossipIntervalMs, { kind: "gossip" });
-    this.timers.schedule(now + t.pushPullIntervalMs * (0.5 + this.random() * 0.5), { kind: "push-pull" });
+    // Staggered like memberlist; the interval is recomputed (scaled by cluster size) at every round.
+    this.timers.schedule(now + t.pushPullIntervalMs * this.random(), { kind: "push-pull" });
     this.timers.schedule(now + t.reconnectIntervalMs, { kind: "reconnect" });
     this.timers.schedule(now + t.gossipToTheDeadMs / 2, { kind: "reap" });
   }
@@ -246,11 +250,21 @@ export class GossipCore {
   }
 
   /** Result of a TCP fallback probe we asked for. */
-  handleTcpPingResult(_now: number, id: number, acked: boolean): void {
+  handleTcpPingResult(now: number, id: number, outcome: TcpPingOutcome): void {
     const round = this.round;
-    if (!acked || round === undefined || round.seq !== id || round.acked) return;
-    this.counters.tcpFallbackAcks++;
-    round.acked = true; // no awareness change: UDP was lossy, the peer is fine
+    if (round === undefined || round.seq !== id || round.acked) return;
+    if (outcome === "acked") {
+      this.counters.tcpFallbackAcks++;
+      round.acked = true; // no awareness change: UDP was lossy, the peer is fine
+    } else if (outcome === "refused") {
+      // The target's host is up and says nothing listens there: the member process is gone. That is
+      // positive evidence against the target (not against our own health), so the round ends now,
+      // without waiting for indirect answers and without an awareness penalty.
+      this.counters.tcpFallbackRefused++;
+      round.refused = true;
+      round.endTimer.cancelled = true;
+      this.endProbe(now, round.seq);
+    }
   }
 
   /** Handles an incoming push-pull request; returns our state to write back. */
@@ -331,7 +345,7 @@ export class GossipCore {
     messages.push({ ping: { seqNo: seq, target: target.name, source: this.name, sourceAddr: this.self.addr } });
     this.sendUdp(target.addr, messages);
     const endTimer = this.timers.schedule(now + this.scaled(this.tuning.probeIntervalMs), { kind: "probe-end", seq });
-    this.round = { seq, target: target.name, startedAt: now, acked: false, nacks: 0, expectedNacks: 0, endTimer };
+    this.round = { seq, target: target.name, startedAt: now, acked: false, refused: false, nacks: 0, expectedNacks: 0, endTimer };
     this.timers.schedule(now + this.tuning.probeTimeoutMs, { kind: "probe-timeout", seq });
   }
 
@@ -365,7 +379,7 @@ export class GossipCore {
     if (round.acked) return;
     this.counters.probeFailures++;
     // Lifeguard: missing nacks mean *we* may be the slow one; no helpers → plain penalty.
-    this.applyAwareness(round.expectedNacks > 0 ? Math.max(0, round.expectedNacks - round.nacks) : 1);
+    if (!round.refused) this.applyAwareness(round.expectedNacks > 0 ? Math.max(0, round.expectedNacks - round.nacks) : 1);
     const target = this.members.get(round.target);
     if (target === undefined || target.status === MemberStatus.Dead || target.status === MemberStatus.Left) return;
     this.onSuspect(now, { incarnation: target.incarnation, node: target.name, from: this.name });
@@ -391,6 +405,10 @@ export class GossipCore {
   }
 
   private nextProbeTarget(): MemberRecord | undefined {
+    while (this.probeFirst.length > 0) {
+      const m = this.members.get(this.probeFirst.shift() ?? "");
+      if (m !== undefined && m.status === MemberStatus.Suspect) return m;
+    }
     for (let scanned = 0; scanned <= this.probeOrder.length; scanned++) {
       if (this.probeIndex >= this.probeOrder.length) {
         this.shuffle(this.probeOrder);
@@ -474,6 +492,7 @@ export class GossipCore {
     const bounds = suspicionBounds(this.tuning.suspicionMult, this.tuning.suspicionMaxTimeoutMult, this.liveCount(), this.tuning.probeIntervalMs);
     const timer = this.timers.schedule(now + suspicionTimeoutMs(bounds, 0), { kind: "suspicion", node: s.node, incarnation: s.incarnation });
     this.suspicions.set(s.node, { start: now, accuser: s.from, bounds, confirmers: new Set(), timer });
+    if (s.from !== this.name && this.round?.target !== s.node && this.probeFirst.length < 4) this.probeFirst.push(s.node);
     this.emit({ type: "suspect", member: snapshot(state), from: s.from });
   }
 

@@ -352,15 +352,15 @@ export class GossipNode {
         this.counters.tcpBytesSent += payload.length + 4;
         const timeout = Math.max(1, out.deadline - this.clock());
         exchange(out.to, payload, MAX_TCP_FRAME_BYTES, timeout).then(
-          (reply) => this.onTcpReply(out, reply),
-          () => this.onTcpReply(out, undefined),
+          (reply) => this.onTcpReply(out, reply, false),
+          (err: unknown) => this.onTcpReply(out, undefined, (err as { code?: unknown } | null)?.code === "ECONNREFUSED"),
         );
         return;
       }
     }
   }
 
-  private onTcpReply(out: Extract<CoreOutput, { type: "tcp-ping" | "push-pull" }>, reply: Buffer | undefined): void {
+  private onTcpReply(out: Extract<CoreOutput, { type: "tcp-ping" | "push-pull" }>, reply: Buffer | undefined, refused: boolean): void {
     if (this.stopped) return;
     if (reply !== undefined) this.counters.tcpBytesReceived += reply.length + 4;
     const packet = reply === undefined ? undefined : this.openFrame(reply);
@@ -372,7 +372,7 @@ export class GossipNode {
       resolve?.(packet !== undefined);
     } else {
       const acked = packet?.messages.some((m) => m.body === "ack" && m.ack?.seqNo === out.id) ?? false;
-      this.core.handleTcpPingResult(now, out.id, acked);
+      this.core.handleTcpPingResult(now, out.id, acked ? "acked" : refused ? "refused" : "failed");
     }
     this.pump();
   }

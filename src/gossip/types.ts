@@ -43,12 +43,18 @@ export type GossipEventType = GossipEvent["type"];
 export type CoreOutput =
   /** Send one datagram. */
   | { readonly type: "udp"; readonly to: string; readonly packet: Packet }
-  /** TCP fallback probe: connect, send the ping, report via `handleTcpPingResult(id, acked)`. */
+  /** TCP fallback probe: connect, send the ping, report via `handleTcpPingResult(id, outcome)`. */
   | { readonly type: "tcp-ping"; readonly id: number; readonly to: string; readonly packet: Packet; readonly deadline: number }
   /** TCP push-pull: send the request, hand the reply (or failure) to `handlePushPullResponse(id, …)`. */
   | { readonly type: "push-pull"; readonly id: number; readonly to: string; readonly request: Packet; readonly deadline: number }
   /** Publish an event. */
   | { readonly type: "event"; readonly event: GossipEvent };
+
+/**
+ * Outcome of a TCP fallback probe: acked; refused (the target's host answered that nothing listens
+ * on the port — the process is gone); or failed (timeout, reset, garbage).
+ */
+export type TcpPingOutcome = "acked" | "refused" | "failed";
 
 /** Counters kept by the core (the shell adds transport counters). */
 export interface CoreCounters {
@@ -57,6 +63,7 @@ export interface CoreCounters {
   indirectProbesSent: number;
   nacksReceived: number;
   tcpFallbackAcks: number;
+  tcpFallbackRefused: number;
   suspicionsStarted: number;
   deadDeclared: number;
   refutations: number;

@@ -9,7 +9,7 @@ import { GossipCore } from "../core.js";
 import type { GossipTuning, Profile } from "../config.js";
 import { seededRandom } from "../prng.js";
 import { TimerHeap } from "../timer-heap.js";
-import type { CoreOutput, GossipEvent } from "../types.js";
+import type { CoreOutput, GossipEvent, TcpPingOutcome } from "../types.js";
 import type { NodeMeta } from "../../gen/swarm/gossip/NodeMeta.js";
 import type { Packet__Output } from "../../gen/swarm/gossip/Packet.js";
 
@@ -30,10 +30,10 @@ export interface SimOptions {
 type SimAction =
   | { readonly kind: "wake"; readonly node: string; readonly gen: number }
   | { readonly kind: "udp"; readonly to: string; readonly from: string; readonly bytes: Uint8Array }
-  | { readonly kind: "push-pull-request"; readonly to: string; readonly from: string; readonly id: number; readonly bytes: Uint8Array }
+  | { readonly kind: "push-pull-request"; readonly to: string; readonly from: string; readonly id: number; readonly bytes: Uint8Array; readonly replyLatency: number; readonly deadline: number }
   | { readonly kind: "push-pull-response"; readonly to: string; readonly id: number; readonly bytes: Uint8Array | undefined }
-  | { readonly kind: "tcp-ping-request"; readonly to: string; readonly from: string; readonly id: number; readonly bytes: Uint8Array }
-  | { readonly kind: "tcp-ping-result"; readonly to: string; readonly id: number; readonly acked: boolean };
+  | { readonly kind: "tcp-ping-request"; readonly to: string; readonly from: string; readonly id: number; readonly bytes: Uint8Array; readonly replyLatency: number; readonly deadline: number }
+  | { readonly kind: "tcp-ping-result"; readonly to: string; readonly id: number; readonly outcome: TcpPingOutcome };
 
 /** One simulated member. */
 export interface SimNode {
@@ -48,6 +48,8 @@ export interface SimNode {
   wakeGen: number;
   wakeAt: number | undefined;
   bytesSent: number;
+  /** Of bytesSent, the part sent over (simulated) TCP: push-pull and fallback probes. */
+  tcpBytesSent: number;
   packetsSent: number;
   group: number;
 }
@@ -79,7 +81,7 @@ export class Simulator {
       { name, addr, meta: options.meta, profile: this.options.profile ?? "lan", tuning: { ...this.options.tuning, ...options.tuning } },
       seededRandom(this.options.seed * 7919 + index + 1),
     );
-    const node: SimNode = { name, addr, core, running: true, stalledUntil: 0, backlog: [], wakeGen: 0, wakeAt: undefined, bytesSent: 0, packetsSent: 0, group: 0 };
+    const node: SimNode = { name, addr, core, running: true, stalledUntil: 0, backlog: [], wakeGen: 0, wakeAt: undefined, bytesSent: 0, tcpBytesSent: 0, packetsSent: 0, group: 0 };
     this.nodes.set(name, node);
     this.byAddr.set(addr, node);
     core.start(this.now);
@@ -204,8 +206,13 @@ export class Simulator {
         const reply = this.decodeOrUndefined(action.bytes);
         const response = reply === undefined ? undefined : core.handlePushPullRequest(this.now, reply);
         const bytes = response === undefined ? undefined : encodePacket(response);
-        if (bytes !== undefined) this.countSent(node, bytes.length);
-        this.queue.schedule(this.now + this.delay(), { kind: "push-pull-response", to: this.byAddr.get(action.from)?.name ?? "", id: action.id, bytes });
+        if (bytes !== undefined) {
+          this.countSent(node, bytes.length);
+          node.tcpBytesSent += bytes.length;
+        }
+        const late = this.now + action.replyLatency > action.deadline;
+        this.queue.schedule(late ? action.deadline : this.now + action.replyLatency,
+          { kind: "push-pull-response", to: this.byAddr.get(action.from)?.name ?? "", id: action.id, bytes: late ? undefined : bytes });
         return;
       }
       case "push-pull-response":
@@ -214,11 +221,13 @@ export class Simulator {
       case "tcp-ping-request": {
         const ping = this.decodeOrUndefined(action.bytes);
         const ack = ping === undefined ? undefined : core.handleTcpPing(this.now, ping);
-        this.queue.schedule(this.now + this.delay(), { kind: "tcp-ping-result", to: this.byAddr.get(action.from)?.name ?? "", id: action.id, acked: ack !== undefined });
+        const late = this.now + action.replyLatency > action.deadline;
+        this.queue.schedule(late ? action.deadline : this.now + action.replyLatency,
+          { kind: "tcp-ping-result", to: this.byAddr.get(action.from)?.name ?? "", id: action.id, outcome: ack !== undefined && !late ? "acked" : "failed" });
         return;
       }
       case "tcp-ping-result":
-        core.handleTcpPingResult(this.now, action.id, action.acked);
+        core.handleTcpPingResult(this.now, action.id, action.outcome);
         return;
     }
   }
@@ -253,16 +262,27 @@ export class Simulator {
       case "tcp-ping": {
         const bytes = encodePacket(out.type === "push-pull" ? out.request : out.packet);
         this.countSent(node, bytes.length);
+        node.tcpBytesSent += bytes.length;
         const target = this.byAddr.get(out.to);
         if (target === undefined || !target.running || !this.reachable(node, target)) {
           // Connect timeout: the caller hears of the failure at its deadline.
           this.queue.schedule(out.deadline, out.type === "push-pull"
             ? { kind: "push-pull-response", to: node.name, id: out.id, bytes: undefined }
-            : { kind: "tcp-ping-result", to: node.name, id: out.id, acked: false });
+            : { kind: "tcp-ping-result", to: node.name, id: out.id, outcome: "failed" });
+          return;
+        }
+        // TCP is never lost, but a lost segment costs a retransmission timeout: 1 s for the SYN or
+        // SYN-ACK, 200 ms for data. A reply that would arrive after the deadline is a failure.
+        const requestLatency = 3 * this.delay() + this.retransmitPenalty(1000) + this.retransmitPenalty(1000) + this.retransmitPenalty(200);
+        const replyLatency = this.delay() + this.retransmitPenalty(200);
+        if (this.now + requestLatency > out.deadline) {
+          this.queue.schedule(out.deadline, out.type === "push-pull"
+            ? { kind: "push-pull-response", to: node.name, id: out.id, bytes: undefined }
+            : { kind: "tcp-ping-result", to: node.name, id: out.id, outcome: "failed" });
           return;
         }
         const kind = out.type === "push-pull" ? "push-pull-request" : "tcp-ping-request";
-        this.queue.schedule(this.now + 2 * this.delay(), { kind, to: target.name, from: node.addr, id: out.id, bytes });
+        this.queue.schedule(this.now + requestLatency, { kind, to: target.name, from: node.addr, id: out.id, bytes, replyLatency, deadline: out.deadline });
         return;
       }
     }
@@ -280,6 +300,10 @@ export class Simulator {
   private countSent(node: SimNode, bytes: number): void {
     node.bytesSent += bytes;
     node.packetsSent++;
+  }
+
+  private retransmitPenalty(rtoMs: number): number {
+    return this.random() < (this.options.loss ?? 0) ? rtoMs : 0;
   }
 
   private delay(): number {
