@@ -61,6 +61,7 @@ function printStatus(io: CliIO, c: Cluster, json: boolean): void {
     out.push("", table([["HOST", "PROCESS", "PID", "STATE", "COMMAND"], ...s.procs.map((p) => [p.host, p.name, String(p.pid), p.state, p.argv.join(" ")])]));
   }
   out.push("", s.faults.length > 0 ? `faults: ${s.faults.join("; ")}` : "faults: none");
+  if (s.frozen.length > 0) out.push(`frozen: ${s.frozen.join(", ")}`);
   io.out(`${out.join("\n")}\n`);
 }
 
@@ -158,6 +159,14 @@ export function buildProgram(io: CliIO): Command {
           const state = await c[verb](host, o.proc);
           io.out(`${host}/${o.proc}: ${state}\n`);
         }
+      });
+  }
+
+  for (const verb of ["freeze", "thaw"] as const) {
+    withName(program.command(verb).description(verb === "freeze" ? "freeze every process of a host (cgroup freezer), like a hung machine" : "resume a frozen host"))
+      .argument("<host>")
+      .action(async (host: string, o: { name: string }) => {
+        await Cluster.attach(o.name)[verb](host);
       });
   }
 

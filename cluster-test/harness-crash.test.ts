@@ -62,7 +62,7 @@ describe("swarm-cluster from other processes", () => {
     const c = await Cluster.up({ name, hosts: 3 });
     try {
       await serveTcpHostname(c.host("h3"), 7000);
-      const [r] = await probeTcp(c.host("h1"), [`${c.host("h3").ip}:7000`]);
+      const [r] = await probeTcp(c.host("h1"), [`${c.host("h3").ip}:7000`], 5_000);
       expect(r).toMatchObject({ ok: true, data: "h3" });
     } finally {
       await c.down();
@@ -106,7 +106,7 @@ describe("swarm-cluster from other processes", () => {
 
       expect(await cliHere("partition", "--name", name, "--one-way", "h1,h3", "h2")).toMatchObject({ code: 0, stdout: "partition h1,h3 -> h2\n" });
       expect(c.status().faults).toEqual(["partition h1,h3 -> h2"]);
-      const [cut] = await probeTcp(c.host("h1"), [`${c.host("h2").ip}:7000`], 500);
+      const [cut] = await probeTcp(c.host("h1"), [`${c.host("h2").ip}:7000`], 700);
       expect(cut).toMatchObject({ ok: false, code: "TIMEOUT" });
       expect((await cliHere("heal", "--name", name)).code).toBe(0);
       expect(c.status().faults).toEqual([]);
@@ -115,7 +115,7 @@ describe("swarm-cluster from other processes", () => {
       expect(c.procState("h2", "web")).toBe("dead");
       const restarted = await cliHere("restart", "--name", name, "--proc", "web", "h2");
       expect(restarted.stdout).toMatch(/^h2\/web restarted: pid [0-9]+/);
-      await waitFor(() => probeTcp(c.host("h1"), [`${c.host("h2").ip}:7000`]), (r) => r[0]?.ok === true, { timeoutMs: 10_000, describe: "h2/web back after restart" });
+      await waitFor(() => probeTcp(c.host("h1"), [`${c.host("h2").ip}:7000`], 2_000), (r) => r[0]?.ok === true, { timeoutMs: 10_000, describe: "h2/web back after restart" });
       expect((await cliHere("logs", "--name", name, "--proc", "web", "h2")).stdout).toContain("listening 7000");
 
       expect(await cliHere("down", "--name", name)).toMatchObject({ code: 0, stderr: "" });

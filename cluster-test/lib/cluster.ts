@@ -5,7 +5,7 @@
  * cluster another process brought up (`Cluster.attach(name)`): the state file is the source of truth.
  */
 import { type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SwarmError, ValidationError } from "../../src/lib/errors.js";
 import { cleanup, type CleanupReport } from "./cleanup.js";
@@ -64,6 +64,8 @@ export interface ClusterStatus {
   readonly hosts: ReadonlyArray<{ readonly name: string; readonly ip: string; readonly netns: string; readonly dataDir: string }>;
   readonly procs: readonly ProcStatus[];
   readonly faults: readonly string[];
+  /** Hosts whose processes are frozen. */
+  readonly frozen: readonly string[];
 }
 
 /** Options for a partition or loss fault: `oneWay` affects only packets `from → to`. */
@@ -248,6 +250,37 @@ export class Cluster {
     }
   }
 
+  /**
+   * Freezes every process of a host at once (cgroup v2 freezer) — the daemon and anything it started —
+   * like a machine that hangs; {@link thaw} resumes them. Unlike SIGSTOP, processes cannot observe it.
+   */
+  async freeze(host: string): Promise<void> {
+    await this.setFrozen(host, true);
+  }
+
+  /** Resumes a frozen host. */
+  async thaw(host: string): Promise<void> {
+    await this.setFrozen(host, false);
+  }
+
+  /** True when the host's cgroup is frozen. */
+  frozen(host: string): boolean {
+    const dir = this.hostState(host).cgroupDir;
+    if (dir === null) return false;
+    return /^frozen 1$/m.test(readFileSync(join(dir, "cgroup.events"), "utf8"));
+  }
+
+  private async setFrozen(host: string, frozen: boolean): Promise<void> {
+    const dir = this.hostState(host).cgroupDir;
+    if (dir === null) throw new SwarmError(HarnessErrorCode.MissingTool, `cannot freeze ${host}: this machine has no cgroup v2 hierarchy`);
+    writeFileSync(join(dir, "cgroup.freeze"), frozen ? "1" : "0");
+    await waitFor(() => this.frozen(host), (f) => f === frozen, {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+      describe: `${host} to be ${frozen ? "frozen" : "thawed"}`,
+    });
+  }
+
   /** Drops every packet between the `from` and `to` hosts (only `from → to` with `oneWay`). */
   async partition(from: readonly string[], to: readonly string[], options: FaultOptions = {}): Promise<void> {
     await this.inject({ type: "partition", from, to, oneWay: options.oneWay ?? false });
@@ -306,6 +339,7 @@ export class Cluster {
         };
       }),
       faults: s.faults.map(describeFault),
+      frozen: s.hosts.map((h) => h.name).filter((h) => this.frozen(h)),
     };
   }
 
@@ -332,6 +366,8 @@ export class Cluster {
   async down(options: { keepData?: boolean; graceMs?: number } = {}): Promise<CleanupReport> {
     const state = safeReadState(this.name);
     if (state !== undefined) {
+      // Frozen processes cannot handle SIGTERM: thaw first so the stop is graceful.
+      for (const h of state.hosts) if (this.frozen(h.name)) await this.thaw(h.name).catch(() => undefined);
       await Promise.all(state.procs.map((p) => this.terminate(p.host, p.name, options.graceMs ?? 2_000).catch(() => undefined)));
     }
     await delay(0);

@@ -18,7 +18,7 @@ const net = require("node:net");
 const timeoutMs = Number(process.argv[1]);
 const targets = process.argv.slice(2);
 Promise.all(targets.map((t) => new Promise((resolve) => {
-  const [host, port] = [t.slice(0, t.lastIndexOf(":")), Number(t.slice(t.lastIndexOf(":") + 1))];
+  const [host, port] = [t.slice(0, t.lastIndexOf(":")).replace(/^\\[|\\]$/g, ""), Number(t.slice(t.lastIndexOf(":") + 1))];
   const started = performance.now(); let data = "";
   const done = (r) => { clearTimeout(timer); s.destroy(); resolve({ target: t, ms: Math.round(performance.now() - started), ...r }); };
   const s = net.connect(port, host);
@@ -108,7 +108,7 @@ export async function waitForListening(host: Host, name: string, port: number): 
   });
 }
 
-/** Connects from `host` to every `ip:port` target in parallel; returns one result per target. */
+/** Connects from `host` to every `ip:port` (or `[ipv6]:port`) target in parallel; one result per target. */
 export async function probeTcp(host: Host, targets: readonly string[], timeoutMs = 1_000): Promise<TcpProbeResult[]> {
   const r = await host.exec(nodeArgv(host, TCP_PROBE, [timeoutMs, ...targets]), { timeoutMs: timeoutMs + 10_000 });
   if (r.code !== 0) throw new Error(`tcp probe in ${host.name} exited ${r.code}: ${r.stderr}`);

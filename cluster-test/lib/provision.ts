@@ -4,7 +4,7 @@
  * that fails at once (no traffic ever leaves the machine), a UTS namespace with the hostname, a cgroup,
  * a fault chain, data and log directories.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SwarmError, ValidationError } from "../../src/lib/errors.js";
 import { FAULT_CHAIN, MAX_HOSTS, clusterNames, hostName } from "./names.js";
@@ -181,6 +181,8 @@ async function provisionHost(plan: ClusterState, host: HostState, defaultRoute: 
   await runOk([...n, "addr", "add", `${host.ip}/${prefixLength}`, "dev", "eth0"]);
   await runOk([...n, "link", "set", "eth0", "up"]);
   await runOk([...n, "route", "add", defaultRoute, "default"]);
+  // IPv6 too (when the kernel has it): an address outside the machine fails at once, never leaves.
+  if (existsSync("/proc/sys/net/ipv6")) await runOk([...n, "-6", "route", "add", defaultRoute, "default"]);
   await runOk(inNetns(host.netns, ["iptables-restore", "--noflush"]), {
     input: `*filter\n:${FAULT_CHAIN} - [0:0]\n-A INPUT -j ${FAULT_CHAIN}\nCOMMIT\n`,
   });
