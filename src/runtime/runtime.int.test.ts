@@ -330,6 +330,28 @@ describe("lifecycle", () => {
   });
 });
 
+describe("delete", () => {
+  it("refuses to delete a live container without --force, and --force removes process, cgroup and state", async () => {
+    const id = fx.id("del");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, command: ["sleep", "1000"] });
+    const c = await fx.runtime.create(id, bundle);
+    const { pid } = await c.state();
+    await expect(c.delete()).rejects.toMatchObject({ code: RuntimeErrorCode.WrongState });
+    await c.start();
+    await expect(c.delete()).rejects.toThrow(/is running: stop it first or use delete --force/);
+    expect(existsSync(`/sys/fs/cgroup/pids/swarm/${id}`)).toBe(true);
+    await c.delete({ force: true });
+    // dead at once; the zombie is reaped by whoever inherited it (the create CLI has exited)
+    await until(`pid ${String(pid)} gone or a zombie`, () => {
+      const stat = existsSync(`/proc/${String(pid)}/stat`) ? readFileSync(`/proc/${String(pid)}/stat`, "utf8") : "";
+      return stat === "" || / Z /.test(stat) ? true : undefined;
+    });
+    expect(existsSync(`/sys/fs/cgroup/pids/swarm/${id}`)).toBe(false);
+    expect(existsSync(join(fx.stateRoot, id))).toBe(false);
+  });
+});
+
 describe("bad input", () => {
   async function createFails(label: string, config: string | null, mutate?: (dir: string) => void): Promise<RuntimeCommandError> {
     const id = fx.id(label);
