@@ -9,80 +9,7 @@
 #include <sys/stat.h>
 
 #include "json.h"
-
-static int expect(const sr_json *j, sr_json_type t, const char *field, sr_err *err)
-{
-	if (j->type != t)
-		return sr_fail(err, 0, "%s: expected %s, got %s", field, sr_json_type_name(t), sr_json_type_name(j->type));
-	return 0;
-}
-
-static int get_string(const sr_json *obj, const char *key, const char *field, char **out, int required, sr_err *err)
-{
-	sr_json *v = sr_json_get(obj, key);
-	if (!v || v->type == SR_JSON_NULL) {
-		if (required)
-			return sr_fail(err, 0, "%s: missing (required)", field);
-		return 0;
-	}
-	if (expect(v, SR_JSON_STRING, field, err) < 0)
-		return -1;
-	*out = sr_xstrdup(v->string);
-	return 0;
-}
-
-static int get_bool(const sr_json *obj, const char *key, const char *field, int *out, sr_err *err)
-{
-	sr_json *v = sr_json_get(obj, key);
-	if (!v || v->type == SR_JSON_NULL)
-		return 0;
-	if (expect(v, SR_JSON_BOOL, field, err) < 0)
-		return -1;
-	*out = v->boolean;
-	return 0;
-}
-
-/* Integer in [min, max]; *present set when the key exists. */
-static int get_int(const sr_json *obj, const char *key, const char *field, double min, double max, int64_t *out, int *present,
-		   sr_err *err)
-{
-	sr_json *v = sr_json_get(obj, key);
-	if (present)
-		*present = 0;
-	if (!v || v->type == SR_JSON_NULL)
-		return 0;
-	if (expect(v, SR_JSON_NUMBER, field, err) < 0)
-		return -1;
-	if (v->number != (double)(int64_t)v->number || v->number < min || v->number > max)
-		return sr_fail(err, 0, "%s: %.17g is not an integer in [%.17g, %.17g]", field, v->number, min, max);
-	*out = (int64_t)v->number;
-	if (present)
-		*present = 1;
-	return 0;
-}
-
-static int get_string_array(const sr_json *obj, const char *key, const char *field, char ***out, size_t *n, sr_err *err)
-{
-	sr_json *v = sr_json_get(obj, key);
-	*n = 0;
-	if (!v || v->type == SR_JSON_NULL) {
-		*out = sr_xcalloc(1, sizeof(char *));
-		return 0;
-	}
-	if (expect(v, SR_JSON_ARRAY, field, err) < 0)
-		return -1;
-	char **arr = sr_xcalloc(v->len + 1, sizeof(char *));
-	for (size_t i = 0; i < v->len; i++) {
-		if (v->items[i]->type != SR_JSON_STRING) {
-			free(arr);
-			return sr_fail(err, 0, "%s[%zu]: expected string, got %s", field, i, sr_json_type_name(v->items[i]->type));
-		}
-		arr[i] = sr_xstrdup(v->items[i]->string);
-	}
-	*out = arr;
-	*n = v->len;
-	return 0;
-}
+#include "spec-internal.h"
 
 struct mount_opt {
 	const char *name;
@@ -112,23 +39,23 @@ static int parse_mount(const sr_json *m, size_t idx, sr_mount *out, sr_err *err)
 {
 	char field[64];
 	snprintf(field, sizeof(field), "mounts[%zu]", idx);
-	if (expect(m, SR_JSON_OBJECT, field, err) < 0)
+	if (sr_spec_expect(m, SR_JSON_OBJECT, field, err) < 0)
 		return -1;
 	snprintf(field, sizeof(field), "mounts[%zu].destination", idx);
-	if (get_string(m, "destination", field, &out->destination, 1, err) < 0)
+	if (sr_spec_get_string(m, "destination", field, &out->destination, 1, err) < 0)
 		return -1;
 	if (out->destination[0] != '/')
 		return sr_fail(err, 0, "%s: \"%s\" is not an absolute path", field, out->destination);
 	snprintf(field, sizeof(field), "mounts[%zu].type", idx);
-	if (get_string(m, "type", field, &out->type, 0, err) < 0)
+	if (sr_spec_get_string(m, "type", field, &out->type, 0, err) < 0)
 		return -1;
 	snprintf(field, sizeof(field), "mounts[%zu].source", idx);
-	if (get_string(m, "source", field, &out->source, 0, err) < 0)
+	if (sr_spec_get_string(m, "source", field, &out->source, 0, err) < 0)
 		return -1;
 	char **opts;
 	size_t n;
 	snprintf(field, sizeof(field), "mounts[%zu].options", idx);
-	if (get_string_array(m, "options", field, &opts, &n, err) < 0)
+	if (sr_spec_get_string_array(m, "options", field, &opts, &n, err) < 0)
 		return -1;
 	size_t dlen = 0, dcap = 0;
 	char *data = NULL;
@@ -191,17 +118,17 @@ static int parse_namespaces(const sr_json *linux_, sr_spec *spec, sr_err *err)
 	sr_json *v = sr_json_get(linux_, "namespaces");
 	if (!v || v->type == SR_JSON_NULL)
 		return 0;
-	if (expect(v, SR_JSON_ARRAY, "linux.namespaces", err) < 0)
+	if (sr_spec_expect(v, SR_JSON_ARRAY, "linux.namespaces", err) < 0)
 		return -1;
 	spec->namespaces = sr_xcalloc(v->len, sizeof(sr_namespace));
 	for (size_t i = 0; i < v->len; i++) {
 		char field[64];
 		char *type = NULL, *path = NULL;
 		snprintf(field, sizeof(field), "linux.namespaces[%zu]", i);
-		if (expect(v->items[i], SR_JSON_OBJECT, field, err) < 0)
+		if (sr_spec_expect(v->items[i], SR_JSON_OBJECT, field, err) < 0)
 			return -1;
 		snprintf(field, sizeof(field), "linux.namespaces[%zu].type", i);
-		if (get_string(v->items[i], "type", field, &type, 1, err) < 0)
+		if (sr_spec_get_string(v->items[i], "type", field, &type, 1, err) < 0)
 			return -1;
 		int flag = 0;
 		for (size_t k = 0; k < sizeof(ns_names) / sizeof(ns_names[0]); k++)
@@ -218,7 +145,7 @@ static int parse_namespaces(const sr_json *linux_, sr_spec *spec, sr_err *err)
 		}
 		free(type);
 		snprintf(field, sizeof(field), "linux.namespaces[%zu].path", i);
-		if (get_string(v->items[i], "path", field, &path, 0, err) < 0)
+		if (sr_spec_get_string(v->items[i], "path", field, &path, 0, err) < 0)
 			return -1;
 		for (size_t k = 0; k < spec->n_namespaces; k++)
 			if (spec->namespaces[k].flag == flag)
@@ -240,146 +167,18 @@ static int parse_namespaces(const sr_json *linux_, sr_spec *spec, sr_err *err)
 	return 0;
 }
 
-struct rlimit_name {
-	const char *name;
-	int resource;
-};
-
-static const struct rlimit_name rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },         { "RLIMIT_CORE", RLIMIT_CORE },       { "RLIMIT_CPU", RLIMIT_CPU },
-	{ "RLIMIT_DATA", RLIMIT_DATA },     { "RLIMIT_FSIZE", RLIMIT_FSIZE },     { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
-	{ "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC },     { "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO }, { "RLIMIT_RTTIME", RLIMIT_RTTIME },   { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-	{ "RLIMIT_STACK", RLIMIT_STACK },
-};
-
-static int parse_process(const sr_json *proc, sr_spec *spec, sr_err *err)
-{
-	size_t n;
-	if (expect(proc, SR_JSON_OBJECT, "process", err) < 0)
-		return -1;
-	if (get_bool(proc, "terminal", "process.terminal", &spec->terminal, err) < 0)
-		return -1;
-	if (spec->terminal)
-		return sr_fail(err, 0, "process.terminal: true is not supported (set it to false; stdio goes to files or fds)");
-	if (get_string_array(proc, "args", "process.args", &spec->args, &n, err) < 0)
-		return -1;
-	if (n == 0)
-		return sr_fail(err, 0, "process.args: must be a non-empty array");
-	if (get_string_array(proc, "env", "process.env", &spec->env, &n, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (!strchr(spec->env[i], '='))
-			return sr_fail(err, 0, "process.env[%zu]: \"%s\" is not NAME=VALUE", i, spec->env[i]);
-	if (get_string(proc, "cwd", "process.cwd", &spec->cwd, 0, err) < 0)
-		return -1;
-	if (!spec->cwd)
-		spec->cwd = sr_xstrdup("/");
-	if (spec->cwd[0] != '/')
-		return sr_fail(err, 0, "process.cwd: \"%s\" is not an absolute path", spec->cwd);
-	if (get_bool(proc, "noNewPrivileges", "process.noNewPrivileges", &spec->no_new_privileges, err) < 0)
-		return -1;
-
-	sr_json *user = sr_json_get(proc, "user");
-	if (user && user->type != SR_JSON_NULL) {
-		int64_t v;
-		int present;
-		if (expect(user, SR_JSON_OBJECT, "process.user", err) < 0)
-			return -1;
-		if (get_int(user, "uid", "process.user.uid", 0, UINT32_MAX - 1, &v, &present, err) < 0)
-			return -1;
-		if (present)
-			spec->uid = (uid_t)v;
-		if (get_int(user, "gid", "process.user.gid", 0, UINT32_MAX - 1, &v, &present, err) < 0)
-			return -1;
-		if (present)
-			spec->gid = (gid_t)v;
-		sr_json *ag = sr_json_get(user, "additionalGids");
-		if (ag && ag->type != SR_JSON_NULL) {
-			if (expect(ag, SR_JSON_ARRAY, "process.user.additionalGids", err) < 0)
-				return -1;
-			spec->additional_gids = sr_xcalloc(ag->len, sizeof(gid_t));
-			for (size_t i = 0; i < ag->len; i++) {
-				sr_json *g = ag->items[i];
-				if (g->type != SR_JSON_NUMBER || g->number < 0 || g->number > UINT32_MAX - 1 ||
-				    g->number != (double)(int64_t)g->number)
-					return sr_fail(err, 0, "process.user.additionalGids[%zu]: not a valid gid", i);
-				spec->additional_gids[spec->n_additional_gids++] = (gid_t)g->number;
-			}
-		}
-	}
-
-	sr_json *caps = sr_json_get(proc, "capabilities");
-	if (caps && caps->type != SR_JSON_NULL) {
-		static const char *sets[] = { "bounding", "effective", "permitted", "inheritable", "ambient" };
-		uint64_t *masks[] = { &spec->caps.bounding, &spec->caps.effective, &spec->caps.permitted, &spec->caps.inheritable,
-				      &spec->caps.ambient };
-		if (expect(caps, SR_JSON_OBJECT, "process.capabilities", err) < 0)
-			return -1;
-		spec->caps.present = 1;
-		for (size_t s = 0; s < 5; s++) {
-			char field[64];
-			char **names;
-			snprintf(field, sizeof(field), "process.capabilities.%s", sets[s]);
-			if (get_string_array(caps, sets[s], field, &names, &n, err) < 0)
-				return -1;
-			for (size_t i = 0; i < n; i++) {
-				int c = sr_cap_from_name(names[i]);
-				if (c < 0)
-					return sr_fail(err, 0, "%s[%zu]: unknown capability \"%s\"", field, i, names[i]);
-				*masks[s] |= 1ULL << c;
-			}
-		}
-	}
-
-	sr_json *rl = sr_json_get(proc, "rlimits");
-	if (rl && rl->type != SR_JSON_NULL) {
-		if (expect(rl, SR_JSON_ARRAY, "process.rlimits", err) < 0)
-			return -1;
-		spec->rlimits = sr_xcalloc(rl->len, sizeof(sr_rlimit));
-		for (size_t i = 0; i < rl->len; i++) {
-			char field[64];
-			char *type = NULL;
-			int64_t soft = 0, hard = 0;
-			snprintf(field, sizeof(field), "process.rlimits[%zu].type", i);
-			if (expect(rl->items[i], SR_JSON_OBJECT, "process.rlimits[]", err) < 0 ||
-			    get_string(rl->items[i], "type", field, &type, 1, err) < 0)
-				return -1;
-			int res = -1;
-			for (size_t k = 0; k < sizeof(rlimit_names) / sizeof(rlimit_names[0]); k++)
-				if (strcmp(type, rlimit_names[k].name) == 0)
-					res = rlimit_names[k].resource;
-			if (res < 0)
-				return sr_fail(err, 0, "%s: unknown rlimit \"%s\"", field, type);
-			free(type);
-			snprintf(field, sizeof(field), "process.rlimits[%zu].soft", i);
-			if (get_int(rl->items[i], "soft", field, 0, 9007199254740991.0, &soft, NULL, err) < 0)
-				return -1;
-			snprintf(field, sizeof(field), "process.rlimits[%zu].hard", i);
-			if (get_int(rl->items[i], "hard", field, 0, 9007199254740991.0, &hard, NULL, err) < 0)
-				return -1;
-			spec->rlimits[spec->n_rlimits].resource = res;
-			spec->rlimits[spec->n_rlimits].soft = (uint64_t)soft;
-			spec->rlimits[spec->n_rlimits].hard = (uint64_t)hard;
-			spec->n_rlimits++;
-		}
-	}
-	return 0;
-}
-
 static int parse_resources(const sr_json *res, sr_spec *spec, sr_err *err)
 {
 	int present;
-	if (expect(res, SR_JSON_OBJECT, "linux.resources", err) < 0)
+	if (sr_spec_expect(res, SR_JSON_OBJECT, "linux.resources", err) < 0)
 		return -1;
 	sr_json *mem = sr_json_get(res, "memory");
 	if (mem && mem->type != SR_JSON_NULL) {
-		if (expect(mem, SR_JSON_OBJECT, "linux.resources.memory", err) < 0)
+		if (sr_spec_expect(mem, SR_JSON_OBJECT, "linux.resources.memory", err) < 0)
 			return -1;
-		if (get_int(mem, "limit", "linux.resources.memory.limit", -1, 9007199254740991.0, &spec->memory_limit, NULL, err) < 0)
+		if (sr_spec_get_int(mem, "limit", "linux.resources.memory.limit", -1, 9007199254740991.0, &spec->memory_limit, NULL, err) < 0)
 			return -1;
-		if (get_int(mem, "swap", "linux.resources.memory.swap", -1, 9007199254740991.0, &spec->memory_swap, NULL, err) < 0)
+		if (sr_spec_get_int(mem, "swap", "linux.resources.memory.swap", -1, 9007199254740991.0, &spec->memory_swap, NULL, err) < 0)
 			return -1;
 		if (spec->memory_limit == 0)
 			spec->memory_limit = -1;
@@ -387,18 +186,18 @@ static int parse_resources(const sr_json *res, sr_spec *spec, sr_err *err)
 	sr_json *cpu = sr_json_get(res, "cpu");
 	if (cpu && cpu->type != SR_JSON_NULL) {
 		int64_t v;
-		if (expect(cpu, SR_JSON_OBJECT, "linux.resources.cpu", err) < 0)
+		if (sr_spec_expect(cpu, SR_JSON_OBJECT, "linux.resources.cpu", err) < 0)
 			return -1;
-		if (get_int(cpu, "quota", "linux.resources.cpu.quota", -1, 9007199254740991.0, &spec->cpu_quota, NULL, err) < 0)
+		if (sr_spec_get_int(cpu, "quota", "linux.resources.cpu.quota", -1, 9007199254740991.0, &spec->cpu_quota, NULL, err) < 0)
 			return -1;
-		if (get_int(cpu, "period", "linux.resources.cpu.period", 0, 1000000, &v, &present, err) < 0)
+		if (sr_spec_get_int(cpu, "period", "linux.resources.cpu.period", 0, 1000000, &v, &present, err) < 0)
 			return -1;
 		if (present)
 			spec->cpu_period = (uint64_t)v;
 		if (spec->cpu_period != 0 && spec->cpu_period < 1000)
 			return sr_fail(err, 0, "linux.resources.cpu.period: %llu is below the kernel's minimum of 1000 µs",
 				       (unsigned long long)spec->cpu_period);
-		if (get_int(cpu, "shares", "linux.resources.cpu.shares", 0, 262144, &v, &present, err) < 0)
+		if (sr_spec_get_int(cpu, "shares", "linux.resources.cpu.shares", 0, 262144, &v, &present, err) < 0)
 			return -1;
 		if (present)
 			spec->cpu_shares = (uint64_t)v;
@@ -407,14 +206,14 @@ static int parse_resources(const sr_json *res, sr_spec *spec, sr_err *err)
 	}
 	sr_json *pids = sr_json_get(res, "pids");
 	if (pids && pids->type != SR_JSON_NULL) {
-		if (expect(pids, SR_JSON_OBJECT, "linux.resources.pids", err) < 0)
+		if (sr_spec_expect(pids, SR_JSON_OBJECT, "linux.resources.pids", err) < 0)
 			return -1;
-		if (get_int(pids, "limit", "linux.resources.pids.limit", -1, 4194304, &spec->pids_limit, NULL, err) < 0)
+		if (sr_spec_get_int(pids, "limit", "linux.resources.pids.limit", -1, 4194304, &spec->pids_limit, NULL, err) < 0)
 			return -1;
 	}
 	sr_json *devices = sr_json_get(res, "devices");
 	if (devices && devices->type != SR_JSON_NULL) {
-		if (expect(devices, SR_JSON_ARRAY, "linux.resources.devices", err) < 0)
+		if (sr_spec_expect(devices, SR_JSON_ARRAY, "linux.resources.devices", err) < 0)
 			return -1;
 		spec->has_devices = 1;
 	}
@@ -423,11 +222,11 @@ static int parse_resources(const sr_json *res, sr_spec *spec, sr_err *err)
 
 static int parse_linux(const sr_json *lx, sr_spec *spec, sr_err *err)
 {
-	if (expect(lx, SR_JSON_OBJECT, "linux", err) < 0)
+	if (sr_spec_expect(lx, SR_JSON_OBJECT, "linux", err) < 0)
 		return -1;
 	if (parse_namespaces(lx, spec, err) < 0)
 		return -1;
-	if (get_string(lx, "cgroupsPath", "linux.cgroupsPath", &spec->cgroups_path, 0, err) < 0)
+	if (sr_spec_get_string(lx, "cgroupsPath", "linux.cgroupsPath", &spec->cgroups_path, 0, err) < 0)
 		return -1;
 	if (spec->cgroups_path && (strstr(spec->cgroups_path, "..") || strchr(spec->cgroups_path, ':')))
 		return sr_fail(err, 0, "linux.cgroupsPath: \"%s\" must be a plain path (no '..', no systemd slice syntax)",
@@ -435,12 +234,12 @@ static int parse_linux(const sr_json *lx, sr_spec *spec, sr_err *err)
 	sr_json *res = sr_json_get(lx, "resources");
 	if (res && res->type != SR_JSON_NULL && parse_resources(res, spec, err) < 0)
 		return -1;
-	if (get_string_array(lx, "maskedPaths", "linux.maskedPaths", &spec->masked_paths, &spec->n_masked_paths, err) < 0)
+	if (sr_spec_get_string_array(lx, "maskedPaths", "linux.maskedPaths", &spec->masked_paths, &spec->n_masked_paths, err) < 0)
 		return -1;
-	if (get_string_array(lx, "readonlyPaths", "linux.readonlyPaths", &spec->readonly_paths, &spec->n_readonly_paths, err) < 0)
+	if (sr_spec_get_string_array(lx, "readonlyPaths", "linux.readonlyPaths", &spec->readonly_paths, &spec->n_readonly_paths, err) < 0)
 		return -1;
 	char *prop = NULL;
-	if (get_string(lx, "rootfsPropagation", "linux.rootfsPropagation", &prop, 0, err) < 0)
+	if (sr_spec_get_string(lx, "rootfsPropagation", "linux.rootfsPropagation", &prop, 0, err) < 0)
 		return -1;
 	if (prop) {
 		spec->rootfs_propagation = 0;
@@ -477,10 +276,10 @@ int sr_spec_load(const char *bundle, sr_spec *spec, sr_err *err)
 	if (!root)
 		return sr_wrap(err, "%s", path);
 	int ret = -1;
-	if (expect(root, SR_JSON_OBJECT, "config.json", err) < 0)
+	if (sr_spec_expect(root, SR_JSON_OBJECT, "config.json", err) < 0)
 		goto out;
 	char *ver = NULL;
-	if (get_string(root, "ociVersion", "ociVersion", &ver, 1, err) < 0)
+	if (sr_spec_get_string(root, "ociVersion", "ociVersion", &ver, 1, err) < 0)
 		goto out;
 	if (strncmp(ver, "1.", 2) != 0) {
 		sr_fail(err, 0, "ociVersion: \"%s\" is not a 1.x version", ver);
@@ -494,7 +293,7 @@ int sr_spec_load(const char *bundle, sr_spec *spec, sr_err *err)
 		sr_fail(err, 0, "process: missing (required)");
 		goto out;
 	}
-	if (parse_process(proc, spec, err) < 0)
+	if (sr_spec_parse_process(proc, spec, err) < 0)
 		goto out;
 
 	sr_json *rootj = sr_json_get(root, "root");
@@ -502,12 +301,12 @@ int sr_spec_load(const char *bundle, sr_spec *spec, sr_err *err)
 		sr_fail(err, 0, "root: missing (required)");
 		goto out;
 	}
-	if (expect(rootj, SR_JSON_OBJECT, "root", err) < 0)
+	if (sr_spec_expect(rootj, SR_JSON_OBJECT, "root", err) < 0)
 		goto out;
 	char *rp = NULL;
-	if (get_string(rootj, "path", "root.path", &rp, 1, err) < 0)
+	if (sr_spec_get_string(rootj, "path", "root.path", &rp, 1, err) < 0)
 		goto out;
-	if (get_bool(rootj, "readonly", "root.readonly", &spec->root_readonly, err) < 0) {
+	if (sr_spec_get_bool(rootj, "readonly", "root.readonly", &spec->root_readonly, err) < 0) {
 		free(rp);
 		goto out;
 	}
@@ -525,7 +324,7 @@ int sr_spec_load(const char *bundle, sr_spec *spec, sr_err *err)
 	}
 	free(rp);
 
-	if (get_string(root, "hostname", "hostname", &spec->hostname, 0, err) < 0)
+	if (sr_spec_get_string(root, "hostname", "hostname", &spec->hostname, 0, err) < 0)
 		goto out;
 	if (spec->hostname && strlen(spec->hostname) > 64) {
 		sr_fail(err, 0, "hostname: \"%s\" is longer than 64 bytes", spec->hostname);
@@ -534,7 +333,7 @@ int sr_spec_load(const char *bundle, sr_spec *spec, sr_err *err)
 
 	sr_json *mounts = sr_json_get(root, "mounts");
 	if (mounts && mounts->type != SR_JSON_NULL) {
-		if (expect(mounts, SR_JSON_ARRAY, "mounts", err) < 0)
+		if (sr_spec_expect(mounts, SR_JSON_ARRAY, "mounts", err) < 0)
 			goto out;
 		spec->mounts = sr_xcalloc(mounts->len, sizeof(sr_mount));
 		for (size_t i = 0; i < mounts->len; i++) {
