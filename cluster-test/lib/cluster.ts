@@ -27,7 +27,7 @@ import { CommandError, HarnessErrorCode, run, runOk, type RunOptions, type RunRe
 import { listStateDirs, readState, requireState, writeState, type ClusterState, type HostState, type ProcRecord } from "./state.js";
 import { parseSubnet } from "./subnet.js";
 import { harnessObjectsExist } from "./system.js";
-import { delay, waitFor, type WaitOptions } from "./wait.js";
+import { waitFor, type WaitOptions } from "./wait.js";
 
 /** Name of a host's process when the caller gives none. */
 export const DEFAULT_PROC = "main";
@@ -370,7 +370,6 @@ export class Cluster {
       for (const h of state.hosts) if (this.frozen(h.name)) await this.thaw(h.name).catch(() => undefined);
       await Promise.all(state.procs.map((p) => this.terminate(p.host, p.name, options.graceMs ?? 2_000).catch(() => undefined)));
     }
-    await delay(0);
     return cleanup(this.name, { keepData: options.keepData ?? false });
   }
 

@@ -30,7 +30,7 @@ fi
 
 # Build a private copy, so the VM never writes node_modules/ or dist/ into the host's checkout.
 mkdir -p /opt/swarm
-rsync -a --delete --exclude node_modules --exclude dist --exclude native/build --exclude .vagrant --exclude .git "$src/" /opt/swarm/
+rsync -a --delete --exclude node_modules --exclude dist --exclude native/build --exclude .vagrant --exclude .tokens --exclude .git "$src/" /opt/swarm/
 (cd /opt/swarm && npm ci --no-audit --no-fund) # `prepare` builds native/ and dist/
 ln -sf /opt/swarm/bin/swarmd.js /usr/local/bin/swarmd
 ln -sf /opt/swarm/bin/swarmctl.js /usr/local/bin/swarmctl
