@@ -9,7 +9,7 @@
  * headline mesh, default 1), MESH_VARIANTS (extra worker counts measured too, e.g. "0,2").
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Mesh } from "../src/mesh/index.js";
@@ -39,6 +39,22 @@ interface WrkResult {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly errors: number;
+  readonly requests: number;
+}
+
+/** A measured run: wrk's figures plus the proxy processes' CPU per request. */
+interface RunResult extends WrkResult {
+  /** CPU time (user+system) of the target's processes per request, in microseconds. */
+  readonly cpuUsPerReq: number;
+}
+
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system, all threads) of a process so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /** Parses wrk's `--latency` output. */
@@ -53,7 +69,8 @@ export function parseWrk(out: string): WrkResult {
   const errLine = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const errors = (errLine ? errLine.slice(1).reduce((n, x) => n + Number(x), 0) : 0) + non2xx;
-  return { rps, p50Ms: lat("50"), p99Ms: lat("99"), errors };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN);
+  return { rps, p50Ms: lat("50"), p99Ms: lat("99"), errors, requests };
 }
 
 function ensureTool(bin: string, pkg: string): void {
@@ -85,7 +102,7 @@ function startHaproxy(dir: string): Promise<ChildProcess> {
     cfg,
     [
       "global",
-      "  maxconn 20000",
+      "  maxconn 4096",
       "defaults",
       "  mode tcp",
       "  timeout connect 5s",
@@ -144,9 +161,10 @@ async function main(): Promise<void> {
     for (const b of BACKENDS) children.push(await startBackend(b.addr, b.port));
     children.push(await startHaproxy(dir));
     const workerCounts = [HEADLINE_WORKERS, ...VARIANTS];
-    const targets: { name: string; addr: string; port: number }[] = [
-      { name: "direct", addr: BACKENDS[0]?.addr ?? "", port: BACKENDS[0]?.port ?? 0 },
-      { name: "haproxy", ...HAPROXY },
+    const pidOf = (c: ChildProcess | undefined): number => c?.pid ?? 0;
+    const targets: { name: string; addr: string; port: number; pids: number[] }[] = [
+      { name: "direct", addr: BACKENDS[0]?.addr ?? "", port: BACKENDS[0]?.port ?? 0, pids: [pidOf(children[0])] },
+      { name: "haproxy", ...HAPROXY, pids: [pidOf(children[2])] },
     ];
     for (const [i, workers] of workerCounts.entries()) {
       const addr = `127.0.3.${MESH_BASE_ADDR + i}`;
@@ -156,37 +174,48 @@ async function main(): Promise<void> {
         ports: [{ published: MESH_PORT, target: 18081, protocol: "tcp", mode: "ingress" }],
         backends: BACKENDS.map((b, k) => ({ id: `b${k}`, taskId: `t${k}`, nodeId: "n1", addr: b.addr, port: b.port })),
       });
-      targets.push({ name: `mesh-w${workers}`, addr, port: MESH_PORT });
+      // This process hosts every variant's mesh; the idle ones cost next to nothing.
+      const pids = (await mesh.metricsByProcess()).map((p) => p.pid);
+      targets.push({ name: `mesh-w${workers}`, addr, port: MESH_PORT, pids });
     }
     for (const t of targets) await waitForPort(t.addr, t.port);
     // Warm-up: JIT, connection setup, HAProxy's threads.
     for (const t of targets) await wrk(t.addr, t.port, 2, CONNECTIONS);
 
-    const runs = new Map<string, WrkResult[]>(targets.map((t) => [t.name, []]));
+    const runs = new Map<string, RunResult[]>(targets.map((t) => [t.name, []]));
     for (let r = 0; r < ROUNDS; r++) {
       for (const t of targets) {
-        const res = await wrk(t.addr, t.port, SECONDS, CONNECTIONS);
+        const cpu0 = t.pids.reduce((n, p) => n + cpuSeconds(p), 0);
+        const w = await wrk(t.addr, t.port, SECONDS, CONNECTIONS);
+        const cpu1 = t.pids.reduce((n, p) => n + cpuSeconds(p), 0);
+        const res: RunResult = { ...w, cpuUsPerReq: ((cpu1 - cpu0) / w.requests) * 1e6 };
         runs.get(t.name)?.push(res);
-        console.log(`round ${r + 1}/${ROUNDS} ${t.name.padEnd(9)} ${res.rps.toFixed(0)} req/s  p50 ${res.p50Ms.toFixed(2)} ms  p99 ${res.p99Ms.toFixed(2)} ms  errors ${res.errors}`);
+        console.log(
+          `round ${r + 1}/${ROUNDS} ${t.name.padEnd(9)} ${res.rps.toFixed(0)} req/s  p50 ${res.p50Ms.toFixed(2)} ms  ` +
+            `p99 ${res.p99Ms.toFixed(2)} ms  cpu ${res.cpuUsPerReq.toFixed(1)} us/req  errors ${res.errors}  load ${loadavg()[0]?.toFixed(1) ?? "?"}`,
+        );
       }
     }
 
-    const summary = (name: string): { rps: number; p50Ms: number; p99Ms: number; errors: number } => {
+    const summary = (name: string): { rps: number; p50Ms: number; p99Ms: number; cpuUsPerReq: number; errors: number } => {
       const xs = runs.get(name) ?? [];
       return {
         rps: median(xs.map((x) => x.rps)),
         p50Ms: median(xs.map((x) => x.p50Ms)),
         p99Ms: median(xs.map((x) => x.p99Ms)),
+        cpuUsPerReq: median(xs.map((x) => x.cpuUsPerReq)),
         errors: xs.reduce((n, x) => n + x.errors, 0),
       };
     };
     const direct = summary("direct");
     const haproxy = summary("haproxy");
     const headline = summary(`mesh-w${HEADLINE_WORKERS}`);
-    const rows: (string | number)[][] = [["target", "req/s (median)", "ratio vs haproxy", "p50 ms", "p99 ms", "added p99 ms", "errors"]];
+    const rows: (string | number)[][] = [
+      ["target", "req/s (median)", "ratio vs haproxy", "p50 ms", "p99 ms", "added p99 ms", "cpu us/req", "errors"],
+    ];
     for (const t of targets) {
       const s = summary(t.name);
-      rows.push([t.name, Math.round(s.rps), s.rps / haproxy.rps, s.p50Ms, s.p99Ms, s.p99Ms - direct.p99Ms, s.errors]);
+      rows.push([t.name, Math.round(s.rps), s.rps / haproxy.rps, s.p50Ms, s.p99Ms, s.p99Ms - direct.p99Ms, s.cpuUsPerReq, s.errors]);
     }
     printTable(rows);
     const ratio = headline.rps / haproxy.rps;

@@ -163,6 +163,60 @@ describe("mesh without its control plane", () => {
   });
 });
 
+describe("mesh feed with bad updates", () => {
+  it("skips a malformed update, applies the rest, and says how many it rejected", async () => {
+    const a = await startEchoBackend("a", HOST);
+    cleanups.push(() => a.close());
+    const published = await freePort(HOST);
+    const good: MeshUpdate = {
+      type: "set-service",
+      serviceId: "web",
+      routes: {
+        ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+        backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
+      },
+    };
+    const bad: MeshUpdate = {
+      type: "set-service",
+      serviceId: "broken",
+      routes: { ports: [{ published: 70000, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] },
+    };
+    async function* feed(): AsyncGenerator<MeshUpdate> {
+      yield bad;
+      yield good;
+      yield { type: "node-dead", nodeId: "n9" };
+    }
+    const mesh = newMesh();
+    const end = await mesh.follow(feed());
+    expect(end).toEqual({ reason: "ended", applied: 2, rejected: 1 });
+    expect(mesh.listening().map((l) => l.serviceId)).toEqual(["web"]);
+    expect(await roundTrip(published, "ok")).toBe("ok");
+  });
+
+  it("reports a feed that throws as failed and keeps serving", async () => {
+    const a = await startEchoBackend("a", HOST);
+    cleanups.push(() => a.close());
+    const published = await freePort(HOST);
+    async function* feed(): AsyncGenerator<MeshUpdate> {
+      yield {
+        type: "set-service",
+        serviceId: "web",
+        routes: {
+          ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+          backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
+        },
+      };
+      throw new Error("dispatcher session lost");
+    }
+    const mesh = newMesh();
+    const end = await mesh.follow(feed());
+    expect(end.reason).toBe("failed");
+    expect(end.reason === "failed" ? (end.error as Error).message : "").toBe("dispatcher session lost");
+    expect(mesh.feedState).toBe("lost");
+    expect(await roundTrip(published, "ok")).toBe("ok");
+  });
+});
+
 describe("mesh worker processes", () => {
   it("deals connections round-robin to worker processes, with half-close, metrics and drain over all of them", async () => {
     const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
