@@ -11,7 +11,7 @@
  */
 import { type RaftConfig, resolveRaftConfig } from "./config.js";
 import { applyToConfState, encodeConfChange } from "./confchange.js";
-import { ProposalDroppedError, StepLocalMessageError } from "./errors.js";
+import { DropReason, ProposalDroppedError, StepLocalMessageError } from "./errors.js";
 import { leaderAfterConfChange } from "./leader.js";
 import { Progress, type ProgressState } from "./progress.js";
 import { Raft } from "./raft.js";
@@ -276,6 +276,6 @@ export class RaftNode {
 
   /** Throws if the node is not the leader (helper for runners that want to fail fast). */
   assertLeader(): void {
-    if (this.raft.state !== StateType.Leader) throw new ProposalDroppedError("not-leader", this.raft.lead);
+    if (this.raft.state !== StateType.Leader) throw new ProposalDroppedError(DropReason.NotLeader, this.raft.lead);
   }
 }
