@@ -145,11 +145,11 @@ function ensureSerf(): void {
   }
 }
 
-/** iptables byte counters on lo for gossip traffic to 127.0.{1,2}.0/24 port 17946 (UDP, TCP both ways). */
+/** iptables byte counters on lo for gossip traffic to 127.0.{1,6}.0/24 port 17946 (UDP, TCP both ways). */
 function setupCounters(): void {
   teardownCounters();
   sh("iptables", ["-N", CHAIN]);
-  for (const net of ["127.0.1.0/24", "127.0.2.0/24"]) {
+  for (const net of ["127.0.1.0/24", "127.0.6.0/24"]) {
     sh("iptables", ["-A", CHAIN, "-d", net, "-p", "udp", "--dport", String(PORT)]);
     sh("iptables", ["-A", CHAIN, "-d", net, "-p", "tcp", "--dport", String(PORT)]);
     sh("iptables", ["-A", CHAIN, "-d", net, "-p", "tcp", "--sport", String(PORT)]);
@@ -195,7 +195,7 @@ async function until(check: () => boolean, timeoutMs: number, what: string): Pro
 }
 
 async function runCluster(system: "serf" | "ours", run: number, bytesWindowMs: number): Promise<LoopbackRun> {
-  const net = system === "serf" ? 1 : 2;
+  const net = system === "serf" ? 1 : 6; // 127.0.2.x is etcd's in PEERS.md
   const members: Member[] = [];
   const joined = new Map<string, Set<string>>(); // observer → members seen alive/joined
   const failedAt = new Map<string, number>(); // observer → when it reported the victim failed
