@@ -59,6 +59,9 @@ async function main(): Promise<void> {
   });
   const kv = await startKvService(values.client, raft, sm);
   process.stdout.write(`${JSON.stringify({ ready: true, id, raftPort: raft.port, clientPort: kv.port, pid: process.pid })}\n`);
+  if (process.env.SWARM_RAFT_STATS_MS !== undefined) {
+    setInterval(() => logger.info({ ...raft.metrics(), leader: raft.status().leader, progress: raft.progressSummary() }, "raft metrics"), Number(process.env.SWARM_RAFT_STATS_MS)).unref();
+  }
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

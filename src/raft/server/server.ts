@@ -113,6 +113,7 @@ export class RaftServer<R = unknown> {
   private stopped: Promise<void> | null = null;
   /** Set when a member was added: the next snapshot must include it (a member ignores snapshots without itself). */
   private snapshotWanted = false;
+  private readonly counters = { readies: 0, syncs: 0, entriesPersisted: 0, entriesApplied: 0, messagesSent: 0, proposalsBatched: 0, batches: 0, persistMs: 0, idleMs: 0, turnMs: 0 };
 
   private constructor(o: ResolvedRaftServerOptions<R>, wal: Wal, storage: MemoryStorage, members: Map<number, string>, confState: ConfState, applied: number) {
     this.o = o;
@@ -367,6 +368,16 @@ export class RaftServer<R = unknown> {
     };
   }
 
+  /** Counters of the loop since start (readies, fsyncs, entries, messages, proposal batches). */
+  metrics(): Readonly<Record<string, number>> {
+    return { ...this.counters };
+  }
+
+  /** On the leader: each follower's replication state and match index, e.g. "2:replicate@120". */
+  progressSummary(): string {
+    return [...this.node.status().progress].map(([id, p]) => `${id}:${p.state}@${p.match}/${p.next}`).join(" ");
+  }
+
   /** The transport port actually bound (useful with port 0). */
   get port(): number {
     return this.transport.port;
@@ -378,6 +389,8 @@ export class RaftServer<R = unknown> {
     if (this.propQueue.length === 0 || this.leader === 0) return;
     const batch = this.propQueue;
     this.propQueue = [];
+    this.counters.batches++;
+    this.counters.proposalsBatched += batch.length;
     const m = newMessage({
       type: "MSG_PROP",
       from: this.o.id,
@@ -423,12 +436,21 @@ export class RaftServer<R = unknown> {
       this.flushProposals();
       this.flushReads();
       if (!this.node.hasReady()) {
+        const w0 = performance.now();
         await new Promise<void>((resolve) => (this.wake = resolve));
+        this.counters.idleMs += performance.now() - w0;
         continue;
       }
+      const t0 = performance.now();
       const rd = this.node.ready();
+      this.counters.readies++;
+      this.counters.entriesPersisted += rd.entries.length;
+      this.counters.messagesSent += rd.messages.length;
+      this.counters.entriesApplied += rd.committedEntries.length;
+      if (rd.mustSync) this.counters.syncs++;
       try {
         await this.persist(rd);
+        this.counters.persistMs += performance.now() - t0;
       } catch (err) {
         this.fatal = err;
         this.log.error({ err: errorMessage(err) }, "raft: persisting failed; stopping");
@@ -446,6 +468,7 @@ export class RaftServer<R = unknown> {
         if (b !== undefined) b.index = rs.index;
       }
       this.serveReads();
+      this.counters.turnMs += performance.now() - t0;
       if (this.applied > this.snapIndex && (this.snapshotWanted || this.applied - this.snapIndex >= this.o.snapshotEntries)) {
         this.snapshotWanted = false;
         try {

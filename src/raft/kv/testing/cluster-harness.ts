@@ -31,6 +31,8 @@ export interface HarnessOptions {
   readonly electionTicks?: number;
   /** Extra environment for members (e.g. SWARM_LOG_LEVEL). */
   readonly env?: Record<string, string>;
+  /** Extra node flags for members (e.g. --cpu-prof). */
+  readonly nodeArgs?: readonly string[];
 }
 
 async function freePort(host: string): Promise<number> {
@@ -93,7 +95,7 @@ export class KvClusterHarness {
   }
 
   private async launch(m: MemberProcess): Promise<void> {
-    const args = ["--import", "tsx", MEMBER_SCRIPT, "--id", String(m.id), "--peers", this.peersArg, "--client", m.clientAddr, "--data-dir", m.dataDir, "--bootstrap"];
+    const args = [...(this.opts.nodeArgs ?? []), "--import", "tsx", MEMBER_SCRIPT, "--id", String(m.id), "--peers", this.peersArg, "--client", m.clientAddr, "--data-dir", m.dataDir, "--bootstrap"];
     if (this.opts.tickMs !== undefined) args.push("--tick-ms", String(this.opts.tickMs));
     if (this.opts.electionTicks !== undefined) args.push("--election-ticks", String(this.opts.electionTicks));
     const proc = spawn(process.execPath, args, {
@@ -103,6 +105,7 @@ export class KvClusterHarness {
     m.proc = proc;
     let stderr = "";
     proc.stderr?.on("data", (d: Buffer) => {
+      if (process.env.SWARM_HARNESS_ECHO !== undefined) process.stderr.write(d);
       stderr = (stderr + d.toString()).slice(-4000);
     });
     await new Promise<void>((resolve, reject) => {
