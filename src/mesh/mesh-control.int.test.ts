@@ -67,6 +67,36 @@ describe("mesh UDP", () => {
   });
 });
 
+describe("mesh UDP liveness", () => {
+  it("moves a flow to another backend when gossip declares its node dead", async () => {
+    const backends = await Promise.all([startUdpEchoBackend("u1"), startUdpEchoBackend("u2")]);
+    for (const b of backends) cleanups.push(() => b.close());
+    const mesh = newMesh();
+    const published = await freePort(HOST);
+    await mesh.setService("dns", {
+      ports: [{ published, target: 53, protocol: "udp", mode: "ingress" }],
+      backends: backends.map((b, i) => ({ id: b.name, taskId: `t-${b.name}`, nodeId: `n${i + 1}`, addr: HOST, port: b.port })),
+    });
+    // One client socket = one flow: it sticks to its backend until that backend's node dies.
+    const { createSocket } = await import("node:dgram");
+    const client = createSocket("udp4");
+    cleanups.push(() => client.close());
+    const replies: string[] = [];
+    client.on("message", (m) => replies.push(m.toString()));
+    const ask = async (q: string): Promise<string> => {
+      const n = replies.length;
+      client.send(q, published, HOST);
+      await waitFor(`reply to ${q}`, () => replies.length, (k) => k > n);
+      return replies[n] ?? "";
+    };
+    expect(await ask("a")).toBe("u1:a");
+    expect(await ask("b")).toBe("u1:b");
+    mesh.markNodeDead("n1");
+    expect(await ask("c")).toBe("u2:c");
+    expect(backends[0].received.map(String)).toEqual(["a", "b"]);
+  });
+});
+
 describe("mesh port conflicts", () => {
   it("refuses a published port another process holds, naming the port and the holder", async () => {
     const squatter = createServer();
@@ -245,5 +275,25 @@ describe("mesh worker processes", () => {
     expect(r.drained).toBe(true);
     await Promise.all(Array.from({ length: 12 }, (_, i) => roundTrip(published, `d${i}`)));
     expect(backends[0].connections).toBe(before);
+  });
+});
+
+describe("mesh worker failure", () => {
+  it("keeps forwarding every connection after a worker process is killed", async () => {
+    const a = await startEchoBackend("a", HOST);
+    cleanups.push(() => a.close());
+    const mesh = newMesh({ workers: 1 });
+    const published = await freePort(HOST);
+    await mesh.setService("web", {
+      ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+      backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
+    });
+    const workerPid = (await mesh.metricsByProcess())[1]?.pid ?? 0;
+    expect(workerPid).toBeGreaterThan(0);
+    process.kill(workerPid, "SIGKILL");
+    await waitFor("worker gone from the pool", async () => (await mesh.metricsByProcess()).length, (n) => n === 1);
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push(await roundTrip(published, `r${i}`));
+    expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
   });
 });
