@@ -231,6 +231,21 @@ describe("swarm-cluster harness", () => {
     });
   });
 
+  it("withCluster appends every process's log tail to a failure and still tears everything down", async () => {
+    let name = "";
+    const err: unknown = await withCluster({ hosts: 1 }, async (c) => {
+      name = c.name;
+      await c.host("h1").start(["sh", "-c", "echo hello from h1; exec sleep 60"], { name: "chatty" });
+      await c.waitFor(() => c.host("h1").tail("chatty"), (t) => t.includes("hello from h1"), { timeoutMs: 5_000 });
+      throw new Error("scenario failed");
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    const message = (err as Error).message;
+    expect(message.startsWith(`scenario failed\n\nlogs of cluster ${name}:\n--- h1/chatty (`)).toBe(true);
+    expect(message).toMatch(/chatty\.log\) ---\n.*hello from h1/s);
+    expect(isClean(await findLeftovers(name))).toBe(true);
+  });
+
   it("down leaves nothing behind: no netns, links, FORWARD rules, cgroups, mounts, processes", async () => {
     const name = uniqueClusterName();
     const c = await Cluster.up({ name, hosts: 3 });
