@@ -261,6 +261,9 @@ class Simulation {
         this.crash(n, "before persisting a Ready");
         return;
       }
+      if (this.tracing && rd.softState !== undefined) {
+        this.log(`${n.id} is ${rd.softState.raftState} (term ${node.raft.term}, leader ${rd.softState.lead})`);
+      }
       if (rd.snapshot !== undefined) n.storage.applySnapshot(rd.snapshot);
       n.storage.append(rd.entries);
       this.checker.appended(n.id, node.raft, rd.entries);
@@ -496,6 +499,7 @@ class Simulation {
         } else {
           target.node.readIndex(Buffer.from(`${c}:${seq}`));
         }
+        this.log(`client ${c} ${input.op} ${input.key}${input.op === "put" ? `=${input.value}` : ""} at ${target.id}`);
         client.pending = {
           clientId: c,
           seq,
