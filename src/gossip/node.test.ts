@@ -74,17 +74,20 @@ describe("gossip on real sockets", () => {
     await waitFor("all 9 to see all 10 alive", () => allSee(nodes, everyone, "alive"), 10_000, () => views(nodes));
 
     const deadAt = new Map<string, number>();
+    const wrongDeaths: string[] = [];
     for (const n of nodes) {
       void (async () => {
-        for await (const e of n.subscribe()) if (e.type === "dead" && e.member.name === "victim") deadAt.set(n.name, Date.now());
+        for await (const e of n.subscribe()) {
+          if (e.type === "dead" && e.member.name === "victim") deadAt.set(n.name, Date.now());
+          else if (e.type === "dead") wrongDeaths.push(`${n.name} declared ${e.member.name} dead`);
+        }
       })();
     }
     const killedAt = Date.now();
     child.kill("SIGKILL");
     await waitFor("all 9 to declare the victim dead", () => allSee(nodes, ["victim"], "dead"), 15_000, () => views(nodes));
     expect(deadAt.size).toBe(9);
-    const healthy = nodes.map((n) => n.name);
-    expect(allSee(nodes, healthy, "alive")).toBe(true);
+    expect(wrongDeaths).toEqual([]); // a busy machine may delay acks (suspicions), never kill a healthy member
     const slowest = Math.max(...deadAt.values()) - killedAt;
     expect(slowest).toBeLessThan(15_000);
   });
@@ -106,11 +109,13 @@ describe("gossip on real sockets", () => {
     expect(a.metrics().droppedUnauthenticated + a.metrics().tcpRejected).toBeGreaterThan(0);
     intruder.destroy();
 
-    // Rotation: install B everywhere, switch to it everywhere, drop A — nobody is ever suspected.
-    const suspects: string[] = [];
+    // Rotation: install B everywhere, switch to it everywhere, drop A — not one packet is refused.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refusedBefore = [a, b, c].map((n) => n.metrics().droppedUnauthenticated + n.metrics().tcpRejected);
+    const deaths: string[] = [];
     for (const n of [a, b, c]) {
       void (async () => {
-        for await (const e of n.subscribe()) if (e.type === "suspect" || e.type === "dead") suspects.push(`${n.name}:${e.member.name}`);
+        for await (const e of n.subscribe()) if (e.type === "dead") deaths.push(`${n.name}:${e.member.name}`);
       })();
     }
     for (const n of [a, b, c]) n.keyring?.install(keyB);
@@ -122,9 +127,11 @@ describe("gossip on real sockets", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const n of [a, b, c]) n.keyring?.remove(keyA);
     expect(() => a.keyring?.remove(keyB)).toThrow(/primary key cannot be removed/);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(suspects).toEqual([]);
-    expect(allSee([a, b, c], ["a", "b", "c"], "alive")).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect([a, b, c].map((n) => n.metrics().droppedUnauthenticated + n.metrics().tcpRejected)).toEqual(refusedBefore);
+    expect(deaths).toEqual([]);
+    expect(a.keyring?.list()).toEqual([Uint8Array.from(keyB)]);
+    await waitFor("a, b, c alive everywhere after rotation", () => allSee([a, b, c], ["a", "b", "c"], "alive"), 5_000, () => views([a, b, c]));
 
     const newcomer = await startNode("newcomer", "127.0.0.35", { keys: [keyB] });
     expect(await newcomer.join([b.addr])).toBe(1);
@@ -175,7 +182,7 @@ describe("gossip on real sockets", () => {
     expect(after.droppedOversize - before.droppedOversize).toBeGreaterThan(count / 4 - 100);
     expect(dropped).toBeGreaterThan(count / 2);
     expect(after.tcpRejected).toBeGreaterThanOrEqual(20);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(allSee([a, b, c], ["fa", "fb", "fc"], "alive")).toBe(true);
+    await waitFor("fa, fb, fc alive everywhere after the fuzz", () => allSee([a, b, c], ["fa", "fb", "fc"], "alive"), 5_000, () => views([a, b, c]));
+    expect([a, b, c].every((n) => n.members().every((m) => m.status === "alive"))).toBe(true);
   });
 });
