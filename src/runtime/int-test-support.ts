@@ -2,8 +2,8 @@
  * Shared fixture for the runtime's integration tests: a busybox rootfs, a private state root, unique
  * container ids, and cleanup of everything the tests made (containers, cgroups, state, bundles).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBusyboxRootfs } from "../lib/testing/busybox-rootfs.js";
@@ -34,9 +34,10 @@ export interface RuntimeFixture {
 
 /** Builds the native binary (if needed) and a workspace. */
 export function createRuntimeFixture(): RuntimeFixture {
+  sweepTestCgroups();
   execFileSync("make", ["-s", "-C", new URL("../../native", import.meta.url).pathname], { stdio: "inherit" });
   if (!existsSync(RUNTIME_BINARY)) throw new Error(`${RUNTIME_BINARY} missing after make`);
-  const work = mkdtempSync(join(tmpdir(), `${TEST_PREFIX}-runtime-`));
+  const work = mkdtempSync(join(tmpdir(), `${TEST_PREFIX}-runtime-${String(process.pid)}-`));
   const rootfs = join(work, "rootfs");
   buildBusyboxRootfs(rootfs, { files: { "etc/hostname": "image\n" } });
   const stateRoot = join(work, "state");
@@ -84,19 +85,62 @@ export function createRuntimeFixture(): RuntimeFixture {
   };
 }
 
-/** Removes leftover test cgroups (v1 hierarchies and the v2 unified tree). */
+/** True for a test name (`swarmtest-<pid>-…`) whose test process is gone (a killed run's leftover). */
+function leftover(name: string): boolean {
+  const m = new RegExp(`^${TEST_PREFIX}-(\\d+)-`).exec(name);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return false; // a live (parallel) test process owns it
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Removes what earlier (possibly killed) test runs left behind, by the test prefix: processes and
+ * cgroups, network namespaces, and mounts under test work dirs — only those of test processes that are
+ * gone (or of this one), never those of a test file running in parallel.
+ */
 export function sweepTestCgroups(): void {
   const roots = ["pids", "memory", "cpu", "devices", "unified"].map((h) => `/sys/fs/cgroup/${h}/swarm`);
   roots.push("/sys/fs/cgroup/swarm");
   for (const root of roots) {
     if (!existsSync(root)) continue;
     for (const d of readdirSync(root)) {
-      if (!d.startsWith(`${TEST_PREFIX}-`)) continue;
+      if (!leftover(d)) continue;
+      const dir = join(root, d);
       try {
-        rmdirSync(join(root, d));
+        for (const pid of readFileSync(join(dir, "cgroup.procs"), "utf8").split("\n").filter(Boolean)) {
+          try {
+            process.kill(Number(pid), "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
       } catch {
-        // still populated: the next run's sweep retries
+        // no cgroup.procs: not a cgroup dir
+      }
+      for (let i = 0; i < 50; i++) {
+        try {
+          rmdirSync(dir);
+          break;
+        } catch {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+        }
       }
     }
+  }
+  const netns = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout;
+  for (const line of netns.split("\n")) {
+    const name = line.split(" ")[0] ?? "";
+    if (leftover(name)) spawnSync("ip", ["netns", "del", name]);
+  }
+  for (const line of readFileSync("/proc/mounts", "utf8").split("\n")) {
+    const target = line.split(" ")[1] ?? "";
+    const dir = /\/(swarmtest-runtime-\d+-[^/]*)\//.exec(target)?.[1];
+    if (dir !== undefined && leftover(dir.replace("-runtime", ""))) spawnSync("umount", ["-l", target]);
   }
 }
