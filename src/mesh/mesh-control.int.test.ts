@@ -80,7 +80,7 @@ describe("mesh UDP liveness", () => {
     // One client socket = one flow: it sticks to its backend until that backend's node dies.
     const { createSocket } = await import("node:dgram");
     const client = createSocket("udp4");
-    cleanups.push(() => client.close());
+    cleanups.push(() => void client.close());
     const replies: string[] = [];
     client.on("message", (m) => replies.push(m.toString()));
     const ask = async (q: string): Promise<string> => {
