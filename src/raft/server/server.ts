@@ -8,7 +8,8 @@
  *      the persistence barrier: nothing below happens before the Ready's state is durable;
  *   4. send rd.messages;
  *   5. apply the snapshot, then the committed entries, resolving the proposer's promise with the state
- *      machine's result; serve reads whose index is applied;
+ *      machine's result; serve reads whose index is applied. (Committed entries already made durable
+ *      by an earlier turn are applied before step 3, overlapping this turn's fsync.)
  *   6. node.advance(rd); take a snapshot + compact when enough entries were applied.
  *
  * Messages from peers and ticks are stepped as they arrive (between turns); proposals that arrive while
@@ -448,6 +449,12 @@ export class RaftServer<R = unknown> {
       this.counters.messagesSent += rd.messages.length;
       this.counters.entriesApplied += rd.committedEntries.length;
       if (rd.mustSync) this.counters.syncs++;
+      // Committed entries that were persisted by an earlier turn are applied (and their proposers
+      // answered) while this turn's fsync runs; only entries arriving in this very Ready, or a
+      // snapshot, must wait for it.
+      const lastCommitted = rd.committedEntries[rd.committedEntries.length - 1]?.index ?? 0;
+      const applyEarly = rd.snapshot === undefined && lastCommitted < (rd.entries[0]?.index ?? Infinity);
+      if (applyEarly) this.apply(rd);
       try {
         await this.persist(rd);
         this.counters.persistMs += performance.now() - t0;
@@ -461,7 +468,7 @@ export class RaftServer<R = unknown> {
       }
       this.transport.send(rd.messages.filter((m) => m.to !== this.o.id));
       if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === "leader");
-      this.apply(rd);
+      if (!applyEarly) this.apply(rd);
       this.node.advance(rd);
       for (const rs of rd.readStates) {
         const b = this.readBatches.get(rs.requestCtx.toString("hex"));
