@@ -119,8 +119,15 @@ export class StagedArchive {
 
   /** Interprets the archive: OCI layout when `oci-layout` is present, else `docker save` (manifest.json). */
   candidates(): ImageCandidate[] {
-    if (this.lookup("oci-layout") !== undefined && this.lookup("index.json") !== undefined) return this.ociCandidates();
-    if (this.lookup("manifest.json") !== undefined) return this.dockerSaveCandidates();
+    const hasDockerManifest = this.lookup("manifest.json") !== undefined;
+    if (this.lookup("oci-layout") !== undefined && this.lookup("index.json") !== undefined) {
+      const oci = this.ociCandidates();
+      // Docker ≥ 25 writes both layouts; when index.json carries no names, take RepoTags from manifest.json.
+      if (!hasDockerManifest || oci.every((c) => c.names.length > 0)) return oci;
+      const byConfig = new Map(this.dockerSaveCandidates().map((c) => [c.config.digest, c.names]));
+      return oci.map((c) => (c.names.length > 0 ? c : { ...c, names: byConfig.get(c.config.digest) ?? [] }));
+    }
+    if (hasDockerManifest) return this.dockerSaveCandidates();
     const shown = this.paths().slice(0, 8).join(", ");
     throw new ImageError(ImageErrorCode.BadManifest, `not an image archive: neither oci-layout + index.json nor manifest.json found (entries: ${shown || "none"})`);
   }
@@ -219,11 +226,15 @@ export class StagedArchive {
   }
 }
 
-/** Normalizes `name[:tag]` to `name:tag`, refusing digests and malformed names. */
+/**
+ * Normalizes `name[:tag]` to `name:tag`, refusing digests and malformed names. Docker Hub's implicit
+ * prefixes are dropped (`docker.io/library/busybox` → `busybox`), as Docker displays them.
+ */
 export function canonicalName(ref: string, field: string): string {
   const r = parseReference(ref);
   if (r.kind !== "named") throw new ImageError(ImageErrorCode.BadReference, `${field}: ${JSON.stringify(ref)} is not a name:tag`);
-  return `${r.name}:${r.tag}`;
+  const name = r.name.replace(/^(docker\.io|index\.docker\.io)\/(library\/)?/, "");
+  return `${name}:${r.tag}`;
 }
 
 function namesFromAnnotations(a: Readonly<Record<string, string>>): string[] {

@@ -101,6 +101,25 @@ describe("loading", () => {
     expect(store.resolve("x/y:1").record.layers).toHaveLength(2);
   });
 
+  it("loads the Docker ≥ 25 layout (OCI blobs + manifest.json), naming the image from RepoTags", async () => {
+    const l = layer(file("etc/os-release", "docker25"));
+    const b = imageBlobs({ name: "x:1", layers: [l], config: { cmd: ["/bin/true"] }, gzip: false });
+    const layerBlob = b.layers[0];
+    if (layerBlob === undefined) throw new Error("no layer");
+    const blob = (digest: string, data: Buffer): TarWriteEntry => ({ path: `blobs/sha256/${digest.slice(7)}`, type: "file", data });
+    const path = writeTar("docker25.tar", [
+      file("oci-layout", '{"imageLayoutVersion":"1.0.0"}'),
+      file("index.json", JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: b.manifestDigest, size: b.manifest.length }] })),
+      blob(b.manifestDigest, b.manifest),
+      blob(b.configDigest, b.config),
+      blob(layerBlob.digest, layerBlob.blob),
+      file("manifest.json", JSON.stringify([{ Config: `blobs/sha256/${b.configDigest.slice(7)}`, RepoTags: ["docker.io/library/busybox:1.36"], Layers: [`blobs/sha256/${layerBlob.digest.slice(7)}`] }])),
+    ]);
+    const [loaded] = await store.load(path);
+    expect(loaded?.names).toEqual(["busybox:1.36"]);
+    expect(store.resolve("busybox:1.36").record.manifestDigest).toBe(b.manifestDigest);
+  });
+
   it("accepts uncompressed OCI layers", async () => {
     await store.load(archive("plain.tar", { ...spec(layer(file("a/b", "hi"))), gzip: false }));
     expect(store.resolve("evil/image:1").record.layers[0]?.mediaType).toBe("application/vnd.oci.image.layer.v1.tar");
