@@ -174,7 +174,9 @@ export class MemoryStorage implements Storage {
         `missing log entry: last index ${this.lastIndex()}, appended entries start at ${(ents[0] as Entry).index}`,
       );
     }
-    this.ents = this.ents.slice(0, offset).concat(ents);
+    // In place: truncate a conflicting tail (if any), then push; O(appended), not O(log).
+    this.ents.length = offset;
+    for (const e of ents) this.ents.push(e);
   }
 
   private dummy(): Entry {

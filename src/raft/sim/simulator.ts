@@ -132,7 +132,7 @@ function drawParams(rng: Prng): SimParams {
     checkQuorum: rng.chance(0.6),
     dropRate: rng.pick([0, 0.02, 0.1, 0.25]) ?? 0,
     dupRate: rng.pick([0, 0.02, 0.1]) ?? 0,
-    maxDelay: rng.pick([0, 1, 3, 6]) ?? 1,
+    maxDelay: rng.pick([0, 1, 3, 6, 15]) ?? 1,
     crashRate: rng.pick([0, 0.003, 0.01]) ?? 0,
     leaderCrashRate: rng.pick([0, 0.01, 0.04]) ?? 0,
     readyCrashRate: rng.pick([0, 0.005]) ?? 0,
