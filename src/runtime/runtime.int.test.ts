@@ -398,6 +398,44 @@ describe("bad input", () => {
     expect(err.message).toContain("process.args: expected array, got string");
   });
 
+  it("never crashes on mangled config.json (seeded mutations): exit 1 with a message, or a valid container", async () => {
+    const seed = Number(process.env.SEED ?? "20261123");
+    let state = seed >>> 0;
+    const rand = (n: number): number => {
+      state = (Math.imul(state, 1_103_515_245) + 12_345) >>> 0;
+      return state % n;
+    };
+    const id0 = fx.id("fuzz");
+    const bundle = join(fx.work, "bundles", id0);
+    const valid = JSON.stringify(await writeBundle(bundle, { rootfs: fx.rootfs, command: ["true"] }));
+    const specials = ["[".repeat(5000), '{"ociVersion":"1.0.2","process":{"args":["\\u0000"]}}', "1e99999", '"\\ud800"', "", "null", "{}"];
+    const outcomes = { rejected: 0, created: 0 };
+    for (let i = 0; i < 120; i++) {
+      let text: string;
+      if (i < specials.length) text = specials[i] ?? "";
+      else if (i % 3 === 0) text = valid.slice(0, rand(valid.length));
+      else {
+        const chars = [...valid];
+        for (let k = 0; k < 1 + rand(4); k++) chars[rand(chars.length)] = String.fromCharCode(32 + rand(95));
+        text = chars.join("");
+      }
+      writeFileSync(join(bundle, "config.json"), text);
+      const id = `${id0}-${String(i)}`;
+      const r = spawnSyncRuntime(["create", "--bundle", bundle, "--container-log", join(bundle, "log"), id]);
+      expect(r.status, `seed ${String(seed)} case ${String(i)}: ${JSON.stringify(text.slice(0, 200))}\n${r.stderr}`).not.toBeNull();
+      if (r.status === 0) {
+        outcomes.created++;
+        expect(spawnSyncRuntime(["delete", "--force", id]).status).toBe(0);
+      } else {
+        outcomes.rejected++;
+        expect(r.status).toBe(1);
+        expect(r.stderr).toMatch(/^swarm-runtime: \S.*\n$/);
+        expect(existsSync(join(fx.stateRoot, id))).toBe(false);
+      }
+    }
+    expect(outcomes.rejected).toBeGreaterThan(60);
+  });
+
   it("reports a missing config.json and an unknown container", async () => {
     const err = await createFails("noconfig", null);
     expect(err.message).toMatch(/config\.json: No such file or directory/);
