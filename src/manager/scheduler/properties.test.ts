@@ -2,7 +2,7 @@
  * Property-style tests over seeded random clusters: whatever the scenario, the scheduler never
  * over-commits a node, never violates a constraint, a host port or max replicas, accounts for every
  * pending task exactly once, and keeps placements balanced. A failing seed is printed; replay it with
- * SEED=<n> npx vitest run src/manager/scheduler/properties.test.ts
+ * SEED=<n> npx vitest run src/manager/scheduler/properties.test.ts (SOAK=1: 5,000 seeds)
  */
 import { describe, expect, it } from "vitest";
 import { schedule } from "./scheduler.js";
@@ -75,7 +75,8 @@ function scenario(seed: number): Scenario {
 }
 
 const FIXED = process.env.SEED === undefined ? undefined : Number(process.env.SEED);
-const SEEDS = FIXED === undefined ? Array.from({ length: 100 }, (_, i) => i + 1) : [FIXED];
+// SOAK=1 runs 5,000 seeds instead of 100.
+const SEEDS = FIXED === undefined ? Array.from({ length: process.env.SOAK === "1" ? 5_000 : 100 }, (_, i) => i + 1) : [FIXED];
 
 describe("scheduler properties (seeded random clusters)", () => {
   it.each(SEEDS)("seed %i", (seed) => {
