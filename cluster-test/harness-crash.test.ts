@@ -104,6 +104,11 @@ describe("swarm-cluster from other processes", () => {
 
       expect(await cliHere("exec", "--name", name, "h3", "sh", "-c", "hostname; exit 7")).toMatchObject({ code: 7, stdout: "h3\n" });
 
+      // Three CLI processes changing the state at once: the state lock keeps every record.
+      const starts = await Promise.all(["s1", "s2", "s3"].map((p) => cli("start", "--name", name, "--proc", p, "h1", "sleep", "600")));
+      expect(starts.map((r) => r.code)).toEqual([0, 0, 0]);
+      expect(c.status().procs.filter((p) => p.state === "running").map((p) => p.name).sort()).toEqual(["s1", "s2", "s3", "web"]);
+
       expect(await cliHere("partition", "--name", name, "--one-way", "h1,h3", "h2")).toMatchObject({ code: 0, stdout: "partition h1,h3 -> h2\n" });
       expect(c.status().faults).toEqual(["partition h1,h3 -> h2"]);
       const [cut] = await probeTcp(c.host("h1"), [`${c.host("h2").ip}:7000`], 700);

@@ -24,7 +24,7 @@ import {
   type UpOptions,
 } from "./provision.js";
 import { CommandError, HarnessErrorCode, run, runOk, type RunOptions, type RunResult } from "./run.js";
-import { listStateDirs, readState, requireState, writeState, type ClusterState, type HostState, type ProcRecord } from "./state.js";
+import { listStateDirs, readState, requireState, updateStateLocked, writeState, type ClusterState, type HostState, type ProcRecord } from "./state.js";
 import { parseSubnet } from "./subnet.js";
 import { harnessObjectsExist } from "./system.js";
 import { waitFor, type WaitOptions } from "./wait.js";
@@ -374,8 +374,7 @@ export class Cluster {
   }
 
   private updateState(change: (s: ClusterState) => ClusterState): void {
-    // Synchronous read-modify-write: atomic within this process.
-    writeState(change(this.state));
+    updateStateLocked(this.name, change);
   }
 }
 

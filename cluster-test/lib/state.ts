@@ -3,7 +3,7 @@
  * (the CLI, another test) act on a cluster that someone else brought up. Written atomically
  * (tmp → rename). `cleanup` does not need it: it finds leftovers by name prefix.
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { SwarmError } from "../../src/lib/errors.js";
 import type { Fault } from "./faults.js";
@@ -87,6 +87,41 @@ export function writeState(state: ClusterState): void {
   const tmp = join(dir, `state.json.${process.pid}.tmp`);
   writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
   renameSync(tmp, join(dir, "state.json"));
+}
+
+const LOCK_WAIT_MS = 5_000;
+const LOCK_STALE_MS = 30_000;
+
+/**
+ * Runs `change` on the current state and writes the result, holding `state.lock` (O_EXCL file) so two
+ * processes (two CLI calls, a test and the CLI) never lose each other's update. Synchronous on purpose:
+ * within one process it is atomic too. A lock older than 30 s belongs to a crashed writer and is broken.
+ */
+export function updateStateLocked(name: string, change: (s: ClusterState) => ClusterState): ClusterState {
+  const lock = join(stateDir(name), "state.lock");
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      closeSync(openSync(lock, "wx"));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > LOCK_STALE_MS) unlinkSync(lock);
+      } catch {
+        // released meanwhile
+      }
+      if (Date.now() > deadline) throw new SwarmError(HarnessErrorCode.AlreadyExists, `${lock} is held by another process for more than ${LOCK_WAIT_MS} ms`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
+  try {
+    const next = change(requireState(name));
+    writeState(next);
+    return next;
+  } finally {
+    unlinkSync(lock);
+  }
 }
 
 /** Reads a cluster's state, or undefined when there is none. Throws on a corrupt or foreign file. */
