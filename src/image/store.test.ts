@@ -120,6 +120,15 @@ describe("loading", () => {
     expect(store.resolve("busybox:1.36").record.manifestDigest).toBe(b.manifestDigest);
   });
 
+  it("serializes concurrent loads through the store lock (two stores on one root, like two processes)", async () => {
+    const other = ImageStore.open({ root: store.root });
+    await Promise.all([store.load(images.web1), other.load(images.web2), store.load(images.web1)]);
+    expect(store.list().flatMap((i) => i.tags).sort()).toEqual(["demo/web:1", "demo/web:2"]);
+    expect(readdirSync(join(store.root, "layers"))).toHaveLength(3);
+    expect(readdirSync(join(store.root, "tmp"))).toEqual([]);
+    expect(existsSync(join(store.root, "lock"))).toBe(false);
+  });
+
   it("accepts uncompressed OCI layers", async () => {
     await store.load(archive("plain.tar", { ...spec(layer(file("a/b", "hi"))), gzip: false }));
     expect(store.resolve("evil/image:1").record.layers[0]?.mediaType).toBe("application/vnd.oci.image.layer.v1.tar");
