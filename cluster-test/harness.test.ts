@@ -50,7 +50,9 @@ describe("swarm-cluster harness", () => {
         expect(addrs).toMatch(/lo\s+inet 127\.0\.0\.1\/8/);
         expect(await h.execOk(["ip", "route", "show", "default"])).toMatch(/^unreachable default/);
         expect((await h.execOk(["pwd"])).trim()).toBe(h.dataDir);
-        expect((await h.execOk(["sh", "-c", "echo $SWARM_HOST $SWARM_HOST_IP $SWARM_DATA_DIR"])).trim()).toBe(`${h.name} ${h.ip} ${h.dataDir}`);
+        expect((await h.execOk(["sh", "-c", "echo $SWARM_HOST $SWARM_HOST_IP $SWARM_DATA_DIR $SWARM_SOCKET"])).trim()).toBe(
+          `${h.name} ${h.ip} ${h.dataDir} ${h.dataDir}/swarmd.sock`,
+        );
         ips.add(h.ip);
       }
       expect(ips.size).toBe(5);

@@ -430,10 +430,16 @@ export class Host {
     return this.cluster.start(this.name, argv, options);
   }
 
-  /** Starts `swarmd --data-dir <dataDir> --advertise-addr <ip> …args` here as process `swarmd`. */
+  /** Starts `swarmd --data-dir <dataDir> --socket <dataDir>/swarmd.sock --advertise-addr <ip> …args` here as process `swarmd`. */
   swarmd(args: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<ProcRecord> {
     const b = this.cluster.state.binaries;
-    return this.start([b.node, b.swarmd, "--data-dir", this.dataDir, "--advertise-addr", this.ip, ...args], { name: "swarmd", env });
+    const argv = [b.node, b.swarmd, "--data-dir", this.dataDir, "--socket", this.socketPath, "--advertise-addr", this.ip, ...args];
+    return this.start(argv, { name: "swarmd", env });
+  }
+
+  /** The unix socket of this host's daemon (also in every command's `$SWARM_SOCKET`). */
+  get socketPath(): string {
+    return join(this.dataDir, "swarmd.sock");
   }
 
   /** Runs `swarmctl …args` here (talks to this host's daemon) and returns its result. */

@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { closeSync, openSync, writeSync } from "node:fs";
+import { join } from "node:path";
 import { NETNS_DIR } from "./system.js";
 import type { HostState } from "./state.js";
 
@@ -28,7 +29,11 @@ export function inHostArgv(host: HostState, argv: readonly string[]): string[] {
   ];
 }
 
-/** Environment every command in a host gets (on top of the caller's): who and where it is. */
+/**
+ * Environment every command in a host gets (on top of the caller's): who and where it is, and where
+ * that host's daemon keeps its socket and image store — hosts share one filesystem, so `swarmctl` in
+ * h2 must not find h1's daemon at a default path.
+ */
 export function hostEnv(cluster: string, host: HostState, extra: Readonly<Record<string, string>> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
@@ -36,6 +41,8 @@ export function hostEnv(cluster: string, host: HostState, extra: Readonly<Record
     SWARM_HOST: host.name,
     SWARM_HOST_IP: host.ip,
     SWARM_DATA_DIR: host.dataDir,
+    SWARM_SOCKET: join(host.dataDir, "swarmd.sock"),
+    SWARM_IMAGE_STORE: join(host.dataDir, "images"),
     HOSTNAME: host.name,
     ...extra,
   };
