@@ -110,17 +110,20 @@ static int v1_create(const sr_spec *spec, const char *id, sr_cgroup *cg, sr_err 
 		}
 	}
 	if (spec->has_devices) {
-		/* Deny all, then the default device nodes and the pty range. */
-		static const char *const allow[] = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",   "c 1:9 rwm",
-						     "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm" };
+		/* The spec's rules in order, then (like runc) the nodes every container gets and the pty range. */
+		static const char *const defaults[] = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",   "c 1:9 rwm",
+							"c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm" };
 		if (mkdir_cg(V1_ROOT "/devices", rel, &dir, err) < 0)
 			return -1;
 		cg->dirs[cg->n_dirs++] = dir;
-		if (write_at(dir, "devices.deny", "a", err) < 0)
-			return sr_wrap(err, "linux.resources.devices");
-		for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]); i++)
-			if (write_at(dir, "devices.allow", allow[i], err) < 0)
-				return sr_wrap(err, "linux.resources.devices");
+		for (size_t i = 0; i < spec->n_device_rules; i++) {
+			const char *r = spec->device_rules[i];
+			if (write_at(dir, r[0] == 'A' ? "devices.allow" : "devices.deny", r + 1, err) < 0)
+				return sr_wrap(err, "linux.resources.devices[%zu]", i);
+		}
+		for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+			if (write_at(dir, "devices.allow", defaults[i], err) < 0)
+				return sr_wrap(err, "linux.resources.devices (default nodes)");
 	}
 	return 0;
 }

@@ -67,7 +67,9 @@ typedef struct sr_spec {
 	uint64_t cpu_period;    /* 0 = unset */
 	uint64_t cpu_shares;    /* 0 = unset */
 	int64_t pids_limit;     /* 0 = unset; -1 = unlimited */
-	int has_devices;        /* linux.resources.devices present: apply the default allow list */
+	int has_devices;        /* linux.resources.devices present: rules below, then the default nodes */
+	char **device_rules;    /* "a"/"c 1:3 rwm"-style lines, prefixed 'A' (allow) or 'D' (deny) */
+	size_t n_device_rules;
 
 	char **masked_paths;
 	size_t n_masked_paths;

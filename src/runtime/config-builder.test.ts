@@ -79,6 +79,7 @@ describe("buildOciConfig", () => {
       memory: { limit: 64 << 20, swap: 64 << 20 },
       cpu: { quota: 20_000, period: 100_000, shares: 512 },
       pids: { limit: 100 },
+      devices: [{ allow: false, access: "rwm" }],
     });
     expect(config.mounts).toContainEqual({ destination: "/data", type: "bind", source: "/srv/data", options: ["rbind", "ro"] });
     expect(config.linux?.maskedPaths).toContain("/proc/kcore");

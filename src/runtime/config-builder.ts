@@ -188,9 +188,17 @@ export function resolveArgv(input: Pick<ContainerSpecInput, "image" | "command" 
   return argv;
 }
 
-function resources(r: ContainerResources | undefined): OciResources | undefined {
-  if (!r) return undefined;
-  const out: { memory?: { limit: number; swap: number }; cpu?: { quota?: number; period?: number; shares?: number }; pids?: { limit: number } } = {};
+/** Device cgroup rules: deny everything; the runtime then allows the standard /dev nodes and ptys. */
+const DENY_ALL_DEVICES = [{ allow: false, access: "rwm" }] as const;
+
+function resources(r: ContainerResources | undefined): OciResources {
+  const out: {
+    memory?: { limit: number; swap: number };
+    cpu?: { quota?: number; period?: number; shares?: number };
+    pids?: { limit: number };
+    devices: typeof DENY_ALL_DEVICES;
+  } = { devices: DENY_ALL_DEVICES };
+  if (!r) return out;
   if (r.memoryBytes !== undefined && r.memoryBytes !== 0) {
     if (!Number.isSafeInteger(r.memoryBytes) || r.memoryBytes < 4096 * 16) {
       throw new InvalidContainerSpecError("resources.memoryBytes", `${String(r.memoryBytes)} is not an integer ≥ 65536`);
@@ -267,7 +275,7 @@ export function buildOciConfig(input: ContainerSpecInput, users: UserDatabase = 
     mounts,
     linux: {
       namespaces,
-      ...(res ? { resources: res } : {}),
+      resources: res,
       ...(input.cgroupsPath ? { cgroupsPath: input.cgroupsPath } : {}),
       maskedPaths: DEFAULT_MASKED_PATHS,
       readonlyPaths: DEFAULT_READONLY_PATHS,

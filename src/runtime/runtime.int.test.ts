@@ -213,6 +213,15 @@ describe("security", () => {
     expect(out).toEqual(["keyctl=ok"]);
   });
 
+  it("lets CAP_MKNOD make allowed device nodes only (device cgroup: /dev/mem refused)", async () => {
+    const r = await fx.runToExit(
+      "devices",
+      sh("mknod /dev/null2 c 1 3 && echo ok > /dev/null2 && echo null-ok; mknod /dev/mem c 1 1; echo mem-rc=$?"),
+    );
+    expect(r.stdout.split("\n")).toEqual(["null-ok", "mem-rc=1"]);
+    expect(r.stderr).toContain("Operation not permitted");
+  });
+
   it("masks /proc/kcore and the other masked paths, and sets no_new_privs and Docker's caps", async () => {
     const r = await fx.runToExit(
       "mask",
