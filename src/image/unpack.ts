@@ -9,14 +9,15 @@
  * - Device nodes and fifos are refused; whiteouts are made by us (overlayfs char 0:0 device), never taken
  *   from the archive. `.wh..wh..opq` marks its directory opaque (`trusted.overlay.opaque=y`).
  * - Modes (incl. setuid), ownership (when root), symlinks, hard links and mtimes are preserved;
- *   directory metadata is applied last, deepest first.
+ *   directory metadata is applied last, deepest first. Files and dirs are fsynced before returning.
  * The caller unpacks into a temporary dir and renames it into place only when this returns.
  */
 import { execFileSync } from "node:child_process";
-import { createReadStream, closeSync, constants as C, fchmodSync, fchownSync, futimesSync, linkSync, lchownSync, lutimesSync, mkdirSync, openSync, readSync, rmSync, symlinkSync, unlinkSync, writeSync, chmodSync, chownSync, utimesSync } from "node:fs";
+import { createReadStream, closeSync, constants as C, fchmodSync, fsyncSync, fchownSync, futimesSync, linkSync, lchownSync, lutimesSync, mkdirSync, openSync, readSync, rmSync, symlinkSync, unlinkSync, writeSync, chmodSync, chownSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { createGunzip } from "node:zlib";
 import { ImageError, ImageErrorCode, TarFormatError, UnsafeEntryError } from "./errors.js";
+import { fsyncDir } from "./blobs.js";
 import { type Digest, Hasher } from "./digest.js";
 import type { TarEntry } from "./tar/header.js";
 import { TarParser } from "./tar/parser.js";
@@ -203,6 +204,7 @@ class LayerWriter {
       if (this.ownership) fchownSync(fd, entry.uid, entry.gid);
       fchmodSync(fd, entry.mode); // after chown, which clears setuid/setgid
       futimesSync(fd, entry.mtime, entry.mtime);
+      fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -224,6 +226,9 @@ class LayerWriter {
       chmodSync(p, meta.mode);
       utimesSync(p, meta.mtime, meta.mtime);
     }
+    // Durable before the caller renames the layer into place: files were fsynced as written; now every dir.
+    for (const [path, kind] of this.kinds) if (kind === "dir") fsyncDir(this.abs(path));
+    fsyncDir(this.dest);
   }
 
   abort(): void {
