@@ -103,6 +103,29 @@ describe(`gossip simulator (seed ${SEED})`, () => {
     expect(log.filter((l) => l.event.type === "user").length).toBe(everyone.length - 1); // each delivered once
   });
 
+  it("Lifeguard: a member with 50% loss on its own links slows down and never gets a healthy member killed", () => {
+    const run = (awarenessMaxMultiplier: number): { accusations: number; healthyDeaths: string[]; awareness: number } => {
+      const { sim, log } = simulator({ tuning: { awarenessMaxMultiplier } });
+      sim.addConvergedCluster(10);
+      sim.runFor(2_000);
+      sim.degrade("n0", 0.5);
+      let awareness = 0;
+      for (let t = 0; t < 120; t++) {
+        sim.runFor(5_000);
+        awareness += sim.node("n0").core.awarenessScore / 120;
+      }
+      const accusations = log.filter((l) => l.node === "n0" && l.event.type === "suspect" && l.event.from === "n0").length;
+      const healthyDeaths = log.filter((l) => l.event.type === "dead" && aboutMember(l.event) !== "n0" && (l.node !== "n0" || l.event.from === "n0"))
+        .map((l) => `${l.node}:${aboutMember(l.event)}`);
+      return { accusations, healthyDeaths, awareness };
+    };
+    const lifeguard = run(8);
+    const plain = run(1);
+    expect(lifeguard.healthyDeaths, `seed ${SEED}`).toEqual([]);
+    expect(lifeguard.awareness, `seed ${SEED}: mean awareness`).toBeGreaterThanOrEqual(2); // probes at ≥ 3× the interval on average
+    expect(lifeguard.accusations, `seed ${SEED}: lifeguard ${lifeguard.accusations} vs plain ${plain.accusations}`).toBeLessThan(plain.accusations);
+  });
+
   it("converges the views after a partition heals", () => {
     const { sim } = simulator();
     const nodes = sim.addConvergedCluster(12).map((n) => n.name);

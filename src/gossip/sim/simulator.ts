@@ -47,6 +47,8 @@ export interface SimNode {
   readonly backlog: SimAction[];
   wakeGen: number;
   wakeAt: number | undefined;
+  /** Extra loss on every datagram to or from this node (a sick NIC, an overloaded host). */
+  extraLoss: number;
   bytesSent: number;
   /** Of bytesSent, the part sent over (simulated) TCP: push-pull and fallback probes. */
   tcpBytesSent: number;
@@ -81,7 +83,7 @@ export class Simulator {
       { name, addr, meta: options.meta, profile: this.options.profile ?? "lan", tuning: { ...this.options.tuning, ...options.tuning } },
       seededRandom(this.options.seed * 7919 + index + 1),
     );
-    const node: SimNode = { name, addr, core, running: true, stalledUntil: 0, backlog: [], wakeGen: 0, wakeAt: undefined, bytesSent: 0, tcpBytesSent: 0, packetsSent: 0, group: 0 };
+    const node: SimNode = { name, addr, core, running: true, stalledUntil: 0, backlog: [], wakeGen: 0, wakeAt: undefined, extraLoss: 0, bytesSent: 0, tcpBytesSent: 0, packetsSent: 0, group: 0 };
     this.nodes.set(name, node);
     this.byAddr.set(addr, node);
     core.start(this.now);
@@ -140,6 +142,11 @@ export class Simulator {
     const n = this.node(name);
     n.stalledUntil = this.now;
     this.queue.schedule(this.now, { kind: "wake", node: name, gen: -1 });
+  }
+
+  /** Makes one member's datagrams (both ways) lossy with probability `loss`. */
+  degrade(name: string, loss: number): void {
+    this.node(name).extraLoss = loss;
   }
 
   /** Splits the members into groups that cannot reach each other (others stay in group 0). */
@@ -251,7 +258,7 @@ export class Simulator {
         const bytes = encodePacket(out.packet);
         this.countSent(node, bytes.length);
         const target = this.byAddr.get(out.to);
-        if (target === undefined || !this.reachable(node, target) || this.random() < (this.options.loss ?? 0)) {
+        if (target === undefined || !this.reachable(node, target) || this.random() < this.pairLoss(node, target)) {
           this.dropped++;
           return;
         }
@@ -273,8 +280,9 @@ export class Simulator {
         }
         // TCP is never lost, but a lost segment costs a retransmission timeout: 1 s for the SYN or
         // SYN-ACK, 200 ms for data. A reply that would arrive after the deadline is a failure.
-        const requestLatency = 3 * this.delay() + this.retransmitPenalty(1000) + this.retransmitPenalty(1000) + this.retransmitPenalty(200);
-        const replyLatency = this.delay() + this.retransmitPenalty(200);
+        const loss = this.pairLoss(node, target);
+        const requestLatency = 3 * this.delay() + this.retransmitPenalty(1000, loss) + this.retransmitPenalty(1000, loss) + this.retransmitPenalty(200, loss);
+        const replyLatency = this.delay() + this.retransmitPenalty(200, loss);
         if (this.now + requestLatency > out.deadline) {
           this.queue.schedule(out.deadline, out.type === "push-pull"
             ? { kind: "push-pull-response", to: node.name, id: out.id, bytes: undefined }
@@ -302,8 +310,16 @@ export class Simulator {
     node.packetsSent++;
   }
 
-  private retransmitPenalty(rtoMs: number): number {
-    return this.random() < (this.options.loss ?? 0) ? rtoMs : 0;
+  /** Loss between two members: the network's plus each end's own. */
+  private pairLoss(a: SimNode, b: SimNode): number {
+    return 1 - (1 - (this.options.loss ?? 0)) * (1 - a.extraLoss) * (1 - b.extraLoss);
+  }
+
+  /** Time lost to retransmissions of one TCP segment (exponential backoff from `rtoMs`). */
+  private retransmitPenalty(rtoMs: number, loss: number): number {
+    let penalty = 0;
+    for (let rto = rtoMs; this.random() < loss && penalty < 60_000; rto *= 2) penalty += rto;
+    return penalty;
   }
 
   private delay(): number {
