@@ -5,8 +5,8 @@
  * Writes bench/results/mesh.json: ratio = ours / HAProxy req/s (goal ≥ 0.8); details hold p50/p99
  * per target and the added p99 vs direct (goal ≤ 2 ms).
  *
- * Env: ROUNDS (3), SECONDS per run (8), CONNECTIONS (64), MESH_WORKERS (worker processes of the
- * headline mesh, default 1), MESH_VARIANTS (extra worker counts measured too, e.g. "0,2").
+ * Env: ROUNDS (5), SECONDS per run (6), CONNECTIONS (64), MESH_WORKERS (worker processes of the
+ * headline mesh, default 1), MESH_VARIANTS (other worker counts measured too; default "0").
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -15,11 +15,11 @@ import { join } from "node:path";
 import { Mesh } from "../src/mesh/index.js";
 import { median, printTable, writeResult } from "./lib/results.js";
 
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
-const SECONDS = Number(process.env.SECONDS ?? 8);
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const SECONDS = Number(process.env.SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
 const HEADLINE_WORKERS = Number(process.env.MESH_WORKERS ?? 1);
-const VARIANTS = (process.env.MESH_VARIANTS ?? "")
+const VARIANTS = (process.env.MESH_VARIANTS ?? "0")
   .split(",")
   .filter((s) => s.trim() !== "")
   .map(Number)

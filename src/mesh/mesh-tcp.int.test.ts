@@ -191,4 +191,33 @@ describe("mesh TCP forwarding", () => {
     expect(got.toString("hex")).toBe(Buffer.concat([header, Buffer.from("GET")]).toString("hex"));
     c.destroy();
   });
+
+  it("listens on IPv6 and describes the client as TCP6 in PROXY v1 and v2", async () => {
+    const [a] = await backends("a");
+    const mesh = new Mesh({ bindAddress: "::1" });
+    cleanups.push(() => mesh.close());
+    const [p1, p2] = [await freePort(HOST), await freePort(HOST)];
+    await mesh.setService("web", {
+      ports: [
+        { published: p1, target: 80, protocol: "tcp", mode: "ingress", proxyProtocol: "v1" },
+        { published: p2, target: 80, protocol: "tcp", mode: "ingress", proxyProtocol: "v2" },
+      ],
+      backends: [asBackend(a!)],
+    });
+    const c1 = await connectTcp(p1, "::1");
+    c1.write("x");
+    await readUntil(c1, (g) => g.endsWith("x"));
+    expect(Buffer.concat(a!.received[0] ?? []).toString("latin1")).toBe(`PROXY TCP6 ::1 ::1 ${c1.localPort} ${p1}\r\nx`);
+    const c2 = await connectTcp(p2, "::1");
+    c2.write("y");
+    await readUntil(c2, (g) => g.endsWith("y"));
+    const v2 = Buffer.concat(a!.received[1] ?? []);
+    expect(v2.subarray(12, 16).toString("hex")).toBe("21210024"); // PROXY, AF_INET6 + STREAM, 36 bytes
+    expect(v2.subarray(16, 48).toString("hex")).toBe(`${"0".repeat(31)}1${"0".repeat(31)}1`);
+    expect(v2.readUInt16BE(48)).toBe(c2.localPort);
+    expect(v2.readUInt16BE(50)).toBe(p2);
+    expect(v2.subarray(52).toString()).toBe("y");
+    c1.destroy();
+    c2.destroy();
+  });
 });
