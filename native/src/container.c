@@ -126,6 +126,24 @@ static void child_main(const child_args *a)
 	sr_init_run(spec, a->statefd, a->logfd, report_fd);
 }
 
+/*
+ * Sends a one-byte command to the child. When the child is gone, its "E<message>" (if any) says why,
+ * and becomes the error.
+ */
+static int send_to_child(int sock, char c, sr_err *err)
+{
+	if (send(sock, &c, 1, MSG_NOSIGNAL) == 1)
+		return 0;
+	int e = errno;
+	char msg[sizeof(err->msg) + 1];
+	ssize_t n = recv(sock, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	if (n > 1 && msg[0] == 'E') {
+		msg[n] = '\0';
+		return sr_fail(err, 0, "%s", msg + 1);
+	}
+	return sr_fail(err, e, "container process exited during setup");
+}
+
 static pid_t forward_to;
 
 static void forward_signal(int sig)
@@ -223,10 +241,8 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	/* The child builds its namespaces and rootfs meanwhile; it runs nothing of the image before "G". */
 	if (cgops->create(&spec, o->id, &cg, err) < 0 || cgops->enter(&cg, pid, err) < 0)
 		goto fail;
-	if (TEMP_FAILURE_RETRY(write(sv[0], "G", 1)) != 1) {
-		sr_fail(err, errno, "signal the container process");
+	if (send_to_child(sv[0], 'G', err) < 0)
 		goto fail;
-	}
 	sr_trace("cgroup entered");
 	cleanup_free char *created = sr_now_rfc3339();
 	cleanup_free char *cgstr = sr_cgroup_to_string(&cg);
@@ -237,23 +253,25 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	sr_trace("state written");
 	if (o->mode != SR_MODE_CREATE) {
 		/* run: no round trip; the child starts as soon as its rootfs is ready. */
-		if (TEMP_FAILURE_RETRY(write(sv[0], "S", 1)) != 1) {
-			sr_fail(err, errno, "start the container process");
+		if (send_to_child(sv[0], 'S', err) < 0)
 			goto fail;
-		}
 	}
 	char msg[sizeof(err->msg) + 1];
-	ssize_t n = TEMP_FAILURE_RETRY(read(sv[0], msg, sizeof(msg) - 1));
-	if (n <= 0 || msg[0] != 'R') {
-		if (n > 1 && msg[0] == 'E') {
-			msg[n] = '\0';
-			sr_fail(err, 0, "%s", msg + 1);
-		} else {
-			sr_fail(err, 0, "container process exited during setup");
+	ssize_t n;
+	if (o->mode != SR_MODE_RUN) {
+		/* create / run -d: report setup errors before returning. */
+		n = TEMP_FAILURE_RETRY(read(sv[0], msg, sizeof(msg) - 1));
+		if (n <= 0 || msg[0] != 'R') {
+			if (n > 1 && msg[0] == 'E') {
+				msg[n] = '\0';
+				sr_fail(err, 0, "%s", msg + 1);
+			} else {
+				sr_fail(err, 0, "container process exited during setup");
+			}
+			goto fail;
 		}
-		goto fail;
+		sr_trace("child ready");
 	}
-	sr_trace("child ready");
 	if (o->pid_file) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "%d", pid);
@@ -283,6 +301,18 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 		}
 	}
 	sr_trace("container exited");
+	pid = -1;
+	/* run does not wait for "R" (one wake-up less on the hot path): a setup error is read now. */
+	n = recv(sv[0], msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	if (n <= 0 || msg[0] != 'R') {
+		if (n > 1 && msg[0] == 'E') {
+			msg[n] = '\0';
+			sr_fail(err, 0, "%s", msg + 1);
+		} else {
+			sr_fail(err, 0, "container process exited during setup (status 0x%x)", (unsigned)status);
+		}
+		goto fail;
+	}
 	*exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	pid = -1;
 	ret = 0;

@@ -445,6 +445,21 @@ describe("bad input", () => {
     expect(outcomes.rejected).toBeGreaterThan(60);
   });
 
+  it("reports a failure inside the container's setup (run and create), leaving nothing", async () => {
+    const id = fx.id("badmount");
+    const bundle = join(fx.work, "bundles", id);
+    const config = await writeBundle(bundle, { rootfs: fx.rootfs, command: ["true"] });
+    const mounts = [...(config.mounts ?? []), { destination: "/x", type: "nosuchfs", source: "none" }];
+    writeFileSync(join(bundle, "config.json"), JSON.stringify({ ...config, mounts }));
+    for (const verb of ["run", "create"]) {
+      const r = spawnSyncRuntime([verb, "--bundle", bundle, id]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe('swarm-runtime: mount none (type nosuchfs, options "") on /x: No such device\n');
+      expect(existsSync(join(fx.stateRoot, id))).toBe(false);
+      expect(existsSync(`/sys/fs/cgroup/pids/swarm/${id}`)).toBe(false);
+    }
+  });
+
   it("reports a missing config.json and an unknown container", async () => {
     const err = await createFails("noconfig", null);
     expect(err.message).toMatch(/config\.json: No such file or directory/);
