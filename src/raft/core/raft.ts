@@ -20,13 +20,11 @@ import {
   MessageType,
   NONE,
   type ReadState,
-  type Snapshot,
   StateType,
   newEntry,
   newMessage,
-  snapshotConfState,
-  snapshotMeta,
 } from "./types.js";
+import { handleAppendEntries, handleHeartbeat, handleSnapshot } from "./follower.js";
 import {
   abortLeaderTransfer,
   bcastAppend,
@@ -397,15 +395,15 @@ export class Raft {
         throw new ProposalDroppedError(DropReason.NoLeader, NONE);
       case MessageType.MSG_APP:
         this.becomeFollower(m.term, m.from);
-        this.handleAppendEntries(m);
+        handleAppendEntries(this, m);
         return;
       case MessageType.MSG_HEARTBEAT:
         this.becomeFollower(m.term, m.from);
-        this.handleHeartbeat(m);
+        handleHeartbeat(this, m);
         return;
       case MessageType.MSG_SNAP:
         this.becomeFollower(m.term, m.from);
-        this.handleSnapshot(m);
+        handleSnapshot(this, m);
         return;
       case myVoteResp: {
         const res = this.poll(m.from, !m.reject);
@@ -433,17 +431,17 @@ export class Raft {
       case MessageType.MSG_APP:
         this.electionElapsed = 0;
         this.lead = m.from;
-        this.handleAppendEntries(m);
+        handleAppendEntries(this, m);
         return;
       case MessageType.MSG_HEARTBEAT:
         this.electionElapsed = 0;
         this.lead = m.from;
-        this.handleHeartbeat(m);
+        handleHeartbeat(this, m);
         return;
       case MessageType.MSG_SNAP:
         this.electionElapsed = 0;
         this.lead = m.from;
-        this.handleSnapshot(m);
+        handleSnapshot(this, m);
         return;
       case MessageType.MSG_TRANSFER_LEADER:
         if (this.lead === NONE) throw new ProposalDroppedError(DropReason.NoLeader, NONE);
@@ -463,69 +461,5 @@ export class Raft {
       default:
         return;
     }
-  }
-
-  /** Follower: AppendEntries with the consistency check on (index, logTerm) (§5.3). */
-  handleAppendEntries(m: Message): void {
-    if (m.index < this.raftLog.committed) {
-      this.send(newMessage({ type: MessageType.MSG_APP_RESP, to: m.from, index: this.raftLog.committed }));
-      return;
-    }
-    const lastNew = this.raftLog.maybeAppend(m.index, m.logTerm, m.commit, m.entries);
-    if (lastNew !== undefined) {
-      this.send(newMessage({ type: MessageType.MSG_APP_RESP, to: m.from, index: lastNew }));
-      return;
-    }
-    // Rejection with a hint: the largest index ≤ min(m.index, last) whose term ≤ m.logTerm. The
-    // leader can then skip every entry of a conflicting term in one round trip.
-    const hint = this.raftLog.findConflictByTerm(Math.min(m.index, this.raftLog.lastIndex()), m.logTerm);
-    this.send(
-      newMessage({
-        type: MessageType.MSG_APP_RESP,
-        to: m.from,
-        index: m.index,
-        reject: true,
-        rejectHint: hint.index,
-        logTerm: hint.term,
-      }),
-    );
-  }
-
-  handleHeartbeat(m: Message): void {
-    this.raftLog.commitTo(Math.min(m.commit, this.raftLog.lastIndex()));
-    this.send(newMessage({ type: MessageType.MSG_HEARTBEAT_RESP, to: m.from, context: m.context }));
-  }
-
-  handleSnapshot(m: Message): void {
-    if (m.snapshot !== null && this.restore(m.snapshot)) {
-      this.send(newMessage({ type: MessageType.MSG_APP_RESP, to: m.from, index: this.raftLog.lastIndex() }));
-    } else {
-      this.send(newMessage({ type: MessageType.MSG_APP_RESP, to: m.from, index: this.raftLog.committed }));
-    }
-  }
-
-  /** Installs a snapshot if it is ahead of our commit index; returns true if it replaced our log. */
-  restore(s: Snapshot): boolean {
-    const meta = snapshotMeta(s);
-    if (meta.index <= this.raftLog.committed) return false;
-    if (this.state !== StateType.Follower) {
-      this.becomeFollower(this.term + 1, NONE); // defensive: only followers restore
-      return false;
-    }
-    const cs = snapshotConfState(s);
-    if (!cs.voters.includes(this.id) && !cs.learners.includes(this.id)) {
-      this.logger?.warn({ id: this.id, index: meta.index }, "raft: ignoring snapshot that does not include us");
-      return false;
-    }
-    if (this.raftLog.matchTerm(meta.index, meta.term)) {
-      // We already have the entries: fast-forward the commit index only.
-      this.raftLog.commitTo(meta.index);
-      return false;
-    }
-    this.raftLog.restore(s);
-    this.restoreConfState(cs);
-    const pr = this.progress.get(this.id);
-    if (pr !== undefined) pr.match = meta.index;
-    return true;
   }
 }
