@@ -138,6 +138,35 @@ describe("gossip on real sockets", () => {
     await waitFor("newcomer alive everywhere", () => allSee([a, b, c, newcomer], ["newcomer"], "alive"), 10_000, () => views([a, b, c, newcomer]));
   });
 
+  it("spreads metadata updates and user messages, and reports a graceful close as a leave", async () => {
+    const a = await startNode("ua", "127.0.0.51", { meta: { role: "manager" } });
+    const b = await startNode("ub", "127.0.0.52");
+    const c = await startNode("uc", "127.0.0.53");
+    expect(await b.join([a.addr])).toBe(1);
+    expect(await c.join([b.addr])).toBe(1);
+    await waitFor("ua, ub, uc alive everywhere", () => allSee([a, b, c], ["ua", "ub", "uc"], "alive"), 10_000, () => views([a, b, c]));
+    expect(c.members().find((m) => m.name === "ua")?.meta.role).toBe("manager");
+
+    const seen: string[] = [];
+    const abort = new AbortController();
+    const consumer = (async () => {
+      for await (const e of c.subscribe(abort.signal)) {
+        if (e.type === "update") seen.push(`update:${e.member.name}:${e.member.meta.labels.zone}`);
+        if (e.type === "user") seen.push(`user:${e.origin}:${new TextDecoder().decode(e.payload)}`);
+        if (e.type === "leave") seen.push(`leave:${e.member.name}`);
+      }
+    })();
+    b.updateMeta({ role: "worker", addresses: ["10.1.0.2"], labels: { zone: "z1" } });
+    a.sendUserMessage(new TextEncoder().encode("backend t1 draining"));
+    await waitFor("the update and the message at uc", () => seen.includes("update:ub:z1") && seen.includes("user:ua:backend t1 draining"), 5_000, () => seen);
+    await a.close();
+    await waitFor("ua's leave at uc", () => seen.includes("leave:ua"), 5_000, () => seen);
+    expect(statusOf(b, "ua")).toBe("left");
+    abort.abort();
+    await consumer;
+    expect(seen.filter((e) => e.startsWith("user:"))).toHaveLength(1);
+  });
+
   it("drops thousands of random and malformed datagrams and TCP frames, counts them, and stays healthy", async () => {
     const a = await startNode("fa", "127.0.0.41");
     const b = await startNode("fb", "127.0.0.42");

@@ -12,7 +12,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { randomInt } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import type { Logger } from "../lib/logger.js";
-import { silentLogger } from "../lib/logger.js";
+import { componentLogger, silentLogger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
 import type { NodeMeta } from "../gen/swarm/gossip/NodeMeta.js";
 import type { Packet, Packet__Output } from "../gen/swarm/gossip/Packet.js";
@@ -103,7 +103,7 @@ export class GossipNode {
     this.udp = udp;
     this.tcp = tcp;
     this.clock = options.clock ?? (() => performance.now());
-    this.log = options.logger ?? silentLogger();
+    this.log = options.logger === undefined ? silentLogger() : componentLogger(options.logger, "gossip", { node: options.name });
     const host = options.advertiseHost ?? options.bindHost ?? "127.0.0.1";
     this.addr = `${host}:${port}`;
     this.keyring = options.keys !== undefined && options.keys.length > 0
@@ -326,6 +326,9 @@ export class GossipNode {
   private perform(out: CoreOutput): void {
     switch (out.type) {
       case "event":
+        if (out.event.type !== "user") {
+          this.log.info({ event: out.event.type, member: out.event.member.name, incarnation: out.event.member.incarnation }, "gossip membership change");
+        }
         this.events.publish(out.event);
         return;
       case "udp": {
