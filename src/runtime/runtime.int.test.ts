@@ -53,6 +53,14 @@ describe("process isolation", () => {
     expect(r.stdout).toBe("web-1\nweb-1");
   });
 
+  it("sees its own cgroup as the root (cgroup namespace) and a private IPC namespace", async () => {
+    const r = await fx.runToExit("cgns", sh("grep -E ':pids:' /proc/self/cgroup; wc -l < /proc/sysvipc/shm; readlink /proc/self/ns/ipc"));
+    const [pidsLine, shmLines, ipcNs] = r.stdout.split("\n");
+    expect(pidsLine).toMatch(/^\d+:pids:\/$/);
+    expect(Number(shmLines)).toBe(1); // the header only: no host SysV segments are visible
+    expect(ipcNs).not.toBe(execFileSync("readlink", ["/proc/self/ns/ipc"], { encoding: "utf8" }).trim());
+  });
+
   it("has only lo in a new network namespace", async () => {
     const r = await fx.runToExit("net", sh("ls /sys/class/net"));
     expect(r.stdout.split(/\s+/).filter(Boolean)).toEqual(["lo"]);
