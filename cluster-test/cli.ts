@@ -162,8 +162,13 @@ export function buildProgram(io: CliIO): Command {
       });
   }
 
-  for (const verb of ["freeze", "thaw"] as const) {
-    withName(program.command(verb).description(verb === "freeze" ? "freeze every process of a host (cgroup freezer), like a hung machine" : "resume a frozen host"))
+  const hostVerbs = {
+    freeze: "freeze every process of a host (cgroup freezer), like a hung machine",
+    thaw: "resume a frozen host",
+    crash: "SIGKILL every process of a host at once, like a power cut (data dirs stay)",
+  } as const;
+  for (const verb of ["freeze", "thaw", "crash"] as const) {
+    withName(program.command(verb).description(hostVerbs[verb]))
       .argument("<host>")
       .action(async (host: string, o: { name: string }) => {
         await Cluster.attach(o.name)[verb](host);

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { findLeftovers, isClean } from "./lib/cleanup.js";
 import { Cluster } from "./lib/cluster.js";
 import { blastUdp, probeTcp, serveTcpHostname, serveUdpSink, udpReceived, waitForListening } from "./lib/probes.js";
+import { procState, readProcStat } from "./lib/procs.js";
 import { harnessForwardRules, harnessLinks, harnessNetns } from "./lib/system.js";
 import { uniqueClusterName, withCluster } from "./lib/with-cluster.js";
 
@@ -194,6 +195,25 @@ describe("swarm-cluster harness", () => {
       const thawed = await probeTcp(c.host("h1"), [`${h2.ip}:${PORT}`, `${h2.ip}:${PORT + 1}`], 5_000);
       expect(thawed.map((r) => (r.ok ? r.data : r.code))).toEqual(["h2", "h2"]);
       await c.freeze("h2"); // down must still stop a frozen host cleanly
+    });
+  });
+
+  it("crash kills every process of a host at once, orphans included; the daemon restarts on the same data", async () => {
+    await withCluster({ hosts: 2 }, async (c) => {
+      const h2 = c.host("h2");
+      await serveTcpHostname(h2, PORT, "web");
+      await h2.execOk(["sh", "-c", `echo kept > ${h2.dataDir}/marker`]);
+      const orphan = Number((await h2.execOk(["sh", "-c", "sleep 600 >/dev/null 2>&1 & echo $!"])).trim());
+      const orphanStart = readProcStat(orphan)?.startTime ?? NaN;
+      expect(procState(orphan, orphanStart)).toBe("running");
+      await c.crash("h2");
+      expect(h2.state("web")).toBe("dead");
+      expect(procState(orphan, orphanStart)).toBe("dead"); // gone, or a zombie waiting for its reaper
+      expect(await reach(c, "h1", "h2")).toBe("ECONNREFUSED");
+      await h2.restart("web");
+      await waitForListening(h2, "web", PORT);
+      expect(await reach(c, "h1", "h2")).toBe("ok:h2");
+      expect((await h2.execOk(["cat", `${h2.dataDir}/marker`])).trim()).toBe("kept");
     });
   });
 

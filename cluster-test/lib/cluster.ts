@@ -263,6 +263,23 @@ export class Cluster {
     await this.setFrozen(host, false);
   }
 
+  /**
+   * Power-cuts a host: SIGKILLs every process in it at once (cgroup.kill) — the daemon, its children
+   * and anything they double-forked — and waits until none is left. Data dirs stay; `restart` brings
+   * a daemon back as after a reboot.
+   */
+  async crash(host: string): Promise<void> {
+    const dir = this.hostState(host).cgroupDir;
+    if (dir === null) throw new SwarmError(HarnessErrorCode.MissingTool, `cannot crash ${host}: this machine has no cgroup v2 hierarchy`);
+    if (this.frozen(host)) writeFileSync(join(dir, "cgroup.freeze"), "0");
+    writeFileSync(join(dir, "cgroup.kill"), "1");
+    await waitFor(() => readFileSync(join(dir, "cgroup.procs"), "utf8").trim(), (procs) => procs === "", {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+      describe: `every process of ${host} to be gone`,
+    });
+  }
+
   /** True when the host's cgroup is frozen. */
   frozen(host: string): boolean {
     const dir = this.hostState(host).cgroupDir;
