@@ -118,6 +118,19 @@ describe("mesh port conflicts", () => {
     expect(mesh.listening()).toEqual([]);
   });
 
+  it("refuses a UDP published port another socket holds", async () => {
+    const { createSocket } = await import("node:dgram");
+    const squatter = createSocket("udp4");
+    await new Promise<void>((r) => squatter.bind(0, HOST, r));
+    cleanups.push(() => void squatter.close());
+    const taken = squatter.address().port;
+    const mesh = newMesh();
+    await expect(
+      mesh.setService("dns", { ports: [{ published: taken, target: 53, protocol: "udp", mode: "ingress" }], backends: [] }),
+    ).rejects.toThrow(new RegExp(`^published port ${taken}/udp: address ${HOST}:${taken} is already in use on this host, held by .+ \\(pid ${process.pid}\\)$`));
+    expect(mesh.listening()).toEqual([]);
+  });
+
   it("refuses a second service on the same published port and keeps serving the first", async () => {
     const a = await startEchoBackend("a", HOST);
     cleanups.push(() => a.close());
