@@ -48,7 +48,7 @@ int sr_spec_get_int(const sr_json *obj, const char *key, const char *field, doub
 		return 0;
 	if (sr_spec_expect(v, SR_JSON_NUMBER, field, err) < 0)
 		return -1;
-	if (v->number != (double)(int64_t)v->number || v->number < min || v->number > max)
+	if (!(v->number >= min && v->number <= max) || v->number != (double)(int64_t)v->number)
 		return sr_fail(err, 0, "%s: %.17g is not an integer in [%.17g, %.17g]", field, v->number, min, max);
 	*out = (int64_t)v->number;
 	if (present)
