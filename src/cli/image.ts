@@ -119,15 +119,24 @@ export function registerImageCommands(program: Command): void {
       out(`${JSON.stringify(refs.map((r) => inspectDocument(store.resolve(r, index))), null, 4)}\n`);
     });
 
+  withStore(image.command("tag"))
+    .description("Give an image another name:tag")
+    .argument("<source>", "name[:tag], digest or id prefix")
+    .argument("<target>", "new name[:tag]")
+    .action(async (source: string, target: string, opts: { store?: string }) => {
+      await openStore(opts).tag(source, target);
+    });
+
   withStore(image.command("rm").alias("remove"))
     .description("Remove images (refused while a container uses them)")
     .argument("<ref...>", "name[:tag], digest or id prefix")
-    .action(async (refs: string[], opts: { store?: string }) => {
+    .option("-f, --force", "remove an image referenced by several tags (never one a container uses)")
+    .action(async (refs: string[], opts: { store?: string; force?: boolean }) => {
       const store = openStore(opts);
       const failures: string[] = [];
       for (const ref of refs) {
         try {
-          const r = await store.remove(ref, isMountPoint);
+          const r = await store.remove(ref, isMountPoint, { force: opts.force === true });
           for (const t of r.untagged) out(`Untagged: ${t}\n`);
           for (const d of r.deleted) out(`Deleted: ${d}\n`);
         } catch (err) {

@@ -118,6 +118,25 @@ describe("swarmctl image", () => {
   });
 });
 
+describe("swarmctl image tag / rm -f", () => {
+  it("tags an image; rm by id needs -f when several tags point at it", async () => {
+    const tagStore = join(work, "tag-store");
+    const t = (...args: string[]): Promise<Result> => swarmctl(["image", ...args, "--store", tagStore]);
+    expect((await t("load", images.web1)).code).toBe(0);
+    expect(await t("tag", "demo/web:1", "demo/web:prod")).toMatchObject({ code: 0, stdout: "" });
+    const ls = await t("ls", "--format", "json");
+    const rows = ls.stdout.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, string>);
+    expect(rows.map((r) => `${r.Repository}:${r.Tag}`)).toEqual(["demo/web:1", "demo/web:prod"]);
+    const id = rows[0]?.ID ?? "";
+    const refused = await t("rm", id);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/is referenced by 2 tags \(demo\/web:1, demo\/web:prod\)/);
+    const forced = await t("rm", "-f", id);
+    expect(forced).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Untagged: demo\/web:1\nUntagged: demo\/web:prod\nDeleted: sha256:[0-9a-f]{64}\n$/) as unknown });
+    expect((await t("ls", "-q")).stdout).toBe("");
+  });
+});
+
 describe("swarmctl image: bad input fails clearly and changes nothing", () => {
   const cases: [string, () => string[], RegExp][] = [
     ["a layer with a '../' path", () => ["load", writeArchive("dotdot.tar", "../escape")], /"\.\.\/escape": path with a '\.\.' component escapes/],

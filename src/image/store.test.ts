@@ -339,3 +339,17 @@ describe("remove with several tags", () => {
     expect(readdirSync(join(store.root, "layers"))).toEqual([]);
   });
 });
+
+describe("tag", () => {
+  it("adds a name; removing the image by id then needs force", async () => {
+    const [a] = await store.load(archive("t.tar", { name: "demo/t:1", layers: [layer(file("t"))], config: {} }));
+    expect(await store.tag("demo/t:1", "docker.io/library/t")).toBe("t:latest");
+    expect(store.resolve("t").record.configDigest).toBe(a?.configDigest);
+    const id = a?.configDigest ?? "";
+    await expect(store.remove(id, notMounted)).rejects.toThrow(/is referenced by 2 tags \(demo\/t:1, t:latest\): remove a tag, or force/);
+    expect(await store.remove(id, notMounted, { force: true })).toEqual({ untagged: ["demo/t:1", "t:latest"], deleted: [id] });
+    await expect(store.tag("demo/t:1", "x:1")).rejects.toThrow(/no such image: demo\/t:1/);
+    await expect(store.tag(id, "Bad:1")).rejects.toThrow(/not a valid repository name/);
+  });
+});
+

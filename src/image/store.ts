@@ -17,7 +17,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { type Logger, silentLogger } from "../lib/logger.js";
-import { type ImageCandidate, StagedArchive } from "./archive.js";
+import { canonicalName, type ImageCandidate, StagedArchive } from "./archive.js";
 import { BlobStore, fsyncDir, type StagedBlob } from "./blobs.js";
 import { type Digest, digestHex, isDigest } from "./digest.js";
 import { DigestMismatchError, ImageError, ImageErrorCode } from "./errors.js";
@@ -282,7 +282,7 @@ export class ImageStore {
    * id reference) deletes the image — refused while a container uses it — and garbage-collects blobs and
    * layers no other image needs.
    */
-  async remove(ref: string, isMounted: (path: string) => boolean): Promise<RemoveResult> {
+  async remove(ref: string, isMounted: (path: string) => boolean, options: { force?: boolean } = {}): Promise<RemoveResult> {
     return this.locked(() => {
       let index = this.index();
       const record = this.resolveRecord(ref, index);
@@ -293,6 +293,9 @@ export class ImageStore {
         writeIndex(this.indexFile, withoutTag(index, asTag));
         return { untagged: [asTag], deleted: [] };
       }
+      if ((asTag === undefined || !tags.includes(asTag)) && tags.length > 1 && options.force !== true) {
+        throw new ImageError(ImageErrorCode.InUse, `image ${record.configDigest.slice(7, 19)} is referenced by ${tags.length} tags (${tags.join(", ")}): remove a tag, or force`);
+      }
       const uses = this.usesOf(record.configDigest, isMounted);
       if (uses.length > 0) {
         const shown = tags[0] ?? record.configDigest;
@@ -302,6 +305,17 @@ export class ImageStore {
       writeIndex(this.indexFile, index);
       this.collectGarbage(index);
       return { untagged: tags, deleted: [record.configDigest] };
+    });
+  }
+
+  /** Points `target` (name[:tag]) at the image `ref` resolves to; the tag moves if it named another image. */
+  async tag(ref: string, target: string): Promise<string> {
+    const name = canonicalName(target, "target");
+    return this.locked(() => {
+      const index = this.index();
+      const record = this.resolveRecord(ref, index);
+      writeIndex(this.indexFile, withImage(index, record, [name]));
+      return name;
     });
   }
 
