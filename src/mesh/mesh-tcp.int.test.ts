@@ -1,4 +1,5 @@
 // Real sockets on loopback: TCP forwarding, balancing, liveness verdicts, drain, retry, PROXY headers.
+import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Mesh } from "./mesh.js";
@@ -148,6 +149,35 @@ describe("mesh TCP forwarding", () => {
     const m = await mesh.metrics();
     // Only the first request paid a retry: afterwards the refusing backend is tried last.
     expect(m.find((x) => x.backendId === "dead")).toMatchObject({ failures: 1, total: 0, active: 0 });
+  });
+
+  it("retries the next backend when a connect times out (a backend whose accept queue is full)", async () => {
+    const [a] = await backends("a");
+    // A listener that never accepts, with its one-slot backlog filled: further SYNs are dropped.
+    const stuck = spawn("python3", [
+      "-c",
+      "import socket,sys,time\ns=socket.socket();s.bind(('127.0.0.1',0));s.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)",
+    ]);
+    cleanups.push(() => void stuck.kill("SIGKILL"));
+    const stuckPort = await new Promise<number>((resolve, reject) => {
+      stuck.stdout.once("data", (d: Buffer) => resolve(Number(d.toString().trim())));
+      stuck.once("error", (err) => reject(new Error(`python3 is needed for this test: ${err.message}`)));
+    });
+    const fillers = [0, 1, 2].map(() => connect({ port: stuckPort, host: HOST }).on("error", () => undefined));
+    cleanups.push(() => fillers.forEach((f) => f.destroy()));
+    await new Promise((r) => setTimeout(r, 100)); // let the fillers' handshakes reach the backlog
+    const mesh = new Mesh({ bindAddress: HOST, connectTimeoutMs: 300 });
+    cleanups.push(() => mesh.close());
+    const published = await freePort(HOST);
+    await mesh.setService("web", {
+      ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+      backends: [{ id: "stuck", taskId: "t-stuck", nodeId: "n1", addr: HOST, port: stuckPort }, asBackend(a!)],
+    });
+    const t0 = Date.now();
+    expect(await roundTrip(published, "slow-but-ok")).toBe("slow-but-ok");
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    const m = await mesh.metrics();
+    expect(m.find((x) => x.backendId === "stuck")).toMatchObject({ failures: 1, total: 0, active: 0 });
   });
 
   it("refuses the connection after the bounded number of attempts when every backend is down", async () => {
