@@ -154,11 +154,20 @@ export class RaftNode {
     return cs;
   }
 
-  /** Feeds a message received from a peer. Local-only types throw StepLocalMessageError. */
+  /**
+   * Feeds a message received from a peer. Local-only types throw StepLocalMessageError. A forwarded
+   * request (ReadIndex, transfer) that this node can no longer route is dropped silently: its origin
+   * retries after its own timeout.
+   */
   step(m: Message): void {
     if (LOCAL_MESSAGE_TYPES.has(m.type)) throw new StepLocalMessageError(m.type);
     if (RESPONSE_MESSAGE_TYPES.has(m.type) && !this.raft.progress.has(m.from)) return;
-    this.raft.step(m);
+    try {
+      this.raft.step(m);
+    } catch (err) {
+      if (!(err instanceof ProposalDroppedError)) throw err;
+      this.raft.logger?.debug({ type: m.type, from: m.from, reason: err.reason }, "raft: dropped a forwarded request");
+    }
   }
 
   /**

@@ -198,4 +198,14 @@ describe("Ready and the persistence barrier", () => {
     expect(hb.mustSync).toBe(false);
     expect(hb.committedEntries.map((e) => e.index)).toEqual([1]);
   });
+
+  it("a forwarded request that can no longer be routed is dropped without throwing", () => {
+    const node = new RaftNode({ id: 2, storage: new MemoryStorage({ confState: { voters: [1, 2, 3], learners: [] } }), electionTick: 10, heartbeatTick: 1, random: () => 0 });
+    // No leader known: a forwarded read and a transfer request are dropped, not thrown to the transport.
+    node.step(newMessage({ type: MessageType.MSG_READ_INDEX, from: 3, to: 2, context: Buffer.from("r") }));
+    node.step(newMessage({ type: MessageType.MSG_TRANSFER_LEADER, from: 3, to: 2 }));
+    expect(node.ready().messages).toEqual([]);
+    // A local read without a leader still tells the caller.
+    expect(() => node.readIndex(Buffer.from("local"))).toThrow(/no-leader/);
+  });
 });

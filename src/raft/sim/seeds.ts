@@ -3,7 +3,8 @@
  * the seed test files (split in two so vitest uses both cores).
  *
  * Environment: SEED=n replays one seed with a trace; SOAK=1 runs 50,000 seeds in total;
- * SIM_SEEDS / SIM_TICKS override the default count (2,000 in total) and run length.
+ * SIM_SEEDS / SIM_TICKS override the default count (2,000 in total) and run length; SIM_BASE shifts
+ * the first seed (default 1) to explore other seeds.
  */
 import { checkOperations, kvModel } from "../../lincheck/index.js";
 import { toLincheckOperations } from "./history.js";
@@ -23,8 +24,9 @@ export function seedsFor(part: number, parts: number): number[] {
   const pinned = process.env.SEED;
   if (pinned !== undefined && pinned !== "") return [Number(pinned)];
   const total = Number(process.env.SIM_SEEDS ?? (process.env.SOAK === "1" ? 50_000 : 2_000));
+  const base = Number(process.env.SIM_BASE ?? 1);
   const out: number[] = [];
-  for (let s = 1 + part; s <= total; s += parts) out.push(s);
+  for (let s = base + part; s < base + total; s += parts) out.push(s);
   return out;
 }
 
