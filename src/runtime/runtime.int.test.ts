@@ -283,6 +283,12 @@ describe("lifecycle", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(300);
   });
 
+  it("stop on a container that does not exist fails with NOT_FOUND (and nothing unhandled)", async () => {
+    const c = fx.runtime.container("swarmtest-missing", "/nonexistent.log");
+    await expect(c.stop(100)).rejects.toMatchObject({ code: RuntimeErrorCode.NotFound });
+    await new Promise((r) => setTimeout(r, 100)); // let the wait command finish: its rejection must be observed
+  });
+
   it("reaps orphaned zombies", async () => {
     // Each subshell exits at once, orphaning its background child, which init must reap when it exits.
     const r = await fx.runToExit(

@@ -203,7 +203,10 @@ export class Container {
     try {
       await this.kill("SIGTERM");
     } catch (err) {
-      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) throw err;
+      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) {
+        done.catch(() => undefined); // the caller gets `err`; do not leave `done` rejected unobserved
+        throw err;
+      }
       return done;
     }
     let timer: NodeJS.Timeout | undefined;
