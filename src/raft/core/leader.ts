@@ -19,6 +19,7 @@ export function becomeLeaderProgress(r: Raft): void {
   }
 }
 
+/** Forgets an in-progress leadership transfer. */
 export function abortLeaderTransfer(r: Raft): void {
   r.leadTransferee = NONE;
 }
@@ -82,6 +83,7 @@ export function sendAppend(r: Raft, to: number, sendIfEmpty = true): boolean {
   return true;
 }
 
+/** Sends an append (possibly empty, to carry the commit index) to every other member. */
 export function bcastAppend(r: Raft): void {
   for (const id of r.progress.keys()) if (id !== r.id) sendAppend(r, id);
 }
