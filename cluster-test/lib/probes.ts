@@ -3,7 +3,7 @@
  * that answers with its hostname, a TCP connect probe, and a UDP sink/blaster pair that measures loss.
  * Each is `node -e <program> args…`; probes print one JSON line on stdout.
  */
-import type { Host } from "./cluster.js";
+import type { Host } from "./host.js";
 import type { ProcRecord } from "./state.js";
 import { waitFor } from "./wait.js";
 
