@@ -66,7 +66,7 @@ async function main(): Promise<void> {
   const stop = (): void => {
     if (stopping) return;
     stopping = true;
-    kv.server.forceShutdown();
+    void kv.server.close();
     raft.stop().then(
       () => process.exit(0),
       (err: unknown) => {
