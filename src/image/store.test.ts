@@ -10,6 +10,7 @@ import { buildOciArchive, imageBlobs, type ImageSpec } from "./testing/archives.
 import { listTree } from "./testing/store-listing.js";
 import { buildTestImages, type TestImages } from "./testing/test-images.js";
 import { ImageStore } from "./store.js";
+import { encodeHeader } from "./tar/header.js";
 import { encodeTar, type TarWriteEntry } from "./tar/writer.js";
 
 let images: TestImages;
@@ -173,9 +174,12 @@ describe("hostile and malformed archives are refused and leave nothing behind", 
       () => archive("symlink2.tar", spec(layer({ path: "d", type: "directory", mode: 0o755 }, { path: "d/up", type: "symlink", linkPath: "../.." }, file("d/up/escaped")))),
       /parent "d\/up" is a symlink/,
     ],
-    ["hard link out of the layer (../)", () => archive("hl1.tar", spec(layer({ path: "h", type: "hardlink", linkPath: "../../etc/passwd" }))), /'\.\.' component/],
+    ["hard link out of the layer (../)", () => archive("hl1.tar", spec(layer({ path: "h", type: "hardlink", linkPath: "../../etc/passwd" }))), /tar entry "h": hard link target "\.\.\/\.\.\/etc\/passwd" escapes the layer/],
     ["hard link to a file not in the layer", () => archive("hl2.tar", spec(layer({ path: "h", type: "hardlink", linkPath: "etc/passwd" }))), /not a regular file earlier in this layer/],
-    ["hard link to an absolute path", () => archive("hl3.tar", spec(layer({ path: "h", type: "hardlink", linkPath: "/etc/passwd" }))), /absolute path/],
+    ["hard link to an absolute path", () => archive("hl3.tar", spec(layer({ path: "h", type: "hardlink", linkPath: "/etc/passwd" }))), /tar entry "h": hard link target "\/etc\/passwd" escapes the layer/],
+    ["a pax header that renames a harmless entry to '../'", () => archive("pax.tar", spec(layer({ ...file("harmless"), pax: { path: "../../escaped" } }))), /"..\/..\/escaped": path with a '..' component/],
+    ["a GNU long name that escapes", () => archive("gnu.tar", spec(Buffer.concat([gnuLongName(`../${"x/".repeat(60)}../../escaped`), encodeTar([file("short")])]))), /"\.\.\/x\/x\/.*\/escaped": path with a '\.\.' component/],
+    ["a GNU long link target that escapes", () => archive("gnulink.tar", spec(Buffer.concat([gnuLongName(`../${"y/".repeat(60)}etc/passwd`, "K"), encodeTar([{ path: "h", type: "hardlink", linkPath: "x" }])]))), /tar entry "h": hard link target "\.\.\/y\/y\/.*etc\/passwd" escapes the layer/],
     ["char device", () => archive("chr.tar", spec(layer({ path: "dev/mem", type: "chardev", devMajor: 1, devMinor: 1 }))), /device node \(chardev 1:1\) is not allowed/],
     ["block device", () => archive("blk.tar", spec(layer({ path: "sda", type: "blockdev", devMajor: 8, devMinor: 0 }))), /device node \(blockdev 8:0\)/],
     ["fifo", () => archive("fifo.tar", spec(layer({ path: "p", type: "fifo" }))), /fifo is not allowed/],
@@ -353,3 +357,14 @@ describe("tag", () => {
   });
 });
 
+/** A GNU `L` (long name) or `K` (long link) member; the next member takes its name or link from it. */
+function gnuLongName(name: string, flag: "L" | "K" = "L"): Buffer {
+  const data = Buffer.from(`${name}\0`);
+  const { block } = encodeHeader({ path: "././@LongLink", type: "file", size: data.length });
+  block[156] = flag.charCodeAt(0);
+  block.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of block) sum += b;
+  block.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, 8, "ascii");
+  return Buffer.concat([block, data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
+}

@@ -156,7 +156,13 @@ class LayerWriter {
         return;
       }
       case "hardlink": {
-        const target = normalizeEntryPath(entry.linkPath);
+        let target: string;
+        try {
+          target = normalizeEntryPath(entry.linkPath);
+        } catch (err) {
+          if (!(err instanceof UnsafeEntryError)) throw err;
+          throw new UnsafeEntryError(raw, `hard link target ${JSON.stringify(entry.linkPath)} escapes the layer (absolute path or '..')`);
+        }
         if (this.kinds.get(target) !== "file" || target === path) {
           throw new UnsafeEntryError(raw, `hard link target ${JSON.stringify(entry.linkPath)} is not a regular file earlier in this layer (links out of the layer are refused)`);
         }
