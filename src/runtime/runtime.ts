@@ -185,7 +185,11 @@ export class Container {
 
   /** Resolves when the container's process has ended (shared by all callers). */
   wait(): Promise<ExitStatus> {
-    this.waiting ??= this.runtime.waitCommand(this.id);
+    if (!this.waiting) {
+      this.waiting = this.runtime.waitCommand(this.id);
+      // Callers that await get the rejection; one that is never awaited (stop's race) is not "unhandled".
+      this.waiting.catch(() => undefined);
+    }
     return this.waiting;
   }
 
@@ -203,10 +207,7 @@ export class Container {
     try {
       await this.kill("SIGTERM");
     } catch (err) {
-      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) {
-        done.catch(() => undefined); // the caller gets `err`; do not leave `done` rejected unobserved
-        throw err;
-      }
+      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) throw err;
       return done;
     }
     let timer: NodeJS.Timeout | undefined;
