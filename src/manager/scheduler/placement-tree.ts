@@ -9,6 +9,7 @@
 import { nodeAttributeValue, type NodeAttribute } from "../../api/constraints.js";
 import { MinHeap } from "./heap.js";
 import type { NodeInfo } from "./node-info.js";
+import { LeafIndex } from "./leaf-index.js";
 
 /** A node that passed the filters for the group, with its per-group sort keys. */
 export interface Candidate {
@@ -49,6 +50,8 @@ export interface TreeTemplate {
   readonly children: TreeTemplate[];
   /** The leaf's nodes (passing the static filters); null for inner branches. */
   readonly nodes: NodeInfo[] | null;
+  /** The leaf's ordered index, built the first time a small group uses the leaf. */
+  index?: LeafIndex;
 }
 
 /** Partitions nodes by the values of the spread labels (none → a single leaf). */
@@ -73,6 +76,30 @@ export interface GroupView {
   readonly failed: ReadonlySet<string> | undefined;
   /** True when the node cannot take a task of the group now (dynamic filters). */
   readonly rejects: (node: NodeInfo) => boolean;
+  /** Nodes running tasks of the service or where it failed (all leaves); used with leaf indexes. */
+  readonly special: readonly NodeInfo[];
+  /** Leaf indexes taken from during instantiation; the caller restores them after placing. */
+  readonly touched: LeafIndex[];
+}
+
+/** A leaf is indexed when the group is this much smaller than the leaf. */
+const INDEXED_LEAF_RATIO = 8;
+
+function indexedLeaf(t: TreeTemplate, nodes: readonly NodeInfo[], limit: number, group: GroupView): PlacementTree {
+  const index = (t.index ??= new LeafIndex(nodes));
+  group.touched.push(index);
+  const isSpecial = (node: NodeInfo): boolean => node.serviceTasks.has(group.serviceId) || (group.failed?.has(node.id) ?? false);
+  const candidates: Candidate[] = index
+    .take(limit, (node) => !isSpecial(node) && !group.rejects(node))
+    .map((node) => ({ node, serviceCount: 0, failedRecently: false }));
+  let serviceCount = 0;
+  for (const node of group.special) {
+    if (!index.members.has(node) || group.rejects(node)) continue;
+    const count = node.serviceTasks.get(group.serviceId) ?? 0;
+    serviceCount += count;
+    candidates.push({ node, serviceCount: count, failedRecently: group.failed?.has(node.id) ?? false });
+  }
+  return { value: t.value, serviceCount, children: [], heap: new MinHeap(candidateLess, candidates) };
 }
 
 function rawLess(failedRecently: boolean, serviceCount: number, node: NodeInfo, b: Candidate): boolean {
@@ -92,6 +119,7 @@ export function instantiateTree(t: TreeTemplate, limit: number, group: GroupView
     const children = t.children.map((c) => instantiateTree(c, limit, group));
     return { value: t.value, serviceCount: children.reduce((s, c) => s + c.serviceCount, 0), children, heap: null };
   }
+  if (limit * INDEXED_LEAF_RATIO < t.nodes.length) return indexedLeaf(t, t.nodes, limit, group);
   let serviceCount = 0;
   const keepAll = limit >= t.nodes.length;
   const all: Candidate[] = [];

@@ -200,32 +200,49 @@ function referenceSchedule(nodes: Node__Output[], tasks: Task__Output[], failed:
   return out;
 }
 
+interface DiffShape {
+  readonly nodes: [number, number];
+  readonly services: [number, number];
+  readonly tasks: [number, number];
+}
+
+function diffScenario(seed: number, shape: DiffShape): { nodes: Node__Output[]; tasks: Task__Output[]; failed: Map<string, Set<string>> } {
+  const rnd = prng(seed * 7919);
+  const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
+  const nodes = Array.from({ length: int(...shape.nodes) }, (_, i) =>
+    testNode(`n${i}`, {
+      labels: { zone: `z${int(0, 2)}` },
+      memoryBytes: int(1, 8) * GiB,
+      state: rnd() < 0.9 ? "READY" : "DOWN",
+    }),
+  );
+  const tasks: Task__Output[] = [];
+  const failed = new Map<string, Set<string>>();
+  for (let s = 0; s < int(...shape.services); s++) {
+    const spec: TaskSpec = {
+      container: { image: "x" },
+      resources: { reservations: { memoryBytes: int(0, 3) * (GiB / 2) } },
+      placement: { constraints: rnd() < 0.4 ? ["node.labels.zone!=z1"] : [], maxReplicas: rnd() < 0.3 ? int(1, 2) : 0 },
+    };
+    for (let i = 0; i < int(0, 4); i++) tasks.push(testTask(`s${s}-old${i}`, { serviceId: `s${s}`, nodeId: `n${int(0, nodes.length - 1)}`, spec }));
+    for (let i = 0; i < int(...shape.tasks); i++) tasks.push(testTask(`s${s}-t${i}`, { serviceId: `s${s}`, spec }));
+    if (rnd() < 0.3) failed.set(`s${s}`, new Set(nodes.filter(() => rnd() < 0.3).map((n) => n.id)));
+  }
+  return { nodes, tasks, failed };
+}
+
 describe("scheduler equals a naive per-task scan (no spread preferences)", () => {
-  it.each(SEEDS.slice(0, 60))("seed %i", (seed) => {
-    const rnd = prng(seed * 7919);
-    const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
-    const nodes = Array.from({ length: int(1, 60) }, (_, i) =>
-      testNode(`n${i}`, {
-        labels: { zone: `z${int(0, 2)}` },
-        memoryBytes: int(1, 8) * GiB,
-        state: rnd() < 0.9 ? "READY" : "DOWN",
-      }),
-    );
-    const tasks: Task__Output[] = [];
-    const failed = new Map<string, Set<string>>();
-    for (let s = 0; s < int(1, 6); s++) {
-      const spec: TaskSpec = {
-        container: { image: "x" },
-        resources: { reservations: { memoryBytes: int(0, 3) * (GiB / 2) } },
-        placement: { constraints: rnd() < 0.4 ? ["node.labels.zone!=z1"] : [], maxReplicas: rnd() < 0.3 ? int(1, 2) : 0 },
-      };
-      for (let i = 0; i < int(0, 4); i++) tasks.push(testTask(`s${s}-old${i}`, { serviceId: `s${s}`, nodeId: `n${int(0, nodes.length - 1)}`, spec }));
-      // Group sizes from 1 to well above the node count exercise both the bounded and the full leaf.
-      for (let i = 0; i < int(1, 80); i++) tasks.push(testTask(`s${s}-t${i}`, { serviceId: `s${s}`, spec }));
-      if (rnd() < 0.3) failed.set(`s${s}`, new Set(nodes.filter(() => rnd() < 0.3).map((n) => n.id)));
-    }
+  // Group sizes from 1 to well above the node count exercise the full leaf, the bounded selection
+  // and (for groups 8× smaller than the leaf) the leaf index shared across groups.
+  it.each(SEEDS.slice(0, 40))("mixed sizes, seed %i", (seed) => {
+    const { nodes, tasks, failed } = diffScenario(seed, { nodes: [1, 60], services: [1, 6], tasks: [1, 80] });
     const ours = schedule({ nodes, tasks, recentFailures: failed });
-    const reference = referenceSchedule(nodes, tasks, failed);
-    expect(new Map(ours.assignments.map((a) => [a.taskId, a.nodeId])), `seed ${seed}`).toEqual(reference);
+    expect(new Map(ours.assignments.map((a) => [a.taskId, a.nodeId])), `seed ${seed}`).toEqual(referenceSchedule(nodes, tasks, failed));
+  });
+
+  it.each(SEEDS.slice(0, 25))("many small services on many nodes, seed %i", (seed) => {
+    const { nodes, tasks, failed } = diffScenario(seed + 10_000, { nodes: [80, 200], services: [10, 40], tasks: [1, 10] });
+    const ours = schedule({ nodes, tasks, recentFailures: failed });
+    expect(new Map(ours.assignments.map((a) => [a.taskId, a.nodeId])), `seed ${seed}`).toEqual(referenceSchedule(nodes, tasks, failed));
   });
 });

@@ -25,6 +25,7 @@ import {
 } from "./filters.js";
 import { addTaskToNode, buildNodeInfos, hostPortKey, type NodeInfo } from "./node-info.js";
 import { buildTreeTemplate, instantiateTree, placeOnTree, type TreeTemplate } from "./placement-tree.js";
+import type { LeafIndex } from "./leaf-index.js";
 
 /** Everything the scheduler looks at. */
 export interface SchedulerInput {
@@ -120,6 +121,15 @@ export function schedule(input: SchedulerInput): SchedulerResult {
   const assignments: Assignment[] = [];
   const unschedulable: Unschedulable[] = [];
   const templates = new Map<string, TreeTemplate>();
+  // Nodes running each service, for the leaf indexes (nodes without the service come off the index).
+  const serviceNodes = new Map<string, Set<NodeInfo>>();
+  for (const node of allNodes) {
+    for (const serviceId of node.serviceTasks.keys()) {
+      let set = serviceNodes.get(serviceId);
+      if (set === undefined) serviceNodes.set(serviceId, (set = new Set<NodeInfo>()));
+      set.add(node);
+    }
+  }
 
   for (const group of groupTasks(input.tasks)) {
     let parsed: ParsedGroup;
@@ -131,7 +141,12 @@ export function schedule(input: SchedulerInput): SchedulerResult {
       continue;
     }
     const { req, spread } = parsed;
-    const place = (node: NodeInfo): void => addTaskToNode(node, req.serviceId, req.nanoCpus, req.memoryBytes, req.hostPorts);
+    const place = (node: NodeInfo): void => {
+      addTaskToNode(node, req.serviceId, req.nanoCpus, req.memoryBytes, req.hostPorts);
+      let set = serviceNodes.get(req.serviceId);
+      if (set === undefined) serviceNodes.set(req.serviceId, (set = new Set<NodeInfo>()));
+      set.add(node);
+    };
 
     // Tasks pre-assigned to a node (global services) are only checked against that node.
     const free: Task__Output[] = [];
@@ -164,10 +179,19 @@ export function schedule(input: SchedulerInput): SchedulerResult {
       template = buildTreeTemplate(passing, spread);
       templates.set(templateKey, template);
     }
+    const failed = input.recentFailures?.get(req.serviceId);
+    const special = new Set(serviceNodes.get(req.serviceId));
+    for (const id of failed ?? []) {
+      const node = infos.get(id);
+      if (node !== undefined) special.add(node);
+    }
+    const touched: LeafIndex[] = [];
     const tree = instantiateTree(template, free.length, {
       serviceId: req.serviceId,
-      failed: input.recentFailures?.get(req.serviceId),
+      failed,
       rejects: (node) => dynamicFailure(req, node) !== null,
+      special: [...special],
+      touched,
     });
     const chosen: NodeInfo[] = [];
     placeOnTree(
@@ -180,6 +204,7 @@ export function schedule(input: SchedulerInput): SchedulerResult {
       },
       chosen,
     );
+    for (const index of touched) index.restore();
     free.forEach((t, i) => {
       const node = chosen[i];
       if (node !== undefined) assignments.push({ taskId: t.id, nodeId: node.id });
