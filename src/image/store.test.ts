@@ -273,6 +273,17 @@ function rebuildWithConfig(s: ImageSpec, config: Buffer): Buffer {
   ]);
 }
 
+describe("limits", () => {
+  it("refuses a layer that inflates beyond the layer limit (gzip bomb) and leaves nothing", async () => {
+    const small = ImageStore.open({ root: join(work, "small-store"), maxLayerBytes: 1 << 20 });
+    const before = listTree(small.root);
+    const bomb = layer(file("zeros", "\0".repeat(4 << 20)));
+    const path = archive("bomb.tar", { ...spec(bomb), gzip: true });
+    await expect(small.load(path)).rejects.toThrow(/layer 0 \(sha256:[0-9a-f]{64}\): uncompressed size exceeds the 1048576-byte layer limit/);
+    expect(listTree(small.root)).toEqual(before);
+  });
+});
+
 describe("import", () => {
   it("makes a one-layer image from a rootfs tar with the given command", async () => {
     const loaded = await importRootfs(store, images.rootfs, { tag: "demo/base:1", config: { cmd: ["/bin/echo", "hi"] }, created: new Date("2025-05-05T00:00:00Z") });

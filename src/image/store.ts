@@ -49,7 +49,12 @@ export interface ImageStoreOptions {
   readonly logger?: Logger;
   /** Clock for `loadedAt` / import `created` (injectable for tests). */
   readonly now?: () => Date;
+  /** Largest uncompressed layer accepted, in bytes (default 64 GiB): bounds gzip bombs. */
+  readonly maxLayerBytes?: number;
 }
+
+/** Default {@link ImageStoreOptions.maxLayerBytes}. */
+export const DEFAULT_MAX_LAYER_BYTES = 64 * 1024 ** 3;
 
 /** What a load or import added. */
 export interface LoadedImage {
@@ -87,11 +92,13 @@ export class ImageStore {
   readonly blobs: BlobStore;
   private readonly log: Logger;
   private readonly now: () => Date;
+  private readonly maxLayerBytes: number;
 
-  private constructor(root: string, log: Logger, now: () => Date) {
+  private constructor(root: string, log: Logger, now: () => Date, maxLayerBytes: number) {
     this.root = root;
     this.log = log;
     this.now = now;
+    this.maxLayerBytes = maxLayerBytes;
     for (const d of ["layers", "tmp", "containers"]) mkdirSync(join(root, d), { recursive: true, mode: 0o700 });
     this.blobs = new BlobStore(root);
   }
@@ -100,7 +107,7 @@ export class ImageStore {
   static open(options: ImageStoreOptions = {}): ImageStore {
     const root = options.root ?? DEFAULT_IMAGE_STORE;
     if (/[,:]/.test(root)) throw new ImageError(ImageErrorCode.Host, `image store root ${JSON.stringify(root)} must not contain ',' or ':' (overlay mount options)`);
-    return new ImageStore(root, options.logger ?? silentLogger(), options.now ?? (() => new Date()));
+    return new ImageStore(root, options.logger ?? silentLogger(), options.now ?? (() => new Date()), options.maxLayerBytes ?? DEFAULT_MAX_LAYER_BYTES);
   }
 
   /** `repositories.json`. */
@@ -171,7 +178,7 @@ export class ImageStore {
           } else {
             const dir = join(staging, `layer-${digestHex(layer.blob.digest)}`);
             const what = `layer ${i} (${layer.blob.digest})`;
-            const r = await unpackLayer(layer.blob.file, dir, what);
+            const r = await unpackLayer(layer.blob.file, dir, what, { maxBytes: this.maxLayerBytes });
             if (r.diffId !== diffId) throw new DigestMismatchError(`${what}: uncompressed content vs config rootfs.diff_ids[${i}]`, diffId, r.diffId);
             u = { dir, diffId, unpackedSize: r.unpackedSize };
           }

@@ -41,6 +41,8 @@ export interface UnpackResult {
 export interface UnpackOptions {
   /** chown entries to their tar uid/gid (default: when running as root). */
   readonly preserveOwnership?: boolean;
+  /** Refuse a layer whose uncompressed tar exceeds this many bytes (gzip bombs); default unlimited. */
+  readonly maxBytes?: number;
 }
 
 type Compression = "gzip" | "none";
@@ -278,6 +280,9 @@ export async function unpackLayer(file: string, dest: string, what: string, opti
     try {
       for await (const chunk of stream as AsyncIterable<Buffer>) {
         hasher.update(chunk);
+        if (options.maxBytes !== undefined && hasher.size > options.maxBytes) {
+          throw new ImageError(ImageErrorCode.BadArchive, `uncompressed size exceeds the ${options.maxBytes}-byte layer limit`);
+        }
         handle(parser.push(chunk));
       }
     } catch (err) {
