@@ -14,6 +14,7 @@
 #include "container.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -22,6 +23,10 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
 
 #include "cgroup.h"
 #include "init.h"
@@ -225,7 +230,26 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	}
 
 	int clone_flags = spec.clone_flags & CLONE_NEWPID; /* the rest is unshared by the child */
-	pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	int born_in_cgroup = 0;
+	if (cgops->version == 2) {
+		/* cgroup v2: create the cgroup first and clone straight into it (no migration, no grace period). */
+		if (cgops->create(&spec, o->id, &cg, err) < 0)
+			goto fail;
+		cleanup_close int cgfd = open(cg.dirs[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct {
+			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+		} args = { .flags = (uint64_t)clone_flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cgfd };
+		if (cgfd >= 0) {
+			pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+			born_in_cgroup = pid >= 0;
+		}
+		if (pid < 0 && errno != ENOSYS && errno != EINVAL && errno != EBADF) {
+			sr_fail(err, errno, "clone3 into cgroup %s", cg.dirs[0]);
+			goto fail;
+		}
+	}
+	if (!born_in_cgroup)
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0) {
 		sr_fail(err, errno, "clone into a new pid namespace");
 		goto fail;
@@ -237,9 +261,9 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 		child_main(&a);
 	}
 	close_fd(&sv[1]);
-	sr_trace("cloned");
+	sr_trace(born_in_cgroup ? "cloned into cgroup" : "cloned");
 	/* The child builds its namespaces and rootfs meanwhile; it runs nothing of the image before "G". */
-	if (cgops->create(&spec, o->id, &cg, err) < 0 || cgops->enter(&cg, pid, err) < 0)
+	if (!born_in_cgroup && ((cg.n_dirs == 0 && cgops->create(&spec, o->id, &cg, err) < 0) || cgops->enter(&cg, pid, err) < 0))
 		goto fail;
 	if (send_to_child(sv[0], 'G', err) < 0)
 		goto fail;
