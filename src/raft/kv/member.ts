@@ -2,7 +2,7 @@
  * Runs one KV member as a process:
  *
  *   tsx src/raft/kv/member.ts --id 1 --peers 1=127.0.0.1:7001,2=127.0.0.1:7002,3=127.0.0.1:7003 \
- *       --client 127.0.0.1:8001 --data-dir /tmp/m1 [--bootstrap] [--tick-ms 100] [--election-ticks 10]
+ *       --client 127.0.0.1:8001 --data-dir /tmp/m1 [--bootstrap] [--tick-ms 50] [--election-ticks 10]
  *
  * `--bootstrap` creates a new cluster of all `--peers` when the data dir is empty (ignored otherwise).
  * Prints one JSON line `{"ready":true,...}` on stdout once both the Raft and KV ports listen.
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
     peers,
     ...(values.bootstrap ? { bootstrap: [...peers.keys()] } : {}),
     stateMachine: sm,
-    tickMs: intArg("tick-ms", values["tick-ms"], 100),
+    tickMs: intArg("tick-ms", values["tick-ms"], 50),
     electionTicks: intArg("election-ticks", values["election-ticks"], 10),
     snapshotEntries: intArg("snapshot-entries", values["snapshot-entries"], 10_000),
     logger,

@@ -26,7 +26,7 @@ export interface RaftServerOptions<R> {
    */
   readonly bootstrap?: readonly number[];
   readonly stateMachine: StateMachine<R>;
-  /** Milliseconds per Raft tick (default 100). */
+  /** Milliseconds per Raft tick (default 50: heartbeats every 50 ms, elections after 500–1000 ms). */
   readonly tickMs?: number;
   /** Election timeout in ticks (default 10; randomized in [e, 2e)). */
   readonly electionTicks?: number;
@@ -103,7 +103,7 @@ export function resolveServerOptions<R>(o: RaftServerOptions<R>): ResolvedRaftSe
     peers: o.peers,
     bootstrap: o.bootstrap ?? null,
     stateMachine: o.stateMachine,
-    tickMs: positive("tickMs", o.tickMs ?? 100),
+    tickMs: positive("tickMs", o.tickMs ?? 50),
     electionTicks,
     heartbeatTicks,
     snapshotEntries: positive("snapshotEntries", o.snapshotEntries ?? 10_000),

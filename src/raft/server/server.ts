@@ -388,6 +388,9 @@ export class RaftServer<R = unknown> {
 
   private flushProposals(): void {
     if (this.propQueue.length === 0 || this.leader === 0) return;
+    // Hold proposals while the leader's connection is down (it probably died): sending them would lose
+    // them; held ones go to the next leader (or to this one when it reconnects).
+    if (!this.isLeaderNow && !this.transport.peerReady(this.leader)) return;
     const batch = this.propQueue;
     this.propQueue = [];
     this.counters.batches++;

@@ -149,6 +149,12 @@ class Peer {
     stream.end();
   }
 
+  /** True when the channel to this peer is connected; otherwise starts connecting and returns false. */
+  ready(): boolean {
+    if (this.closed) return false;
+    return this.client.getChannel().getConnectivityState(true) === grpc.connectivityState.READY;
+  }
+
   close(): void {
     this.closed = true;
     this.queue.clear();
@@ -234,6 +240,14 @@ export class RaftTransport {
   removePeer(id: number): void {
     this.peers.get(id)?.close();
     this.peers.delete(id);
+  }
+
+  /**
+   * True when the connection to `id` is up. A member uses it to hold proposals instead of forwarding
+   * them to a leader that just died (its connection drops at once), so they go to the next leader.
+   */
+  peerReady(id: number): boolean {
+    return this.peers.get(id)?.ready() ?? false;
   }
 
   /** Peer ids with an address. */
