@@ -4,7 +4,20 @@
  */
 import { describe, expect, it } from "vitest";
 import { Network } from "../sim/network.js";
-import { ConfChangeType, DropReason, MemoryStorage, MessageType, ProposalDroppedError, StateType, newMessage } from "./index.js";
+import {
+  ConfChangeType,
+  DropReason,
+  EntryType,
+  MemoryStorage,
+  MessageType,
+  ProposalDroppedError,
+  RaftNode,
+  StateType,
+  decodeConfChange,
+  encodeConfChange,
+  newEntry,
+  newMessage,
+} from "./index.js";
 
 const cc = (type: ConfChangeType, nodeId: number) => ({ type, nodeId, context: Buffer.alloc(0) });
 
@@ -128,5 +141,21 @@ describe("§6 cluster membership changes", () => {
     net.recover();
     net.tick(1);
     expect(dropReason(() => net.get(1).node.proposeConfChange(cc(ConfChangeType.CONF_REMOVE_NODE, 3)))).toBeUndefined();
+  });
+
+  it("a node does not campaign while a committed membership change is not yet applied", () => {
+    const storage = new MemoryStorage({ confState: { voters: [1, 2, 3], learners: [] } });
+    storage.append([newEntry({ term: 1, index: 1, type: EntryType.ENTRY_CONF_CHANGE, data: encodeConfChange(cc(ConfChangeType.CONF_REMOVE_NODE, 3)) })]);
+    storage.setHardState({ term: 1, vote: 0, commit: 1 });
+    const node = new RaftNode({ id: 1, storage, electionTick: 10, heartbeatTick: 1, random: () => 0, preVote: false });
+    node.campaign();
+    expect(node.raft.state).toBe(StateType.Follower);
+    const rd = node.ready();
+    expect(rd.messages).toEqual([]);
+    for (const e of rd.committedEntries) node.applyConfChange(decodeConfChange(e.data));
+    node.advance(rd);
+    node.campaign();
+    expect(node.raft.state).toBe(StateType.Candidate);
+    expect(node.ready().messages.map((m) => m.to)).toEqual([2]); // the new membership is {1, 2}
   });
 });
