@@ -132,6 +132,20 @@ static void child_main(const child_args *a)
 }
 
 /*
+ * Reads one message from the child. A child that exited with our "G" unread makes the kernel report
+ * ECONNRESET once, before the messages it did send: retry to get its "E<message>".
+ */
+static ssize_t recv_from_child(int sock, char *buf, size_t len, int flags)
+{
+	for (int i = 0; i < 4; i++) {
+		ssize_t n = recv(sock, buf, len, flags);
+		if (n >= 0 || (errno != ECONNRESET && errno != EINTR))
+			return n;
+	}
+	return -1;
+}
+
+/*
  * Sends a one-byte command to the child. When the child is gone, its "E<message>" (if any) says why,
  * and becomes the error.
  */
@@ -141,7 +155,7 @@ static int send_to_child(int sock, char c, sr_err *err)
 		return 0;
 	int e = errno;
 	char msg[sizeof(err->msg) + 1];
-	ssize_t n = recv(sock, msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	ssize_t n = recv_from_child(sock, msg, sizeof(msg) - 1, MSG_DONTWAIT);
 	if (n > 1 && msg[0] == 'E') {
 		msg[n] = '\0';
 		return sr_fail(err, 0, "%s", msg + 1);
@@ -284,7 +298,7 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	ssize_t n;
 	if (o->mode != SR_MODE_RUN) {
 		/* create / run -d: report setup errors before returning. */
-		n = TEMP_FAILURE_RETRY(read(sv[0], msg, sizeof(msg) - 1));
+		n = recv_from_child(sv[0], msg, sizeof(msg) - 1, 0);
 		if (n <= 0 || msg[0] != 'R') {
 			if (n > 1 && msg[0] == 'E') {
 				msg[n] = '\0';
@@ -327,7 +341,7 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	sr_trace("container exited");
 	pid = -1;
 	/* run does not wait for "R" (one wake-up less on the hot path): a setup error is read now. */
-	n = recv(sv[0], msg, sizeof(msg) - 1, MSG_DONTWAIT);
+	n = recv_from_child(sv[0], msg, sizeof(msg) - 1, MSG_DONTWAIT);
 	if (n <= 0 || msg[0] != 'R') {
 		if (n > 1 && msg[0] == 'E') {
 			msg[n] = '\0';
