@@ -142,13 +142,10 @@ describe("swarmctl image: bad input fails clearly and changes nothing", () => {
     ["a layer with a '../' path", () => ["load", writeArchive("dotdot.tar", "../escape")], /"\.\.\/escape": path with a '\.\.' component escapes/],
     ["a layer with an absolute path", () => ["load", writeArchive("abs.tar", "/etc/escape")], /"\/etc\/escape": absolute path is not allowed/],
     ["a file that is not a tar", () => ["load", writeRaw("text.tar", Buffer.from("hello world\n".repeat(100)))], /not a tar archive/],
-    ["a truncated archive", () => ["load", writeRaw("trunc.tar", buildOciArchive([spec("x")]).subarray(0, 1024))], /truncated/],
     ["a missing file", () => ["load", join(work, "does-not-exist.tar")], /does-not-exist\.tar: no such file/],
     ["an unknown image", () => ["inspect", "demo/nope:1"], /no such image: demo\/nope:1/],
-    ["rm of an unknown image", () => ["rm", "demo/nope:1"], /no such image: demo\/nope:1/],
     ["a malformed reference", () => ["rm", "Not A Name"], /image reference "Not A Name": .* is not a valid repository name/],
     ["a bad --env", () => ["import", images.rootfs, "--tag", "x/y:1", "--env", "novalue"], /--env: "novalue" is not KEY=VALUE/],
-    ["a bad --cmd", () => ["import", images.rootfs, "--tag", "x/y:1", "--cmd", "[1,2]"], /--cmd: "\[1,2\]" must be a non-empty JSON array of strings/],
     ["a bad --format", () => ["ls", "--format", "yaml"], /--format: "yaml" is not "table" or "json"/],
   ];
 

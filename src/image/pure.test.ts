@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { parseCommandFlag } from "../cli/image.js";
 import { ImageError } from "./errors.js";
 import { createdSince, formatTable, humanDuration, humanSize, imageRows, shortId } from "./format.js";
 import { parseImageConfig, parseImageIndex, parseImageManifest, serializeImageConfig } from "./manifest.js";
@@ -159,5 +160,20 @@ describe("store index operations", () => {
     const { diffIds } = referencedContent(idx);
     expect([...diffIds]).toEqual([d("1")]);
     expect(withoutTag(idx, "x:1").tags).toEqual({});
+  });
+});
+
+describe("--cmd / --entrypoint values", () => {
+  it("takes a JSON array as exec form and anything else as shell form", () => {
+    expect(parseCommandFlag("--cmd", '["/bin/echo", "hi"]')).toEqual(["/bin/echo", "hi"]);
+    expect(parseCommandFlag("--cmd", "echo $HOME")).toEqual(["/bin/sh", "-c", "echo $HOME"]);
+  });
+  it.each([
+    ["[1,2]", /--cmd: "\[1,2\]" must be a non-empty JSON array of strings/],
+    ["[]", /must be a non-empty JSON array/],
+    ["[oops", /--cmd: "\[oops" is not a valid JSON array/],
+    ["  ", /--cmd: must not be empty/],
+  ])("refuses %j", (value, message) => {
+    expect(() => parseCommandFlag("--cmd", value)).toThrow(message);
   });
 });
