@@ -1,0 +1,30 @@
+/** Public surface of the runtime driver (what the agent imports). */
+export { RUNTIME_BINARY } from "./binary.js";
+export {
+  DEFAULT_CAPABILITIES,
+  DEFAULT_MASKED_PATHS,
+  DEFAULT_READONLY_PATHS,
+  buildOciConfig,
+  mergeEnv,
+  resolveArgv,
+  resolveUser,
+  type BindMount,
+  type ContainerResources,
+  type ContainerSpecInput,
+  type ImageProcessConfig,
+  type UserDatabase,
+} from "./config-builder.js";
+export { InvalidContainerSpecError, RuntimeCommandError, RuntimeErrorCode } from "./errors.js";
+export { parseCriLog, readContainerLog, type LogEntry, type LogStream } from "./logs.js";
+export type { OciConfig } from "./oci.js";
+export {
+  Container,
+  DEFAULT_STATE_ROOT,
+  Runtime,
+  writeBundle,
+  type ContainerState,
+  type ContainerStatus,
+  type CreateOptions,
+  type ExitStatus,
+  type RuntimeOptions,
+} from "./runtime.js";
