@@ -156,3 +156,15 @@ describe("layer unpacking through overlayfs", () => {
     expect(readFileSync(join(c.rootfs, `meta/${"long-name-".repeat(20)}`), "utf8")).toBe("long");
   });
 });
+
+describe("odd but legal layer orderings", () => {
+  it("an opaque marker in a dir that the same layer later replaces by a file is dropped, not an error", async () => {
+    const layer = encodeTar([dir("x"), file("x/.wh..wh..opq", ""), file("x", "now a file"), file(".wh.y", ""), dir("y"), file("y/z", "z")]);
+    const archive = join(work, "odd.tar");
+    writeFileSync(archive, buildOciArchive([{ name: "demo/odd:1", layers: [layer], config: {} }]));
+    await store.load(archive);
+    const c = await prepare("demo/odd:1", "c-odd");
+    expect(readFileSync(join(c.rootfs, "x"), "utf8")).toBe("now a file");
+    expect(readFileSync(join(c.rootfs, "y/z"), "utf8")).toBe("z");
+  });
+});

@@ -113,6 +113,7 @@ class LayerWriter {
     rmSync(this.abs(path), { recursive: true, force: true });
     for (const k of [...this.kinds.keys()]) if (k === path || k.startsWith(`${path}/`)) this.kinds.delete(k);
     for (const k of [...this.dirMeta.keys()]) if (k === path || k.startsWith(`${path}/`)) this.dirMeta.delete(k);
+    for (const k of [...this.opaque]) if (k === path || k.startsWith(`${path}/`)) this.opaque.delete(k);
   }
 
   begin(entry: TarEntry): void {
@@ -132,10 +133,12 @@ class LayerWriter {
     }
     switch (entry.type) {
       case "directory": {
-        if (this.kinds.get(path) !== "dir") {
+        const previous = this.kinds.get(path);
+        if (previous !== "dir") {
           this.removeExisting(path);
           mkdirSync(this.abs(path), { mode: 0o700 });
           this.kinds.set(path, "dir");
+          if (previous === "whiteout") this.opaque.add(path); // deleted, then re-made: lower content stays hidden
         }
         this.dirMeta.set(path, { mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtime });
         return;
