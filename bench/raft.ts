@@ -2,12 +2,14 @@
  * `npm run bench:raft` — replicated writes: our Raft KV vs etcd 3.4, both as 3 member processes on
  * loopback with fsync on, driven by the same Node load generator over gRPC (256-byte values).
  *
- * Per run and system: 1 client and 256 concurrent clients (spread round-robin over the 3 members,
- * one HTTP/2 channel per member), warm-up then a fixed measuring window → writes/s, p50/p99 latency.
+ * Both clusters run side by side; at 1 and at 256 concurrent clients (spread round-robin over the 3
+ * members, one HTTP/2 channel per member) the systems take turns, window by window (order alternating),
+ * so changing load from the rest of the machine hits both alike → median writes/s, p50/p99 latency.
  * Then leader failover: SIGKILL the leader under light load → time until the first write invoked after
- * the kill is acknowledged. Systems alternate run by run. Ratio = ours / etcd writes/s at 256 clients.
+ * the kill is acknowledged. Ratio = ours / etcd writes/s at 256 clients.
  *
- * Env: RAFT_BENCH_RUNS (default 2), RAFT_BENCH_SECONDS (measuring window, default 6),
+ * Env: RAFT_BENCH_RUNS (windows per system and client count, default 4), RAFT_BENCH_SECONDS (measuring
+ * window, default 4),
  * RAFT_BENCH_FAILOVERS (per system, default 3), RAFT_BENCH_ONLY=ours|etcd.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -19,8 +21,8 @@ import { loadSync } from "@grpc/proto-loader";
 import { KvClusterHarness, waitUntil } from "../src/raft/kv/testing/cluster-harness.js";
 import { mean, median, printTable, quantile, writeResult } from "./lib/results.js";
 
-const RUNS = Number(process.env.RAFT_BENCH_RUNS ?? 2);
-const SECONDS = Number(process.env.RAFT_BENCH_SECONDS ?? 6);
+const RUNS = Number(process.env.RAFT_BENCH_RUNS ?? 4);
+const SECONDS = Number(process.env.RAFT_BENCH_SECONDS ?? 4);
 const FAILOVERS = Number(process.env.RAFT_BENCH_FAILOVERS ?? 3);
 const ONLY = process.env.RAFT_BENCH_ONLY ?? "";
 const VALUE = Buffer.alloc(256, 0x61);
@@ -47,7 +49,7 @@ interface LoadResult {
 }
 
 async function runLoad(sys: System, clients: number, seconds: number): Promise<LoadResult> {
-  const warmupMs = 1500;
+  const warmupMs = 500;
   const start = performance.now();
   const measureFrom = start + warmupMs;
   const end = measureFrom + seconds * 1000;
@@ -245,75 +247,87 @@ async function startEtcd(dir: string): Promise<System> {
 
 // ---- driver -------------------------------------------------------------------------------------
 
-interface RunRecord {
+interface Window {
   system: string;
-  run: number;
-  load: LoadResult[];
-  failoverMs: number[];
-}
-
-async function measure(name: "ours" | "etcd", run: number): Promise<RunRecord> {
-  const dir = mkdtempSync(join(tmpdir(), `swarm-bench-raft-${name}-`));
-  const sys = name === "ours" ? await startOurs(dir) : await startEtcd(dir);
-  try {
-    const load: LoadResult[] = [];
-    for (const clients of [1, 256]) {
-      const r = await runLoad(sys, clients, SECONDS);
-      console.log(`${sys.name} run ${run}: ${clients} clients → ${r.writesPerSec.toFixed(0)} writes/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms, ${r.errors} errors`);
-      load.push(r);
-    }
-    const failoverMs: number[] = [];
-    const n = run === 1 ? FAILOVERS : 0;
-    for (let i = 0; i < n; i++) {
-      const ms = await failover(sys);
-      console.log(`${sys.name}: failover ${i + 1}: ${ms.toFixed(0)} ms`);
-      failoverMs.push(ms);
-    }
-    return { system: sys.name, run, load, failoverMs };
-  } finally {
-    await sys.stop();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  round: number;
+  load: LoadResult;
 }
 
 async function main(): Promise<void> {
-  const records: RunRecord[] = [];
-  for (let run = 1; run <= RUNS; run++) {
-    const order: ("ours" | "etcd")[] = run % 2 === 1 ? ["ours", "etcd"] : ["etcd", "ours"];
-    for (const name of order) if (ONLY === "" || ONLY === name) records.push(await measure(name, run));
+  const dirs = [mkdtempSync(join(tmpdir(), "swarm-bench-raft-ours-")), mkdtempSync(join(tmpdir(), "swarm-bench-raft-etcd-"))] as const;
+  const systems: System[] = [];
+  try {
+    if (ONLY === "" || ONLY === "ours") systems.push(await startOurs(dirs[0]));
+    if (ONLY === "" || ONLY === "etcd") systems.push(await startEtcd(dirs[1]));
+    // Both clusters run side by side (an idle one only heartbeats); measuring windows alternate
+    // system by system, so drifting load from the rest of the machine hits both alike.
+    const windows: Window[] = [];
+    for (const clients of [1, 256]) {
+      for (const sys of systems) await runLoad(sys, clients, 1); // warm-up
+      for (let round = 1; round <= RUNS; round++) {
+        const order = round % 2 === 1 ? systems : [...systems].reverse();
+        for (const sys of order) {
+          const load = await runLoad(sys, clients, SECONDS);
+          console.log(`${sys.name} round ${round}: ${clients} clients → ${load.writesPerSec.toFixed(0)} writes/s, p50 ${load.p50.toFixed(2)} ms, p99 ${load.p99.toFixed(2)} ms, ${load.errors} errors`);
+          windows.push({ system: sys.name, round, load });
+        }
+      }
+    }
+    const failovers = new Map<string, number[]>(systems.map((s) => [s.name, []]));
+    for (let i = 0; i < FAILOVERS; i++) {
+      for (const sys of systems) {
+        const ms = await failover(sys);
+        console.log(`${sys.name}: failover ${i + 1}: ${ms.toFixed(0)} ms`);
+        failovers.get(sys.name)?.push(ms);
+      }
+    }
+    const summary = (system: string) => {
+      const pick = (clients: number, f: (l: LoadResult) => number): number[] =>
+        windows.filter((w) => w.system === system && w.load.clients === clients).map((w) => f(w.load));
+      return {
+        w1: median(pick(1, (l) => l.writesPerSec)),
+        p50_1: median(pick(1, (l) => l.p50)),
+        p99_1: median(pick(1, (l) => l.p99)),
+        w256: median(pick(256, (l) => l.writesPerSec)),
+        p50_256: median(pick(256, (l) => l.p50)),
+        p99_256: median(pick(256, (l) => l.p99)),
+        failover: failovers.get(system) ?? [],
+      };
+    };
+    const ours = summary("swarm-raft");
+    const etcd = summary("etcd-3.4");
+    printTable([
+      ["system", "w/s @1", "p50 @1 ms", "p99 @1 ms", "w/s @256", "p50 @256 ms", "p99 @256 ms", "failover ms (median, max)"],
+      ...[["swarm-raft", ours] as const, ["etcd-3.4", etcd] as const].map(([n, s]) => [
+        n,
+        s.w1,
+        s.p50_1,
+        s.p99_1,
+        s.w256,
+        s.p50_256,
+        s.p99_256,
+        `${median(s.failover).toFixed(0)}, ${Math.max(...s.failover).toFixed(0)}`,
+      ]),
+    ]);
+    const ratio = ours.w256 / etcd.w256;
+    console.log(
+      `ratio (ours/etcd writes/s at 256 clients, median of ${RUNS} alternating windows): ${ratio.toFixed(2)}; p99 ours ${ours.p99_256.toFixed(1)} ms vs etcd ${etcd.p99_256.toFixed(1)} ms`,
+    );
+    const path = writeResult({
+      name: "raft",
+      unit: "writes/s at 256 clients",
+      ours: ours.w256,
+      peer: etcd.w256,
+      peerName: "etcd 3.4 (Debian etcd-server), 3 members on loopback",
+      ratio,
+      runs: RUNS,
+      details: { ours, etcd, meanFailoverOurs: mean(ours.failover), meanFailoverEtcd: mean(etcd.failover), seconds: SECONDS, valueBytes: VALUE.length, windows },
+    });
+    console.log(`wrote ${path}`);
+  } finally {
+    for (const sys of systems) await sys.stop();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
   }
-  const pick = (system: string, clients: number, f: (r: LoadResult) => number): number[] =>
-    records.filter((r) => r.system === system).flatMap((r) => r.load.filter((l) => l.clients === clients).map(f));
-  const summary = (system: string) => ({
-    w1: median(pick(system, 1, (l) => l.writesPerSec)),
-    p50_1: median(pick(system, 1, (l) => l.p50)),
-    p99_1: median(pick(system, 1, (l) => l.p99)),
-    w256: median(pick(system, 256, (l) => l.writesPerSec)),
-    p50_256: median(pick(system, 256, (l) => l.p50)),
-    p99_256: median(pick(system, 256, (l) => l.p99)),
-    failover: records.filter((r) => r.system === system).flatMap((r) => r.failoverMs),
-  });
-  const ours = summary("swarm-raft");
-  const etcd = summary("etcd-3.4");
-  printTable([
-    ["system", "w/s @1", "p50 @1 ms", "p99 @1 ms", "w/s @256", "p50 @256 ms", "p99 @256 ms", "failover ms (median, max)"],
-    ...[["swarm-raft", ours] as const, ["etcd-3.4", etcd] as const].map(([n, s]) => [
-      n, s.w1, s.p50_1, s.p99_1, s.w256, s.p50_256, s.p99_256, `${median(s.failover).toFixed(0)}, ${Math.max(...s.failover).toFixed(0)}`,
-    ]),
-  ]);
-  const ratio = ours.w256 / etcd.w256;
-  console.log(`ratio (ours/etcd writes/s at 256 clients): ${ratio.toFixed(2)}; p99 ours ${ours.p99_256.toFixed(1)} ms vs etcd ${etcd.p99_256.toFixed(1)} ms`);
-  const path = writeResult({
-    name: "raft",
-    unit: "writes/s at 256 clients",
-    ours: ours.w256,
-    peer: etcd.w256,
-    peerName: "etcd 3.4 (Debian etcd-server), 3 members on loopback",
-    ratio,
-    runs: RUNS,
-    details: { ours, etcd, meanFailoverOurs: mean(ours.failover), meanFailoverEtcd: mean(etcd.failover), seconds: SECONDS, valueBytes: VALUE.length, records },
-  });
-  console.log(`wrote ${path}`);
 }
 
 await main();
