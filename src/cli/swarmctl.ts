@@ -5,14 +5,19 @@ import { Command, CommanderError } from "commander";
 import { errorMessage, SwarmError } from "../lib/errors.js";
 import { VERSION } from "../lib/version.js";
 import { registerImageCommands } from "./image.js";
+import { registerNodeCommands } from "./node.js";
+import { registerSwarmCommands } from "./swarm.js";
 
 /** Builds the command tree (exported for tests that parse without spawning). */
 export function buildProgram(): Command {
   const program = new Command("swarmctl")
     .description("Control a swarm cluster: nodes, services, images")
     .version(VERSION, "-v, --version")
+    .option("--socket <path>", "the local swarmd socket (default $SWARM_SOCKET or /var/lib/swarmd/swarmd.sock)")
     .showHelpAfterError()
     .exitOverride();
+  registerSwarmCommands(program);
+  registerNodeCommands(program);
   registerImageCommands(program);
   return program;
 }

@@ -1,9 +1,13 @@
 /**
- * `swarmd`: the per-host daemon. Every node is a worker; some are also managers.
+ * `swarmd`: the per-host daemon. Every node is a worker; some are also managers. It serves a
+ * root-only unix socket for `swarmctl` and, on managers, the cluster port (default 2377; Raft on 2378).
  */
 import { Command, CommanderError } from "commander";
+import { join } from "node:path";
 import { errorMessage } from "../lib/errors.js";
+import { createLogger } from "../lib/logger.js";
 import { VERSION } from "../lib/version.js";
+import { Daemon } from "./daemon.js";
 
 /** Builds the daemon's command line (exported for tests). */
 export function buildProgram(): Command {
@@ -11,6 +15,10 @@ export function buildProgram(): Command {
     .description("The swarm daemon: runs on every host (worker), and on managers the control plane")
     .version(VERSION, "-v, --version")
     .option("--data-dir <dir>", "state directory (identity, certificates, Raft log, images)", "/var/lib/swarmd")
+    .option("--socket <path>", "local control socket (default: <data-dir>/swarmd.sock)")
+    .option("--listen-addr <addr>", "cluster port listen address for init/join", "0.0.0.0:2377")
+    .option("--advertise-addr <addr>", "address other nodes reach this one at (host or host:port)", "")
+    .option("--log-level <level>", "trace|debug|info|warn|error|silent", process.env.SWARM_LOG_LEVEL ?? "info")
     .showHelpAfterError()
     .exitOverride();
 }
@@ -19,13 +27,46 @@ export function buildProgram(): Command {
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    program.parse(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       process.exitCode = err.exitCode;
       return;
     }
+    throw err;
+  }
+  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string }>();
+  const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
+  let daemon: Daemon;
+  try {
+    daemon = await Daemon.start({
+      dataDir: opts.dataDir,
+      socketPath: opts.socket ?? join(opts.dataDir, "swarmd.sock"),
+      listenAddr: opts.listenAddr,
+      advertiseAddr: opts.advertiseAddr,
+      logger,
+    });
+  } catch (err) {
+    logger.fatal({ err: errorMessage(err) }, "swarmd could not start");
     process.stderr.write(`swarmd: ${errorMessage(err)}\n`);
     process.exitCode = 1;
+    return;
   }
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    daemon.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err: errorMessage(err) }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
 }

@@ -28,8 +28,9 @@ export function grpcStatusOf(err: unknown): status {
   }
 }
 
-/** Metadata key carrying the project error code across the wire. */
+/** Metadata keys carrying the project error code and its structured fields across the wire. */
 const CODE_KEY = "swarm-error-code";
+const FIELDS_KEY = "swarm-error-fields";
 
 /** Wraps an async function as a grpc-js unary handler; errors become statuses carrying their code. */
 export function unaryHandler<Req, Res>(fn: (request: Req, call: ServerUnaryCall<Req, Res>) => Promise<Res>) {
@@ -38,7 +39,11 @@ export function unaryHandler<Req, Res>(fn: (request: Req, call: ServerUnaryCall<
       (res) => callback(null, res),
       (err: unknown) => {
         const metadata = new Metadata();
-        if (err instanceof SwarmError) metadata.set(CODE_KEY, err.code);
+        if (err instanceof SwarmError) {
+          metadata.set(CODE_KEY, err.code);
+          const fields = safeJson(err.fields);
+          if (fields !== undefined) metadata.set(FIELDS_KEY, fields);
+        }
         callback({ code: grpcStatusOf(err), details: err instanceof Error ? err.message : String(err), metadata }, null);
       },
     );
@@ -50,8 +55,24 @@ export class RemoteCallError extends SwarmError {
   readonly status: status;
   constructor(err: ServiceError) {
     const remoteCode = err.metadata?.get(CODE_KEY)[0];
-    super(typeof remoteCode === "string" ? remoteCode : statusCode(err.code), err.details || err.message, { cause: err, fields: { status: err.code } });
+    const rawFields = err.metadata?.get(FIELDS_KEY)[0];
+    const fields = typeof rawFields === "string" ? parseFields(rawFields) : {};
+    super(typeof remoteCode === "string" ? remoteCode : statusCode(err.code), err.details || err.message, { cause: err, fields: { ...fields, status: err.code } });
     this.status = err.code;
+  }
+}
+
+function safeJson(fields: Readonly<Record<string, unknown>>): string | undefined {
+  const plain = Object.fromEntries(Object.entries(fields).filter(([, v]) => ["string", "number", "boolean"].includes(typeof v)));
+  return Object.keys(plain).length === 0 ? undefined : JSON.stringify(plain);
+}
+
+function parseFields(text: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
   }
 }
 

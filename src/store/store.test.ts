@@ -153,3 +153,31 @@ describe("Store", () => {
     expect(() => store.applyEntry(99, Uint8Array.from([0xff, 0xff, 0xff]))).toThrow(/cannot decode swarm.store.StoreTransaction/);
   });
 });
+
+describe("Store.updateWithRetry", () => {
+  it("re-reads and succeeds after a concurrent write made the first attempt stale", async () => {
+    const proposer = new LocalProposer();
+    const store = new Store({ proposer });
+    proposer.attach(store);
+    await store.update((tx) => tx.create("node", makeNode({ id: "n1", spec: { availability: "ACTIVE" } })));
+    let runs = 0;
+    await store.updateWithRetry((tx) => {
+      runs++;
+      const n = structuredClone(tx.get("node", "n1")!);
+      if (runs === 1) {
+        // A concurrent writer lands between this read and the commit.
+        void store.update((t2) => {
+          const m = structuredClone(t2.get("node", "n1")!);
+          m.spec!.annotations = { name: "renamed", labels: {} };
+          t2.update("node", m);
+        });
+      }
+      n.status = { state: "READY", message: "", addr: "a" };
+      tx.update("node", n);
+    });
+    expect(runs).toBe(2);
+    const n1 = store.view((tx) => tx.get("node", "n1"))!;
+    expect(n1.status?.state).toBe("READY");
+    expect(n1.spec?.annotations?.name).toBe("renamed");
+  });
+});

@@ -133,6 +133,21 @@ export class Store {
     return { version: outcome.version, events: outcome.events };
   }
 
+  /**
+   * Like {@link update}, but re-runs `fn` against fresh reads when a concurrent write made it stale
+   * (STORE_VERSION_CONFLICT), up to `attempts` times. For writers whose change is still right after
+   * re-reading (status updates, reconcilers).
+   */
+  async updateWithRetry(fn: (tx: WriteTx) => void, attempts = 5): Promise<UpdateResult> {
+    for (let i = 1; ; i++) {
+      try {
+        return await this.update(fn);
+      } catch (err) {
+        if (i >= attempts || !(err instanceof StoreError) || err.code !== StoreErrorCode.VersionConflict) throw err;
+      }
+    }
+  }
+
   /** Stops accepting writes and ends every watch. Safe to call twice. */
   close(): void {
     if (this.closed) return;

@@ -9,7 +9,7 @@
  * picked up by new connections without restarting the server.
  */
 import { experimental, type ChannelCredentials, type ServerCredentials } from "@grpc/grpc-js";
-import type { PeerCertificate } from "node:tls";
+import { checkServerIdentity, type PeerCertificate } from "node:tls";
 import { ErrorCode, SwarmError } from "../../lib/errors.js";
 import { identityFromPeerSubject, ROLE_OU, type NodeRole } from "./certs.js";
 
@@ -83,7 +83,11 @@ export function serverCredentials(provider: TlsIdentityProvider): ServerCredenti
  * {@link MANAGER_TARGET_OPTIONS} as channel options).
  */
 export function managerChannelCredentials(provider: TlsIdentityProvider): ChannelCredentials {
-  return experimental.createCertificateProviderChannelCredentials(provider, provider);
+  // The chain is verified against the CA as usual; instead of the dialled host name (an IP that no
+  // node certificate names), the server's certificate must carry the manager role's SAN.
+  return experimental.createCertificateProviderChannelCredentials(provider, provider, {
+    checkServerIdentity: (_host, cert) => checkServerIdentity(ROLE_OU.manager, cert),
+  });
 }
 
 /** Channel options that make TLS check the server certificate's SAN for the manager role. */

@@ -5,13 +5,14 @@ import type { Cluster__Output } from "../../gen/swarm/api/Cluster.js";
 import type { ClusterSpec } from "../../gen/swarm/api/ClusterSpec.js";
 import type { ListNodesRequest__Output } from "../../gen/swarm/control/ListNodesRequest.js";
 import { ErrorCode, SwarmError, ValidationError } from "../../lib/errors.js";
+import { validateClusterSpec, validateNodeSpec } from "../../api/node-cluster-spec.js";
 import type { Store } from "../../store/store.js";
 import { StoreError, StoreErrorCode } from "../../store/errors.js";
 import { clusterOf, withRotatedToken } from "../ca/issuer.js";
 import { resolveRef } from "./resolve.js";
 
-const AVAILABILITIES = ["ACTIVE", "PAUSE", "DRAIN"] as const;
-const ROLES = ["WORKER", "MANAGER"] as const;
+type Availability = "ACTIVE" | "PAUSE" | "DRAIN";
+type Role = "WORKER" | "MANAGER";
 
 /** The name users see for a node: its annotations name, else its hostname. */
 export function nodeName(node: Node__Output): string {
@@ -39,17 +40,9 @@ export function listNodes(store: Store, filters: ListNodesRequest__Output["filte
 /** Replaces a node's spec if the caller read the current version. */
 export async function updateNode(store: Store, ref: string, version: number, spec: NodeSpec | null | undefined): Promise<Node__Output> {
   if (spec == null) throw new ValidationError("spec", "is required");
-  const availability = spec.availability ?? "ACTIVE";
-  if (typeof availability !== "string" || !(AVAILABILITIES as readonly string[]).includes(availability)) {
-    throw new ValidationError("spec.availability", `${String(availability)} is not one of active, pause, drain`);
-  }
-  const role = spec.desiredRole ?? "WORKER";
-  if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) {
-    throw new ValidationError("spec.desiredRole", `${String(role)} is not one of worker, manager`);
-  }
-  for (const key of Object.keys(spec.annotations?.labels ?? {})) {
-    if (key === "" || /[\s=]/.test(key)) throw new ValidationError("spec.annotations.labels", `"${key}" is not a valid label key`);
-  }
+  validateNodeSpec(spec);
+  const availability = (spec.availability ?? "ACTIVE") as Availability;
+  const role = (spec.desiredRole ?? "WORKER") as Role;
   const node = findNode(store, ref);
   const { version: applied } = await store.update((tx) => {
     const current = tx.get("node", node.id);
@@ -96,6 +89,7 @@ export async function updateCluster(
   spec: ClusterSpec | null | undefined,
   rotation: { workerJoinToken: boolean; managerJoinToken: boolean },
 ): Promise<Cluster__Output> {
+  if (spec != null) validateClusterSpec(spec);
   const id = store.view((tx) => clusterOf(tx).id);
   await store.update((tx) => {
     let next = structuredClone(clusterOf(tx));

@@ -6,6 +6,7 @@
 import type { Server, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { ProtoGrpcType } from "../../gen/control.js";
 import type { ControlHandlers } from "../../gen/swarm/control/Control.js";
+import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import { unaryHandler } from "../../lib/grpc.js";
 import { loadProto } from "../../lib/proto.js";
 import { ErrorCode, SwarmError } from "../../lib/errors.js";
@@ -37,11 +38,14 @@ function guarded<Req, Res>(authorize: Authorize, fn: (req: Req, call: ServerUnar
   });
 }
 
+/** Fills in live fields of a node (e.g. which manager leads now) before it is returned. */
+export type NodeView = (node: Node__Output) => Node__Output;
+
 /** Handlers of the Control service over a store (node, cluster and read-only service/task calls). */
-export function controlHandlers(store: Store, authorize: Authorize): Partial<ControlHandlers> {
+export function controlHandlers(store: Store, authorize: Authorize, view: NodeView = (n) => n): Partial<ControlHandlers> {
   return {
-    GetNode: guarded(authorize, async (req) => ({ node: findNode(store, req.nodeId) })),
-    ListNodes: guarded(authorize, async (req) => ({ nodes: listNodes(store, req.filters) })),
+    GetNode: guarded(authorize, async (req) => ({ node: view(findNode(store, req.nodeId)) })),
+    ListNodes: guarded(authorize, async (req) => ({ nodes: listNodes(store, req.filters).map(view) })),
     UpdateNode: guarded(authorize, async (req) => ({ node: await updateNode(store, req.nodeId, req.nodeVersion, req.spec) })),
     RemoveNode: guarded(authorize, async (req) => {
       await removeNode(store, req.nodeId, req.force);
@@ -78,7 +82,7 @@ export function controlHandlers(store: Store, authorize: Authorize): Partial<Con
 }
 
 /** Adds the Control service to a server with an authorization policy. */
-export function addControlService(server: Server, store: Store, authorize: Authorize): void {
-  server.addService(controlProto.Control.service, controlHandlers(store, authorize) as UntypedServiceImplementation);
+export function addControlService(server: Server, store: Store, authorize: Authorize, view?: NodeView): void {
+  server.addService(controlProto.Control.service, controlHandlers(store, authorize, view) as UntypedServiceImplementation);
 }
 

@@ -1,0 +1,45 @@
+/** How swarmctl reaches the local daemon: its root-only unix socket. */
+import { credentials } from "@grpc/grpc-js";
+import type { Command } from "commander";
+import type { ControlClient } from "../gen/swarm/control/Control.js";
+import type { DaemonClient } from "../gen/swarm/daemon/Daemon.js";
+import { daemonProto } from "../daemon/daemon.js";
+import { controlProto } from "../manager/controlapi/service.js";
+
+/** Default socket path (swarmd's default data dir). */
+export const DEFAULT_SOCKET = "/var/lib/swarmd/swarmd.sock";
+
+/** The socket chosen by `--socket` on the root command, `$SWARM_SOCKET`, or the default. */
+export function socketPath(cmd: Command): string {
+  let root = cmd;
+  while (root.parent !== null) root = root.parent;
+  const opt = root.opts<{ socket?: string }>().socket;
+  return opt ?? process.env.SWARM_SOCKET ?? DEFAULT_SOCKET;
+}
+
+/** A Daemon client on the local socket. */
+export function daemonClient(cmd: Command): DaemonClient {
+  return new daemonProto.Daemon(`unix://${socketPath(cmd)}`, credentials.createInsecure());
+}
+
+/** A Control client on the local socket. */
+export function controlClient(cmd: Command): ControlClient {
+  return new controlProto.Control(`unix://${socketPath(cmd)}`, credentials.createInsecure());
+}
+
+/** Runs `fn` with a client and always closes it. */
+export async function withClient<C extends { close(): void }, T>(client: C, fn: (c: C) => Promise<T>): Promise<T> {
+  try {
+    return await fn(client);
+  } finally {
+    client.close();
+  }
+}
+
+/** Prints rows as a left-aligned table with Docker's three-space gutters. */
+export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: readonly string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join("").trimEnd();
+  process.stdout.write(`${line(header)}\n`);
+  for (const r of rows) process.stdout.write(`${line(r)}\n`);
+}

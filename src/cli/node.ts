@@ -1,0 +1,119 @@
+/** swarmctl node ls | inspect | update | promote | demote | rm. */
+import type { Command } from "commander";
+import type { Node__Output } from "../gen/swarm/api/Node.js";
+import type { ControlClient } from "../gen/swarm/control/Control.js";
+import type { GetNodeResponse__Output } from "../gen/swarm/control/GetNodeResponse.js";
+import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
+import type { InfoResponse__Output } from "../gen/swarm/daemon/InfoResponse.js";
+import { applyNodeUpdate, type NodeUpdateFlags } from "../api/node-cluster-spec.js";
+import { callUnary } from "../lib/grpc.js";
+import { controlClient, daemonClient, printTable, withClient } from "./client.js";
+
+const title = (s: string): string => (s === "" ? "" : s[0] + s.slice(1).toLowerCase());
+
+/** The MANAGER STATUS column: Leader, Reachable, Unreachable, or empty for workers. */
+export function managerStatusColumn(node: Node__Output): string {
+  const ms = node.managerStatus;
+  if (ms == null || ms.raftId === 0) return "";
+  if (ms.leader) return "Leader";
+  return title(ms.reachability);
+}
+
+async function getNode(c: ControlClient, ref: string): Promise<Node__Output> {
+  const res = await callUnary<GetNodeResponse__Output>((md, o, cb) => c.GetNode({ nodeId: ref }, md, o, cb));
+  return res.node!;
+}
+
+async function updateNode(cmd: Command, refs: readonly string[], flags: NodeUpdateFlags): Promise<void> {
+  await withClient(controlClient(cmd), async (c) => {
+    for (const ref of refs) {
+      const node = await getNode(c, ref);
+      const spec = applyNodeUpdate(node.spec!, flags);
+      await callUnary((md, o, cb) => c.UpdateNode({ nodeId: node.id, nodeVersion: node.meta?.version ?? 0, spec }, md, o, cb));
+      process.stdout.write(`${ref}\n`);
+    }
+  });
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** Registers the node commands. */
+export function registerNodeCommands(program: Command): void {
+  const node = program.command("node").description("Manage swarm nodes");
+
+  node
+    .command("ls")
+    .description("List nodes")
+    .option("-q, --quiet", "only print ids")
+    .option("--format <format>", "json for machine-readable output")
+    .action(async (o: { quiet?: boolean; format?: string }, cmd: Command) => {
+      const self = await withClient(daemonClient(cmd), (c) => callUnary<InfoResponse__Output>((md, opt, cb) => c.Info({}, md, opt, cb)));
+      const { nodes } = await withClient(controlClient(cmd), (c) => callUnary<ListNodesResponse__Output>((md, opt, cb) => c.ListNodes({}, md, opt, cb)));
+      nodes.sort((a, b) => (a.description?.hostname ?? "").localeCompare(b.description?.hostname ?? ""));
+      if (o.quiet === true) {
+        for (const n of nodes) process.stdout.write(`${n.id}\n`);
+        return;
+      }
+      if (o.format === "json") {
+        process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
+        return;
+      }
+      printTable(
+        ["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS"],
+        nodes.map((n) => [
+          n.id === self.nodeId ? `${n.id} *` : n.id,
+          n.description?.hostname ?? "",
+          title(n.status?.state ?? "UNKNOWN"),
+          title(n.spec?.availability ?? "ACTIVE"),
+          managerStatusColumn(n),
+        ]),
+      );
+    });
+
+  node
+    .command("inspect")
+    .description("Show a node's details as JSON")
+    .argument("<node...>", "node id, hostname or id prefix; 'self' for this node")
+    .action(async (refs: string[], _o: unknown, cmd: Command) => {
+      const self = refs.includes("self") ? await withClient(daemonClient(cmd), (c) => callUnary<InfoResponse__Output>((md, opt, cb) => c.Info({}, md, opt, cb))) : undefined;
+      const nodes = await withClient(controlClient(cmd), (c) => Promise.all(refs.map((r) => getNode(c, r === "self" ? (self?.nodeId ?? r) : r))));
+      process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
+    });
+
+  node
+    .command("update")
+    .description("Update a node's availability and labels")
+    .argument("<node>", "node id, hostname or id prefix")
+    .option("--availability <availability>", "active | pause | drain")
+    .option("--label-add <key=value>", "add or update a label (repeatable)", collect, [])
+    .option("--label-rm <key>", "remove a label (repeatable)", collect, [])
+    .action(async (ref: string, o: { availability?: string; labelAdd: string[]; labelRm: string[] }, cmd: Command) => {
+      await updateNode(cmd, [ref], { availability: o.availability, labelAdd: o.labelAdd, labelRm: o.labelRm });
+    });
+
+  node
+    .command("promote")
+    .description("Promote workers to managers")
+    .argument("<node...>")
+    .action(async (refs: string[], _o: unknown, cmd: Command) => updateNode(cmd, refs, { role: "manager" }));
+
+  node
+    .command("demote")
+    .description("Demote managers to workers")
+    .argument("<node...>")
+    .action(async (refs: string[], _o: unknown, cmd: Command) => updateNode(cmd, refs, { role: "worker" }));
+
+  node
+    .command("rm")
+    .description("Remove nodes from the swarm (down ones, or any with --force)")
+    .argument("<node...>")
+    .option("-f, --force", "remove a node that is not down")
+    .action(async (refs: string[], o: { force?: boolean }, cmd: Command) => {
+      await withClient(controlClient(cmd), async (c) => {
+        for (const ref of refs) {
+          await callUnary((md, opt, cb) => c.RemoveNode({ nodeId: ref, force: o.force === true }, md, opt, cb));
+          process.stdout.write(`${ref}\n`);
+        }
+      });
+    });
+}

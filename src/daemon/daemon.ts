@@ -1,0 +1,327 @@
+/**
+ * The swarmd daemon: a node's local API on a root-only unix socket (Info/Init/Join/Leave, and the
+ * Control API when it is a manager), its manager role when it has one, and the heartbeat loop that
+ * keeps its session with the leader's dispatcher.
+ */
+import { credentials, Server, ServerCredentials } from "@grpc/grpc-js";
+import { chmodSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname } from "node:path";
+import { randomInt } from "node:crypto";
+import type { ProtoGrpcType } from "../gen/daemon.js";
+import type { DaemonHandlers } from "../gen/swarm/daemon/Daemon.js";
+import type { InfoResponse } from "../gen/swarm/daemon/InfoResponse.js";
+import type { HeartbeatResponse__Output } from "../gen/swarm/dispatcher/HeartbeatResponse.js";
+import type { JoinRaftResponse__Output } from "../gen/swarm/membership/JoinRaftResponse.js";
+import { ErrorCode, SwarmError, errorMessage } from "../lib/errors.js";
+import { callUnary, unaryHandler } from "../lib/grpc.js";
+import { newId } from "../lib/ids.js";
+import type { Logger } from "../lib/logger.js";
+import { loadProto } from "../lib/proto.js";
+import { makeNode } from "../store/objects.js";
+import { createNodeKeyAndCsr, createRootCA, signNodeCertificate } from "../manager/ca/certs.js";
+import { clusterOf, newClusterObject } from "../manager/ca/issuer.js";
+import { joinCluster } from "../manager/ca/join.js";
+import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, TlsIdentityProvider } from "../manager/ca/tls.js";
+import { addControlService, localSocket } from "../manager/controlapi/service.js";
+import { dispatcherProto } from "../manager/dispatcher.js";
+import { leaderAddrOf } from "../manager/leader.js";
+import { Manager, membershipProto, shiftPort } from "../manager/manager.js";
+import { loadNodeState, saveNodeState, type NodeState } from "./state.js";
+
+/** The loaded daemon.proto package. */
+export const daemonProto = loadProto<ProtoGrpcType>("daemon.proto").swarm.daemon;
+
+/** Resolved daemon options. */
+export interface DaemonOptions {
+  readonly dataDir: string;
+  readonly socketPath: string;
+  /** Default cluster listen address for init/join ("host:port"). */
+  readonly listenAddr: string;
+  /** Default advertise address ("host" or "host:port"); "" = derive from listenAddr. */
+  readonly advertiseAddr: string;
+  readonly logger: Logger;
+  /** Raft tick in ms (tests shorten it). */
+  readonly tickMs?: number;
+}
+
+const DEFAULT_PORT = 2377;
+
+/** "host" → "host:2377"; "host:port" unchanged. */
+export function withPort(addr: string, port = DEFAULT_PORT): string {
+  return /:\d+$/.test(addr) ? addr : `${addr}:${port}`;
+}
+
+/** A running daemon. */
+export class Daemon {
+  private readonly local = new Server();
+  private manager: Manager | undefined;
+  private state: NodeState | undefined;
+  private tls: TlsIdentityProvider | undefined;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private managers: string[] = [];
+  private readonly log: Logger;
+  private stopped = false;
+
+  private constructor(private readonly o: DaemonOptions) {
+    this.log = o.logger;
+  }
+
+  /** Starts the local socket and resumes the node's role from disk. */
+  static async start(o: DaemonOptions): Promise<Daemon> {
+    const d = new Daemon(o);
+    const saved = loadNodeState(o.dataDir);
+    if (saved !== undefined) {
+      d.state = saved.state;
+      d.tls = new TlsIdentityProvider(saved.tls);
+      d.managers = [...saved.state.managers];
+      if (saved.state.role === "manager") await d.startManager(false, new Map());
+      d.startHeartbeats();
+      d.log.info({ nodeId: saved.state.nodeId, role: saved.state.role }, "resumed from disk");
+    }
+    await d.listenLocal();
+    return d;
+  }
+
+  private async listenLocal(): Promise<void> {
+    const handlers: DaemonHandlers = {
+      Info: unaryHandler(async () => this.info()),
+      Init: unaryHandler(async (req) => this.init(req.listenAddr, req.advertiseAddr, Number(req.dispatcherHeartbeatMs))),
+      Join: unaryHandler(async (req) => this.join(req.remoteAddrs, req.joinToken, req.listenAddr, req.advertiseAddr)),
+      Leave: unaryHandler(async (req) => this.leave(req.force)),
+    };
+    this.local.addService(daemonProto.Daemon.service, handlers);
+    // The Control service on the socket is added when this node is a manager (it needs the store);
+    // until then its calls answer with a clear error.
+    addControlService(this.local, this.controlStoreProxy(), localSocket, (n) => (this.manager === undefined ? n : this.manager.nodeView(n)));
+    mkdirSync(dirname(this.o.socketPath), { recursive: true, mode: 0o700 });
+    if (existsSync(this.o.socketPath)) rmSync(this.o.socketPath);
+    await new Promise<void>((resolve, reject) =>
+      this.local.bindAsync(`unix://${this.o.socketPath}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+    );
+    chmodSync(this.o.socketPath, 0o600);
+    this.log.info({ socket: this.o.socketPath }, "listening on the local socket");
+  }
+
+  /** A store stand-in for the socket's Control service that follows the manager role. */
+  private controlStoreProxy(): Manager["store"] {
+    return new Proxy({} as Manager["store"], {
+      get: (_t, prop: string | symbol) => {
+        const store = this.manager?.store;
+        if (store === undefined) {
+          throw new SwarmError(ErrorCode.FailedPrecondition, "this node is not a swarm manager: run the command on a manager, or `swarmctl init` / `swarmctl join` first");
+        }
+        const value: unknown = Reflect.get(store, prop);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(store) : value;
+      },
+    });
+  }
+
+  private info(): InfoResponse {
+    const s = this.state;
+    if (s === undefined) return { state: "INACTIVE" };
+    const raft = this.manager?.raft.status();
+    const leaderId = raft === undefined ? "" : (this.manager?.store.view((tx) => tx.list("node").find((n) => n.managerStatus?.raftId === raft.leader)?.id) ?? "");
+    return {
+      state: "ACTIVE",
+      nodeId: s.nodeId,
+      clusterId: s.clusterId,
+      role: s.role === "manager" ? "MANAGER" : "WORKER",
+      controlAvailable: this.manager !== undefined,
+      nodeAddr: s.advertiseAddr,
+      managers: this.managers,
+      leaderId,
+    };
+  }
+
+  private resolveAddrs(listen: string, advertise: string): { listenAddr: string; advertiseAddr: string } {
+    const listenAddr = withPort(listen || this.o.listenAddr);
+    const port = Number(listenAddr.slice(listenAddr.lastIndexOf(":") + 1));
+    const adv = advertise || this.o.advertiseAddr;
+    if (adv === "") throw new SwarmError(ErrorCode.InvalidArgument, "advertise address: required (--advertise-addr), e.g. the IP other nodes reach this host at");
+    return { listenAddr, advertiseAddr: withPort(adv, port) };
+  }
+
+  private async init(listen: string, advertise: string, heartbeatMs: number) {
+    if (this.state !== undefined) throw new SwarmError(ErrorCode.FailedPrecondition, "this node is already part of a swarm (`swarmctl leave --force` to leave it)");
+    const { listenAddr, advertiseAddr } = this.resolveAddrs(listen, advertise);
+    const ca = await createRootCA();
+    const clusterId = newId();
+    const nodeId = newId();
+    const raftId = newRaftId();
+    const k = await createNodeKeyAndCsr();
+    const certPem = await signNodeCertificate(ca, k.csrPem, { nodeId, role: "manager", clusterId });
+    const tls = { caCertPem: ca.certPem, certPem, keyPem: k.keyPem };
+    const state: NodeState = { nodeId, clusterId, role: "manager", raftId, listenAddr, advertiseAddr, managers: [advertiseAddr] };
+    saveNodeState(this.o.dataDir, state, tls);
+    this.state = state;
+    this.tls = new TlsIdentityProvider(tls);
+    this.managers = [advertiseAddr];
+    await this.startManager(true, new Map());
+    const manager = this.manager!;
+    await manager.waitForLeader();
+    const cluster = newClusterObject(ca, clusterId);
+    if (heartbeatMs > 0) cluster.spec = { ...(cluster.spec ?? { annotations: null }), dispatcher: { heartbeatPeriodMs: heartbeatMs } } as typeof cluster.spec;
+    await manager.store.update((tx) => {
+      tx.create("cluster", cluster);
+      tx.create(
+        "node",
+        makeNode({
+          id: nodeId,
+          spec: { desiredRole: "MANAGER", availability: "ACTIVE" },
+          description: { hostname: hostname() },
+          status: { state: "READY", addr: advertiseAddr },
+          role: "MANAGER",
+          managerStatus: { raftId, addr: advertiseAddr, leader: true, reachability: "REACHABLE" },
+        }),
+      );
+    });
+    this.startHeartbeats();
+    this.log.info({ nodeId, clusterId, advertiseAddr }, "initialized a new swarm");
+    const tokens = manager.store.view((tx) => clusterOf(tx).rootCa?.joinTokens);
+    return { nodeId, clusterId, joinTokens: tokens ?? null, advertiseAddr };
+  }
+
+  private async join(remotes: string[], token: string, listen: string, advertise: string) {
+    if (this.state !== undefined) throw new SwarmError(ErrorCode.FailedPrecondition, "this node is already part of a swarm (`swarmctl leave --force` to leave it)");
+    if (remotes.length === 0) throw new SwarmError(ErrorCode.InvalidArgument, "join: give the address of a manager (HOST:PORT)");
+    const { listenAddr, advertiseAddr } = this.resolveAddrs(listen, advertise);
+    let lastErr: unknown;
+    for (const remote of remotes.map((r) => withPort(r))) {
+      try {
+        const joined = await joinCluster(remote, token, { hostname: hostname(), advertiseAddr });
+        const tls = { caCertPem: joined.caCertPem, certPem: joined.certPem, keyPem: joined.keyPem };
+        const raftId = joined.role === "manager" ? newRaftId() : 0;
+        const state: NodeState = { nodeId: joined.nodeId, clusterId: joined.clusterId, role: joined.role, raftId, listenAddr, advertiseAddr, managers: [remote] };
+        this.tls = new TlsIdentityProvider(tls);
+        this.managers = [remote];
+        this.state = state;
+        if (joined.role === "manager") {
+          // Ask the leader to add us (it answers with the members and their Raft addresses), then
+          // start Raft knowing its peers; the leader brings our log up to date.
+          const members = await this.joinRaft(remote, raftId, advertiseAddr);
+          await this.startManager(false, new Map(members.members.map((m) => [m.raftId, m.raftAddr])));
+          this.log.info({ members: members.members.length }, "joined the raft group");
+        }
+        saveNodeState(this.o.dataDir, state, tls);
+        this.startHeartbeats();
+        this.log.info({ nodeId: joined.nodeId, role: joined.role, via: remote }, "joined the swarm");
+        return { nodeId: joined.nodeId, role: joined.role === "manager" ? ("MANAGER" as const) : ("WORKER" as const) };
+      } catch (err) {
+        lastErr = err;
+        this.state = undefined;
+        this.log.warn({ remote, err: errorMessage(err) }, "join attempt failed");
+        if (this.manager !== undefined) {
+          await this.manager.stop().catch(() => undefined);
+          this.manager = undefined;
+        }
+      }
+    }
+    throw lastErr instanceof Error ? lastErr : new SwarmError(ErrorCode.Unavailable, "join failed");
+  }
+
+  private async joinRaft(remote: string, raftId: number, apiAddr: string): Promise<JoinRaftResponse__Output> {
+    let target = remote;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const client = new membershipProto.RaftMembership(target, managerChannelCredentials(this.tls!), MANAGER_TARGET_OPTIONS);
+      try {
+        return await callUnary<JoinRaftResponse__Output>((md, o, cb) =>
+          client.Join({ raftId, raftAddr: shiftPort(apiAddr, 1), apiAddr }, md, o, cb),
+        );
+      } catch (err) {
+        const leader = leaderAddrOf(err);
+        if (leader === undefined) throw err;
+        target = leader;
+      } finally {
+        client.close();
+      }
+    }
+    throw new SwarmError(ErrorCode.Unavailable, "could not reach the raft leader to join");
+  }
+
+  private async startManager(bootstrap: boolean, peers: Map<number, string>): Promise<void> {
+    const s = this.state;
+    const tls = this.tls!;
+    const raftId = s?.raftId ?? 0;
+    this.manager = await Manager.start({
+      dataDir: this.o.dataDir,
+      nodeId: s?.nodeId ?? "",
+      raftId: raftId || newRaftId(),
+      listenAddr: s?.listenAddr ?? this.o.listenAddr,
+      advertiseAddr: s?.advertiseAddr ?? this.o.advertiseAddr,
+      tls,
+      bootstrap,
+      peers,
+      logger: this.log,
+      ...(this.o.tickMs !== undefined ? { tickMs: this.o.tickMs } : {}),
+    });
+  }
+
+  private startHeartbeats(): void {
+    if (this.heartbeatTimer !== undefined || this.tls === undefined || this.state === undefined) return;
+    let target = 0;
+    let periodMs = 1000;
+    const beat = async (): Promise<void> => {
+      if (this.stopped || this.state === undefined || this.tls === undefined) return;
+      const addr = this.managers[target % Math.max(1, this.managers.length)] ?? this.state.advertiseAddr;
+      const client = new dispatcherProto.Dispatcher(addr, managerChannelCredentials(this.tls), MANAGER_TARGET_OPTIONS);
+      try {
+        const res = await callUnary<HeartbeatResponse__Output>((md, o, cb) => client.Heartbeat({ addr: this.state!.advertiseAddr, hostname: hostname() }, md, o, cb), 3000);
+        periodMs = Number(res.periodMs) || periodMs;
+        if (res.managers.length > 0) this.managers = [addr, ...res.managers.filter((m) => m !== addr)];
+      } catch (err) {
+        const leader = leaderAddrOf(err);
+        if (leader !== undefined) {
+          this.managers = [leader, ...this.managers.filter((m) => m !== leader)];
+          target = 0;
+        } else {
+          target++;
+        }
+        this.log.debug({ manager: addr, err: errorMessage(err) }, "heartbeat failed");
+      } finally {
+        client.close();
+      }
+      if (!this.stopped) this.heartbeatTimer = setTimeout(() => void beat(), this.heartbeatTimer === undefined ? 0 : periodMs);
+    };
+    this.heartbeatTimer = setTimeout(() => void beat(), 0);
+  }
+
+  private async leave(force: boolean) {
+    if (this.state === undefined) throw new SwarmError(ErrorCode.FailedPrecondition, "this node is not part of a swarm");
+    if (this.state.role === "manager" && !force) {
+      throw new SwarmError(ErrorCode.FailedPrecondition, "this node is a manager: leaving would remove it from Raft; demote it first or use --force");
+    }
+    await this.stopRole();
+    rmSync(`${this.o.dataDir}/state.json`, { force: true });
+    rmSync(`${this.o.dataDir}/raft`, { recursive: true, force: true });
+    this.state = undefined;
+    this.log.info("left the swarm");
+    return {};
+  }
+
+  private async stopRole(): Promise<void> {
+    if (this.heartbeatTimer !== undefined) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+    if (this.manager !== undefined) await this.manager.stop();
+    this.manager = undefined;
+  }
+
+  /** Graceful stop: local socket, heartbeats, manager. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.stopRole();
+    await new Promise<void>((resolve) => this.local.tryShutdown(() => resolve()));
+    rmSync(this.o.socketPath, { force: true });
+  }
+}
+
+/** A client of a daemon's local socket. */
+export function localDaemonClient(socketPath: string) {
+  return new daemonProto.Daemon(`unix://${socketPath}`, credentials.createInsecure());
+}
+
+/** A random Raft member id (the Raft server's proposal envelope carries ids as u32). */
+function newRaftId(): number {
+  return randomInt(1, 2 ** 31);
+}

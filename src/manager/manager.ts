@@ -1,0 +1,202 @@
+/**
+ * A manager: the Raft member that replicates the store, and the cluster API it serves on its TCP
+ * listener (NodeCA for joins, Control for users and other managers, RaftMembership, Dispatcher),
+ * all over mTLS. The Raft transport listens on its own port (API port + 1).
+ */
+import { Server } from "@grpc/grpc-js";
+import type { ProtoGrpcType } from "../gen/membership.js";
+import type { RaftMembershipHandlers } from "../gen/swarm/membership/RaftMembership.js";
+import { ErrorCode, SwarmError, errorMessage } from "../lib/errors.js";
+import { unaryHandler } from "../lib/grpc.js";
+import type { Logger } from "../lib/logger.js";
+import { loadProto } from "../lib/proto.js";
+import { RaftServer } from "../raft/server/server.js";
+import { Store } from "../store/store.js";
+import type { ApplyOutcome } from "../store/memory.js";
+import { NodeRole } from "./ca/certs.js";
+import { NodeCertificateIssuer } from "./ca/issuer.js";
+import { addNodeCAService } from "./ca/service.js";
+import { requireRole, serverCredentials, managerChannelCredentials, type TlsIdentityProvider } from "./ca/tls.js";
+import { addControlService, managersOnly, type NodeView } from "./controlapi/service.js";
+import { NodeMonitor } from "./dispatcher.js";
+import { NotLeaderError } from "./leader.js";
+
+/** The loaded membership.proto package. */
+export const membershipProto = loadProto<ProtoGrpcType>("membership.proto").swarm.membership;
+
+/** How to start a manager. */
+export interface ManagerOptions {
+  readonly dataDir: string;
+  readonly nodeId: string;
+  readonly raftId: number;
+  /** Cluster API listen address ("host:port"); Raft listens on the next port. */
+  readonly listenAddr: string;
+  /** Cluster API address others use ("host:port"). */
+  readonly advertiseAddr: string;
+  readonly tls: TlsIdentityProvider;
+  /** Start a new one-member Raft group (init). */
+  readonly bootstrap: boolean;
+  /** Known Raft members (raft id → raft address), for a joining or restarting manager. */
+  readonly peers?: ReadonlyMap<number, string>;
+  readonly logger: Logger;
+  /** Raft tick (ms); default 100. */
+  readonly tickMs?: number;
+}
+
+/** "host:port" with the port shifted by `delta` (the Raft port is the API port + 1). */
+export function shiftPort(addr: string, delta: number): string {
+  const i = addr.lastIndexOf(":");
+  const port = Number(addr.slice(i + 1));
+  if (i < 0 || !Number.isInteger(port)) throw new SwarmError(ErrorCode.InvalidArgument, `address "${addr}" has no port`);
+  return `${addr.slice(0, i)}:${port + delta}`;
+}
+
+/** A running manager. */
+export class Manager {
+  readonly store: Store;
+  readonly monitor: NodeMonitor;
+  private constructor(
+    readonly raft: RaftServer<ApplyOutcome>,
+    store: Store,
+    private readonly api: Server,
+    monitor: NodeMonitor,
+    private readonly o: ManagerOptions,
+  ) {
+    this.store = store;
+    this.monitor = monitor;
+  }
+
+  /** Starts Raft, the store on top of it, and the API listener. */
+  static async start(o: ManagerOptions): Promise<Manager> {
+    const log = o.logger.child({ component: "manager" });
+    const ref: { raft?: RaftServer<ApplyOutcome> } = {};
+    const store = new Store({
+      proposer: {
+        propose: (data) => {
+          if (ref.raft === undefined) return Promise.reject(new SwarmError(ErrorCode.Unavailable, "raft is not started"));
+          return ref.raft.propose(data);
+        },
+      },
+    });
+    const raft = await RaftServer.start<ApplyOutcome>({
+      id: o.raftId,
+      dataDir: `${o.dataDir}/raft`,
+      listen: shiftPort(o.listenAddr, 1),
+      advertise: shiftPort(o.advertiseAddr, 1),
+      peers: o.peers ?? new Map(),
+      ...(o.bootstrap ? { bootstrap: [o.raftId] } : {}),
+      stateMachine: {
+        apply: (index, data) => store.applyEntry(index, data),
+        snapshot: () => store.snapshotBytes(),
+        restore: (index, data) => store.restoreBytes(index, data),
+      },
+      tickMs: o.tickMs ?? 100,
+      serverCredentials: serverCredentials(o.tls),
+      channelCredentials: managerChannelCredentials(o.tls),
+      onLeaderChange: (leader, isLeader) => log.info({ leader, isLeader }, "raft leadership changed"),
+      logger: o.logger.child({ component: "raft" }),
+    });
+    ref.raft = raft;
+    const self = raft;
+    const leaderApiAddr = (): string => {
+      const leader = self.status().leader;
+      const node = store.view((tx) => tx.list("node").find((n) => n.managerStatus?.raftId === leader && leader !== 0));
+      return node?.managerStatus?.addr ?? "";
+    };
+    const monitor = new NodeMonitor({
+      store,
+      periodMs: () => {
+        const cluster = store.view((tx) => tx.list("cluster")[0]);
+        return Number(cluster?.spec?.dispatcher?.heartbeatPeriodMs ?? 5000) || 5000;
+      },
+      leadership: () => ({ isLeader: self.status().isLeader, leaderAddr: leaderApiAddr() }),
+      managers: () => store.view((tx) => tx.list("node").flatMap((n) => (n.managerStatus?.addr ? [n.managerStatus.addr] : []))),
+      logger: log,
+    });
+    const api = new Server();
+    addNodeCAService(api, new NodeCertificateIssuer(store));
+    const view = liveNodeView(self);
+    addControlService(api, store, managersOnly, view);
+    monitor.addTo(api);
+    api.addService(membershipProto.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
+    try {
+      await new Promise<number>((resolve, reject) =>
+        api.bindAsync(o.listenAddr, serverCredentials(o.tls), (err, port) => (err ? reject(new SwarmError(ErrorCode.Unavailable, `cannot listen on ${o.listenAddr}: ${err.message}`)) : resolve(port))),
+      );
+    } catch (err) {
+      await raft.stop();
+      throw err;
+    }
+    monitor.start();
+    log.info({ listen: o.listenAddr, raftId: o.raftId }, "manager started");
+    return new Manager(raft, store, api, monitor, o);
+  }
+
+  /** Waits until this manager has a leader (or times out with a clear error). */
+  async waitForLeader(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.raft.status().leader === 0) {
+      if (Date.now() > deadline) throw new SwarmError(ErrorCode.Unavailable, `no Raft leader after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Node view with live manager status (leader, reachability), for the Control API. */
+  get nodeView(): NodeView {
+    return liveNodeView(this.raft);
+  }
+
+  /** The API address of this manager. */
+  get advertiseAddr(): string {
+    return this.o.advertiseAddr;
+  }
+
+  /** Stops the API, the monitor and Raft. Safe to call twice. */
+  async stop(): Promise<void> {
+    this.monitor.stop();
+    this.store.close();
+    await new Promise<void>((resolve) => this.api.tryShutdown(() => resolve()));
+    await this.raft.stop();
+  }
+}
+
+/** Fills managerStatus.leader and reachability from this manager's Raft view. */
+function liveNodeView(raft: RaftServer<ApplyOutcome>): NodeView {
+  return (node) => {
+    const ms = node.managerStatus;
+    if (ms == null || ms.raftId === 0) return node;
+    const status = raft.status();
+    const copy = structuredClone(node);
+    const leader = status.leader !== 0 && ms.raftId === status.leader;
+    const reachable = leader || node.status?.state === "READY";
+    copy.managerStatus = { ...ms, leader, reachability: reachable ? "REACHABLE" : "UNREACHABLE" };
+    return copy;
+  };
+}
+
+function membershipHandlers(raft: RaftServer<ApplyOutcome>, store: Store, leaderApiAddr: () => string, log: Logger): RaftMembershipHandlers {
+  return {
+    Join: unaryHandler(async (req, call) => {
+      const caller = requireRole(call, [NodeRole.Manager]);
+      if (!raft.status().isLeader) throw new NotLeaderError(leaderApiAddr());
+      if (!Number.isSafeInteger(req.raftId) || req.raftId <= 0) throw new SwarmError(ErrorCode.InvalidArgument, `raftId: ${req.raftId} is not a positive integer`);
+      const taken = raft.status().members.get(req.raftId);
+      if (taken === undefined) {
+        log.info({ nodeId: caller.nodeId, raftId: req.raftId, raftAddr: req.raftAddr }, "adding manager to raft");
+        await raft.addMember(req.raftId, req.raftAddr);
+      }
+      // Answer at once: the new member must start its Raft within an election timeout, or the leader,
+      // now counting it in its quorum, steps down (CheckQuorum). The store write commits once it runs.
+      void store
+        .updateWithRetry((tx) => {
+          const node = tx.get("node", caller.nodeId);
+          if (node === undefined) return;
+          const next = structuredClone(node);
+          next.managerStatus = { raftId: req.raftId, addr: req.apiAddr, leader: false, reachability: "REACHABLE" };
+          tx.update("node", next);
+        })
+        .catch((err: unknown) => log.warn({ err: errorMessage(err) }, "could not record manager status"));
+      return { members: [...raft.status().members].map(([raftId, raftAddr]) => ({ raftId, raftAddr })) };
+    }),
+  };
+}
