@@ -158,13 +158,15 @@ describe("layer unpacking through overlayfs", () => {
 });
 
 describe("odd but legal layer orderings", () => {
-  it("an opaque marker in a dir that the same layer later replaces by a file is dropped, not an error", async () => {
+  it("an opaque marker under a dir later replaced by a file is dropped; a dir re-made after its whiteout hides the lower one", async () => {
+    const lower = encodeTar([dir("y"), file("y/old", "old")]);
     const layer = encodeTar([dir("x"), file("x/.wh..wh..opq", ""), file("x", "now a file"), file(".wh.y", ""), dir("y"), file("y/z", "z")]);
     const archive = join(work, "odd.tar");
-    writeFileSync(archive, buildOciArchive([{ name: "demo/odd:1", layers: [layer], config: {} }]));
+    writeFileSync(archive, buildOciArchive([{ name: "demo/odd:1", layers: [lower, layer], config: {} }]));
     await store.load(archive);
     const c = await prepare("demo/odd:1", "c-odd");
     expect(readFileSync(join(c.rootfs, "x"), "utf8")).toBe("now a file");
     expect(readFileSync(join(c.rootfs, "y/z"), "utf8")).toBe("z");
+    expect(existsSync(join(c.rootfs, "y/old")), "y was whited out, then re-made: the lower y/old stays hidden").toBe(false);
   });
 });
