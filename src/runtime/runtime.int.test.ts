@@ -93,6 +93,24 @@ describe("process isolation", () => {
     }
   });
 
+  it("builds the filesystem: private propagation, minimal /dev, pts/shm/mqueue, read-only /sys", async () => {
+    const r = await fx.runToExit(
+      "fs",
+      sh(
+        "grep -c 'shared:' /proc/self/mountinfo; ls /dev | tr '\\n' ' '; echo; " +
+          "for m in /dev/pts /dev/shm /dev/mqueue /sys /proc; do " +
+          "awk -v m=$m '$5 == m { for (i = 7; $i != \"-\"; i++); split($6, o, \",\"); print m, $(i+1), o[1] }' /proc/self/mountinfo; done; " +
+          "touch /sys/x 2>/dev/null || echo sys-ro",
+      ),
+    );
+    const [shared, dev, ...rest] = r.stdout.split("\n");
+    expect(shared).toBe("0");
+    for (const node of ["null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "mqueue", "ptmx", "fd", "stdin", "stdout", "stderr"]) {
+      expect(dev?.split(" ")).toContain(node);
+    }
+    expect(rest).toEqual(["/dev/pts devpts rw", "/dev/shm tmpfs rw", "/dev/mqueue mqueue rw", "/sys sysfs ro", "/proc proc rw", "sys-ro"]);
+  });
+
   it("applies user, env, cwd and a read-only root", async () => {
     const r = await fx.runToExit("user", {
       ...sh("id -u; id -g; echo $GREETING; pwd; touch /x 2>&1 || echo ro"),
@@ -148,10 +166,12 @@ describe("resource limits (cgroups)", () => {
     let stat = "";
     const r = await fx.runToExit(
       "cpu",
-      { ...sh("timeout 1 sh -c 'while :; do :; done'; times"), resources: { nanoCpus: 200_000_000 } },
+      { ...sh("timeout 1 sh -c 'while :; do :; done'; times"), resources: { nanoCpus: 200_000_000, cpuShares: 512 } },
       (id) => {
         stat = readFileSync(`/sys/fs/cgroup/cpu/swarm/${id}/cpu.stat`, "utf8");
         expect(readFileSync(`/sys/fs/cgroup/cpu/swarm/${id}/cpu.cfs_quota_us`, "utf8").trim()).toBe("20000");
+        expect(readFileSync(`/sys/fs/cgroup/cpu/swarm/${id}/cpu.cfs_period_us`, "utf8").trim()).toBe("100000");
+        expect(readFileSync(`/sys/fs/cgroup/cpu/swarm/${id}/cpu.shares`, "utf8").trim()).toBe("512");
       },
     );
     const throttled = Number(/nr_throttled (\d+)/.exec(stat)?.[1] ?? "0");
