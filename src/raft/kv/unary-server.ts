@@ -75,10 +75,11 @@ export class UnaryGrpcServer {
         handle,
       });
     }
-    this.server = http2.createServer();
+    this.server = http2.createServer({ settings: { initialWindowSize: 1024 * 1024 } });
     this.server.on("connection", (socket: Socket) => socket.setNoDelay(true));
     this.server.on("session", (s) => {
       this.sessions.add(s);
+      s.setLocalWindowSize(16 * 1024 * 1024);
       s.on("close", () => this.sessions.delete(s));
     });
     this.server.on("stream", (stream, headers) => this.onStream(stream, headers));
