@@ -1,0 +1,69 @@
+// Issue [4] on the netns harness: five hosts, init on h1, two managers and two workers join;
+// `node ls` on every manager shows five Ready nodes and one Leader; kill -9 the leader → a new
+// leader, objects written before the kill are still there, and the old leader rejoins as a follower.
+import { describe, expect, it } from "vitest";
+import { withCluster } from "./lib/with-cluster.js";
+import type { Cluster } from "./lib/cluster.js";
+
+const rows = (stdout: string): string[] => stdout.trim().split("\n").slice(1);
+
+async function ok(c: Cluster, host: string, ...args: string[]): Promise<string> {
+  const r = await c.host(host).swarmctl(...args);
+  if (r.code !== 0) throw new Error(`swarmctl ${args.join(" ")} on ${host} exited ${r.code}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+describe("manager cluster on five netns hosts", () => {
+  it("forms, elects one leader, survives kill -9 of the leader, and the old leader rejoins", async () => {
+    await withCluster({ hosts: 5 }, async (c) => {
+      await Promise.all(c.hosts.map((h) => h.swarmd()));
+      await c.waitFor(async () => (await Promise.all(c.hosts.map((h) => h.swarmctl("info")))).every((r) => r.code === 0), (v) => v, {
+        timeoutMs: 20_000,
+        describe: "every daemon answering on its socket",
+      });
+      const h1 = c.host("h1");
+      expect(await ok(c, "h1", "init", "--advertise-addr", h1.ip, "--dispatcher-heartbeat", "1s")).toMatch(/is now a manager/);
+      const manager = (await ok(c, "h1", "join-token", "-q", "manager")).trim();
+      const worker = (await ok(c, "h1", "join-token", "-q", "worker")).trim();
+      for (const h of ["h2", "h3"]) expect(await ok(c, h, "join", "--token", manager, `${h1.ip}:2377`)).toMatch(/as a manager/);
+      for (const h of ["h4", "h5"]) expect(await ok(c, h, "join", "--token", worker, `${h1.ip}:2377`)).toMatch(/as a worker/);
+
+      for (const h of ["h1", "h2", "h3"]) {
+        await c.waitFor(() => c.host(h).swarmctl("node", "ls"), (r) => {
+          const lines = rows(r.stdout);
+          return r.code === 0 && lines.length === 5 && lines.every((l) => / Ready /.test(l)) && lines.filter((l) => /Leader$/.test(l)).length === 1;
+        }, { timeoutMs: 30_000, describe: `5 Ready nodes with exactly one Leader in node ls on ${h}` });
+      }
+      const hostnames = rows(await ok(c, "h1", "node", "ls")).map((l) => l.split(/\s+/).find((w) => /^h\d$/.test(w)));
+      expect(hostnames.sort()).toEqual(["h1", "h2", "h3", "h4", "h5"]);
+
+      // An object written before the failover must survive it.
+      await ok(c, "h2", "node", "update", "--label-add", "zone=east", "h4");
+
+      const leaderHost = rows(await ok(c, "h2", "node", "ls")).find((l) => /Leader$/.test(l))!.split(/\s+/).find((w) => /^h\d$/.test(w))!;
+      const killedAt = Date.now();
+      await c.host(leaderHost).kill("swarmd");
+      const survivor = leaderHost === "h1" ? "h2" : "h1";
+      await c.waitFor(() => c.host(survivor).swarmctl("node", "ls"), (r) => {
+        const leader = rows(r.stdout).find((l) => /Leader$/.test(l));
+        return r.code === 0 && leader !== undefined && !leader.includes(` ${leaderHost} `);
+      }, { timeoutMs: 15_000, describe: `a new leader after kill -9 of ${leaderHost}` });
+      const failoverMs = Date.now() - killedAt;
+      console.log(`new leader visible through swarmctl ${failoverMs} ms after kill -9 of the leader (${leaderHost})`);
+      expect(failoverMs).toBeLessThan(10_000);
+      const inspected = JSON.parse(await ok(c, survivor, "node", "inspect", "h4")) as { spec: { annotations: { labels: Record<string, string> } } }[];
+      expect(inspected[0]?.spec.annotations.labels).toEqual({ zone: "east" });
+
+      await c.host(leaderHost).restart("swarmd");
+      await c.waitFor(() => c.host(leaderHost).swarmctl("node", "ls"), (r) => {
+        const self = rows(r.stdout).find((l) => l.includes(" * "));
+        return r.code === 0 && self !== undefined && /Reachable$/.test(self) && rows(r.stdout).every((l) => / Ready /.test(l));
+      }, { timeoutMs: 30_000, describe: `${leaderHost} back as a reachable follower with every node Ready` });
+
+      // A worker's daemon cannot serve the control API.
+      const refused = await c.host("h4").swarmctl("node", "ls");
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/this node is not a swarm manager/);
+    });
+  });
+});
