@@ -5,6 +5,7 @@
  */
 import type { Command } from "commander";
 import { ValidationError } from "../lib/errors.js";
+import { canonicalName } from "../image/archive.js";
 import { ImageError, ImageErrorCode } from "../image/errors.js";
 import { imageRowJson, imageRows, imageTable, inspectDocument, shortId } from "../image/format.js";
 import { importRootfs } from "../image/import.js";
@@ -44,6 +45,13 @@ export function parseCommandFlag(flag: string, value: string): string[] {
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `repo` or `repo:tag` for `image ls` (unlike a reference, no tag means every tag). */
+export function parseRepositoryFilter(filter: string): { repository: string; tag?: string } {
+  const hasTag = filter.lastIndexOf(":") > filter.lastIndexOf("/");
+  const [name, tag] = canonicalName(filter, "repository filter").split(/:(?=[^:/]*$)/);
+  return hasTag ? { repository: name ?? "", tag: tag ?? "" } : { repository: name ?? "" };
+}
 
 function withStore(cmd: Command): Command {
   return cmd.option("--store <dir>", "image store directory (default: $SWARM_IMAGE_STORE or /var/lib/swarmd/images)");
@@ -92,14 +100,16 @@ export function registerImageCommands(program: Command): void {
 
   withStore(image.command("ls").alias("list"))
     .description("List images")
+    .argument("[repository[:tag]]", "only images of this repository (and tag)")
     .option("-q, --quiet", "only show image ids")
     .option("--format <format>", "table (default) or json (one object per line)", "table")
     .option("--no-trunc", "do not truncate image ids")
-    .action((opts: { quiet?: boolean; format: string; trunc: boolean; store?: string }) => {
+    .action((filter: string | undefined, opts: { quiet?: boolean; format: string; trunc: boolean; store?: string }) => {
       if (opts.format !== "table" && opts.format !== "json") throw new ValidationError("--format", `${JSON.stringify(opts.format)} is not "table" or "json"`);
+      const wanted = filter === undefined ? undefined : parseRepositoryFilter(filter);
       const store = openStore(opts);
       const now = new Date();
-      const rows = imageRows(store.list());
+      const rows = imageRows(store.list()).filter((r) => wanted === undefined || (r.repository === wanted.repository && (wanted.tag === undefined || r.tag === wanted.tag)));
       if (opts.quiet) {
         const ids = [...new Set(rows.map((r) => (opts.trunc ? shortId(r.id) : r.id)))];
         out(ids.map((id) => `${id}\n`).join(""));

@@ -78,6 +78,9 @@ describe("swarmctl image", () => {
     ]);
     expect(lines[1]).toMatch(/demo\/web\s+1\s+[0-9a-f]{12}\s+\d+ years ago\s+\d\.\d+MB$/);
 
+    const only2 = await image("ls", "demo/web:2");
+    expect(only2.stdout.trimEnd().split("\n").slice(1).map((l) => l.split(/\s{2,}/).slice(0, 2))).toEqual([["demo/web", "2"]]);
+
     const q = await image("ls", "-q");
     expect(q.stdout.trimEnd().split("\n")).toHaveLength(2);
     expect(q.stdout).toMatch(/^([0-9a-f]{12}\n){2}$/);

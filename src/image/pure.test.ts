@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCommandFlag } from "../cli/image.js";
+import { parseCommandFlag, parseRepositoryFilter } from "../cli/image.js";
 import { ImageError } from "./errors.js";
 import { createdSince, formatTable, humanDuration, humanSize, imageRows, shortId } from "./format.js";
 import { parseImageConfig, parseImageIndex, parseImageManifest, serializeImageConfig } from "./manifest.js";
@@ -175,5 +175,15 @@ describe("--cmd / --entrypoint values", () => {
     ["  ", /--cmd: must not be empty/],
   ])("refuses %j", (value, message) => {
     expect(() => parseCommandFlag("--cmd", value)).toThrow(message);
+  });
+});
+
+describe("image ls filter", () => {
+  it("matches a repository, or a repository and tag", () => {
+    expect(parseRepositoryFilter("demo/web")).toEqual({ repository: "demo/web" });
+    expect(parseRepositoryFilter("demo/web:2")).toEqual({ repository: "demo/web", tag: "2" });
+    expect(parseRepositoryFilter("localhost:5000/web")).toEqual({ repository: "localhost:5000/web" });
+    expect(parseRepositoryFilter("docker.io/library/busybox:1")).toEqual({ repository: "busybox", tag: "1" });
+    expect(() => parseRepositoryFilter("Bad")).toThrow(/not a valid repository name/);
   });
 });
