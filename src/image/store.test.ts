@@ -136,10 +136,15 @@ describe("loading", () => {
   });
 });
 
+/** Two small images sharing a base layer, named like the demo images (fast to load). */
+async function loadSmallWebImages(): Promise<void> {
+  const base = layer(file("bin/app", "base"));
+  await store.load(archive("small1.tar", { name: "demo/web:1", layers: [base, layer(file("etc/v", "1"))], config: { cmd: ["/bin/app"] } }));
+  await store.load(archive("small2.tar", { name: "demo/web:2", layers: [base, layer(file("etc/v", "2"))], config: { cmd: ["/bin/app"] } }));
+}
+
 describe("references", () => {
-  beforeEach(async () => {
-    await store.load(images.web1);
-  });
+  beforeEach(loadSmallWebImages);
   it("resolves name:tag, digest, id, id prefix and manifest digest", () => {
     const { record } = store.resolve("demo/web:1");
     expect(store.resolve(record.configDigest).record).toEqual(record);
@@ -313,10 +318,7 @@ describe("import", () => {
 });
 
 describe("remove", () => {
-  beforeEach(async () => {
-    await store.load(images.web1);
-    await store.load(images.web2);
-  });
+  beforeEach(loadSmallWebImages);
 
   it("deletes the image and collects its own blobs and layers, keeping shared ones", async () => {
     const web2 = store.resolve("demo/web:2").record;
