@@ -492,7 +492,12 @@ export class GossipCore {
     const bounds = suspicionBounds(this.tuning.suspicionMult, this.tuning.suspicionMaxTimeoutMult, this.liveCount(), this.tuning.probeIntervalMs);
     const timer = this.timers.schedule(now + suspicionTimeoutMs(bounds, 0), { kind: "suspicion", node: s.node, incarnation: s.incarnation });
     this.suspicions.set(s.node, { start: now, accuser: s.from, bounds, confirmers: new Set(), timer });
-    if (s.from !== this.name && this.round?.target !== s.node && this.probeFirst.length < 4) this.probeFirst.push(s.node);
+    // Probe it next ourselves — but only enough of us to supply the k confirmations Lifeguard wants,
+    // so a failure in a big cluster does not draw a probe from every member at once.
+    const probeShare = Math.min(1, (2 * (bounds.expectedConfirmations + 1)) / this.liveCount());
+    if (s.from !== this.name && this.round?.target !== s.node && this.probeFirst.length < 4 && this.random() < probeShare) {
+      this.probeFirst.push(s.node);
+    }
     this.emit({ type: "suspect", member: snapshot(state), from: s.from });
   }
 
