@@ -17,15 +17,23 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { buildBusyboxRootfs, requireBusybox } from "../../lib/testing/busybox-rootfs.js";
 import type { ContainerConfigInput, Healthcheck } from "../manifest.js";
 import { tarDirectory } from "../tar/directory.js";
 import { encodeTar, type TarWriteEntry } from "../tar/writer.js";
 import { buildDockerSaveArchive, buildOciArchive, type ImageSpec, TEST_IMAGE_EPOCH } from "./archives.js";
 
+/** The repository root: the nearest ancestor with a package.json (works from src/ and from dist/src/). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json")) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 /** Default output directory (git-ignored). */
-export const TEST_IMAGES_DIR = new URL("../../../build/test-images/", import.meta.url).pathname;
+export const TEST_IMAGES_DIR = join(repoRoot(), "build", "test-images");
 
 /** Paths of the built archives. */
 export interface TestImages {
