@@ -159,6 +159,12 @@ describe("raft server", () => {
     await leader.server.propose(put("before", "1"));
     await stopMember(leader);
     const rest = members.filter((m) => m !== leader);
+    // proposed while there is no working leader: held (the old leader's connection is down), then
+    // sent to the next leader — not forwarded into the void and timed out
+    const t0 = Date.now();
+    const held = await (rest[0] as Member).server.propose(put("during", "x"));
+    expect(held.revision).toBeGreaterThan(0);
+    expect(Date.now() - t0).toBeLessThan(4000);
     const next = await waitFor("a new leader", () => leaderOf(rest));
     expect(next.id).not.toBe(leader.id);
     await next.server.propose(put("after", "2"));
@@ -166,6 +172,7 @@ describe("raft server", () => {
       await m.server.read();
       expect(m.sm.get("before")?.toString()).toBe("1");
       expect(m.sm.get("after")?.toString()).toBe("2");
+      expect(m.sm.get("during")?.toString()).toBe("x");
     }
   });
 

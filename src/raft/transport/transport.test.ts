@@ -1,5 +1,6 @@
 import { describe, it, expect, afterEach } from "vitest";
 import * as grpc from "@grpc/grpc-js";
+import http2 from "node:http2";
 import { createServer } from "node:net";
 import type { Message__Output } from "../../gen/swarm/raft/Message.js";
 import { RaftTransport, type TransportOptions } from "./transport.js";
@@ -116,6 +117,39 @@ describe("raft transport", () => {
       return b.received.length > 0;
     });
     expect((b.received[0]?.index ?? 0) >= 100).toBe(true);
+  });
+
+  it("applies backpressure: a peer that stops reading fills a bounded queue, then sends are refused and reported", async () => {
+    // a fake peer that accepts the gRPC stream but never reads from it: HTTP/2 flow control stalls the
+    // sender, the per-peer queue fills up to its limit, and further messages are dropped and reported
+    const stalled = http2.createServer();
+    const streams: http2.ServerHttp2Stream[] = [];
+    const sessions: http2.ServerHttp2Session[] = [];
+    stalled.on("session", (sess) => sessions.push(sess));
+    stalled.on("stream", (st) => {
+      st.pause();
+      streams.push(st);
+    });
+    await new Promise<void>((r) => stalled.listen(0, "127.0.0.1", r));
+    const addr = stalled.address();
+    const port = typeof addr === "object" && addr !== null ? addr.port : 0;
+    const a = await node(1, "127.0.0.1:0", new Map([[2, `127.0.0.1:${port}`]]), { queueLimits: { maxMessages: 50, maxBytes: 8 * 1024 * 1024, maxBatchBytes: 256 * 1024 } });
+    try {
+      const big = Buffer.alloc(128 * 1024, 1);
+      let sent = 0;
+      await waitFor(`unreachable reports from a full queue (sent ${sent})`, () => {
+        a.t.send([msg(2, 1, sent++, big)]);
+        return a.unreachable.length > 0;
+      });
+      expect(a.unreachable.every((p) => p === 2)).toBe(true);
+      expect(streams.length).toBe(1);
+      // bytes actually accepted by the stalled peer stay bounded by flow control, not by what was sent
+      expect(sent).toBeLessThan(2000);
+    } finally {
+      await a.t.close();
+      for (const sess of sessions) sess.destroy();
+      await new Promise<void>((r) => stalled.close(() => r()));
+    }
   });
 
   it("ignores a malformed batch from a rogue client and keeps serving", async () => {
