@@ -83,6 +83,7 @@ export function registerImageCommands(program: Command): void {
   withStore(image.command("import"))
     .description("Create a one-layer image from a root filesystem tar (plain or gzip)")
     .argument("<file>", "rootfs tar")
+    .argument("[reference]", "name[:tag] for the image, as `docker import FILE REF` (same as --tag)")
     .option("-t, --tag <name:tag>", "name the image")
     .option("--cmd <cmd>", "default command: JSON array (exec form) or a string (run by /bin/sh -c)")
     .option("--entrypoint <cmd>", "entrypoint: JSON array or a string (run by /bin/sh -c)")
@@ -91,10 +92,14 @@ export function registerImageCommands(program: Command): void {
     .option("-u, --user <user>", "user[:group]")
     .option("--expose <port[/proto]>", "exposed port (repeatable)", collect, [])
     .option("-l, --label <key=value>", "label (repeatable)", collect, [])
-    .action(async (file: string, opts: ImportFlags) => {
+    .action(async (file: string, reference: string | undefined, opts: ImportFlags) => {
+      if (reference !== undefined && opts.tag !== undefined && reference !== opts.tag) {
+        throw new ValidationError("--tag", `${JSON.stringify(opts.tag)} conflicts with the reference argument ${JSON.stringify(reference)}`);
+      }
+      const tag = opts.tag ?? reference;
       const config = importConfig(opts);
       const store = openStore(opts);
-      const loaded = await importRootfs(store, file, { ...(opts.tag === undefined ? {} : { tag: opts.tag }), config, comment: `imported from ${file}` });
+      const loaded = await importRootfs(store, file, { ...(tag === undefined ? {} : { tag }), config, comment: `imported from ${file}` });
       out(`${loaded.configDigest}\n`);
     });
 

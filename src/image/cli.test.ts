@@ -118,6 +118,10 @@ describe("swarmctl image", () => {
     expect(doc?.Config.Cmd).toEqual(["/bin/sh", "-c", "echo hi"]);
     expect(doc?.Config.Env).toContain("GREETING=hello");
     expect(doc?.Config.ExposedPorts).toEqual({ "8080/tcp": {} });
+    // docker-style positional reference
+    const positional = await image("import", images.rootfs, "demo/base:2");
+    expect(positional.code, positional.stderr).toBe(0);
+    expect((await image("ls", "demo/base:2")).stdout).toMatch(/demo\/base\s+2\s+/);
   });
 });
 
