@@ -111,6 +111,12 @@ void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 		sr_process_exec(spec);
 	}
 	prctl(PR_SET_NAME, "swarm-init", 0, 0, 0);
+	/* The caller's command line names host paths: show only "swarm-init" in the container's ps. */
+	if (sr_argv && sr_argc > 0) {
+		char *start = sr_argv[0], *end = sr_argv[sr_argc - 1] + strlen(sr_argv[sr_argc - 1]);
+		memset(start, 0, (size_t)(end - start));
+		snprintf(start, (size_t)(end - start) + 1, "swarm-init");
+	}
 	/* Keep the container's processes away from /proc/1 (its exe is the host's runtime binary). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

@@ -278,6 +278,8 @@ int main(int argc, char **argv)
 {
 	const char *root = SR_DEFAULT_ROOT;
 	int i = 1;
+	sr_argv = argv;
+	sr_argc = argc;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--root") == 0 && i + 1 < argc)
 			root = argv[++i];

@@ -198,6 +198,9 @@ int sr_write_file_atomic_at(int dirfd, const char *name, const char *data, sr_er
 	return 0;
 }
 
+char **sr_argv;
+int sr_argc;
+
 long long sr_now_ns(void)
 {
 	struct timespec ts;

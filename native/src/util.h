@@ -58,6 +58,9 @@ int sr_mkdir_p(const char *path, mode_t mode, sr_err *err);
 int sr_write_file_atomic_at(int dirfd, const char *name, const char *data, sr_err *err);
 /* With SWARM_RUNTIME_TRACE=1 in the environment: prints "<pid> <µs since start> <what>" to stderr. */
 void sr_trace(const char *what);
+/* The process's argv, kept by main() so init can overwrite it (no host paths in the container's ps). */
+extern char **sr_argv;
+extern int sr_argc;
 /* Monotonic time in nanoseconds. */
 long long sr_now_ns(void);
 
