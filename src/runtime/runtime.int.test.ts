@@ -39,9 +39,10 @@ const sh = (script: string): { command: string[] } => ({ command: ["/bin/sh", "-
 
 describe("process isolation", () => {
   it("runs the built-in init as PID 1 and shows only the container's own processes", async () => {
-    const r = await fx.runToExit("pid1", sh("cat /proc/1/comm; ls /proc | grep -c '^[0-9]'; echo $$; tr -d '\\0' < /proc/1/cmdline"));
+    const r = await fx.runToExit("pid1", sh("cat /proc/1/comm; ls /proc | grep -c '^[0-9]'; echo $$; tr -d '\\0' < /proc/1/cmdline; echo; cat /proc/1/environ >/dev/null 2>&1 || echo environ-denied"));
     expect(r.exit).toEqual({ exitCode: 0, signal: 0 });
-    const [comm, count, self, cmdline] = r.stdout.split("\n");
+    const [comm, count, self, cmdline, environ] = r.stdout.split("\n");
+    expect(environ).toBe("environ-denied"); // init is not dumpable: the host environment stays hidden
     expect(comm).toBe("swarm-init");
     expect(cmdline).toBe("swarm-init"); // no host paths (runtime binary, bundle, state root) leak in
     // init, sh, ls, grep: nothing of the host's hundreds of processes
