@@ -67,22 +67,33 @@ describe("SafetyChecker", () => {
 
   it("flags different entries applied at one index (state machine safety) and gaps", () => {
     const c = new SafetyChecker();
-    c.appliedEntry(1, newEntry({ term: 1, index: 1, data: Buffer.from("a") }), new Map());
-    expect(violation(() => c.appliedEntry(2, newEntry({ term: 1, index: 1, data: Buffer.from("b") }), new Map()))).toBe(
+    c.appliedEntry(1, newEntry({ term: 1, index: 1, data: Buffer.from("a") }), 1, new Map());
+    expect(violation(() => c.appliedEntry(2, newEntry({ term: 1, index: 1, data: Buffer.from("b") }), 1, new Map()))).toBe(
       "state machine safety",
     );
-    expect(violation(() => c.appliedEntry(3, newEntry({ term: 1, index: 2, type: EntryType.ENTRY_NORMAL }), new Map()))).toBe(
+    expect(violation(() => c.appliedEntry(3, newEntry({ term: 1, index: 2, type: EntryType.ENTRY_NORMAL }), 1, new Map()))).toBe(
       "state machine safety",
     );
   });
 
   it("flags a leader missing a committed entry of an earlier term (leader completeness)", () => {
     const c = new SafetyChecker();
-    c.appliedEntry(1, newEntry({ term: 1, index: 1 }), new Map());
-    c.appliedEntry(1, newEntry({ term: 1, index: 2 }), new Map());
+    c.appliedEntry(1, newEntry({ term: 1, index: 1 }), 2, new Map());
+    c.appliedEntry(1, newEntry({ term: 1, index: 2 }), 2, new Map()); // committed by term 2 at the latest
     const leader = raftWith([1], 3);
     leader.state = StateType.Leader;
     expect(violation(() => c.checkNode(2, leader))).toBe("leader completeness");
+  });
+
+  it("does not require an entry from a leader elected before the (later) term that committed it (Figure 8)", () => {
+    const c = new SafetyChecker();
+    const stale = raftWith([1], 3); // elected in term 3 without index 2
+    stale.state = StateType.Leader;
+    c.checkNode(2, stale);
+    // Index 2 (written in term 1) is committed in term 4 by another leader: no violation for the term-3 leader.
+    c.appliedEntry(1, newEntry({ term: 1, index: 1 }), 4, new Map([[2, stale]]));
+    c.appliedEntry(1, newEntry({ term: 1, index: 2 }), 4, new Map([[2, stale]]));
+    expect(violation(() => c.checkNode(2, stale))).toBe("none");
   });
 
   it("flags a commit index going backwards", () => {

@@ -3,7 +3,8 @@
  *   election safety      at most one leader per term;
  *   log matching         two logs with an entry of the same index and term agree on it and on
  *                        the term of the entry before it (so, by induction, on the whole prefix);
- *   leader completeness  a leader of term T holds every entry committed in a term < T;
+ *   leader completeness  a leader of term T holds every entry committed in a term < T (the commit
+ *                        term is bounded by the term of the first node that applied the entry);
  *   state machine safety no two nodes apply different entries at the same index;
  *   commit monotonicity  a node's commit index never decreases (in memory within one life, and as
  *                        persisted across restarts); applied indexes advance without gaps.
@@ -22,6 +23,12 @@ export class InvariantViolation extends Error {
   }
 }
 
+interface Applied {
+  readonly term: number;
+  readonly key: string;
+  readonly commitTerm: number;
+}
+
 function entryKey(e: Entry): string {
   return `${e.type === EntryType.ENTRY_CONF_CHANGE ? "c" : "n"}:${e.data.toString("base64")}`;
 }
@@ -31,8 +38,12 @@ export class SafetyChecker {
   private readonly leaderOfTerm = new Map<number, number>();
   /** (index/term) → entry content and the term of the entry before it. */
   private readonly logTable = new Map<string, { key: string; prevTerm: number | undefined }>();
-  /** index → the entry applied there by anyone. */
-  private readonly applied = new Map<number, { term: number; key: string }>();
+  /**
+   * index → the entry applied there by anyone, with an upper bound of the term in which it was
+   * committed (the applying node's term when the index was first applied; an entry of term t may be
+   * committed in a later term, Figure 8).
+   */
+  private readonly applied = new Map<number, Applied>();
   private readonly memCommit = new Map<number, number>();
   private readonly persistedCommit = new Map<number, number>();
   private readonly lastApplied = new Map<number, number>();
@@ -114,8 +125,8 @@ export class SafetyChecker {
     this.lastApplied.set(id, index);
   }
 
-  /** A node applied an entry to its state machine. */
-  appliedEntry(id: number, e: Entry, leaders: ReadonlyMap<number, RaftState>): void {
+  /** A node (now in term nodeTerm) applied an entry to its state machine. */
+  appliedEntry(id: number, e: Entry, nodeTerm: number, leaders: ReadonlyMap<number, RaftState>): void {
     const prev = this.lastApplied.get(id) ?? 0;
     if (e.index !== prev + 1) {
       throw new InvariantViolation("state machine safety", `node ${id} applied index ${e.index} right after ${prev}`);
@@ -124,7 +135,7 @@ export class SafetyChecker {
     const key = entryKey(e);
     const seen = this.applied.get(e.index);
     if (seen === undefined) {
-      const a = { term: e.term, key };
+      const a: Applied = { term: e.term, key, commitTerm: nodeTerm };
       this.applied.set(e.index, a);
       for (const [lid, lr] of leaders) this.checkLeaderHas(lid, lr, e.index, a);
       return;
@@ -137,8 +148,9 @@ export class SafetyChecker {
     }
   }
 
-  private checkLeaderHas(id: number, r: RaftState, index: number, a: { term: number; key: string }): void {
-    if (r.state !== "leader" || a.term >= r.term) return;
+  /** A leader of a term after the one that committed `a` must hold it. */
+  private checkLeaderHas(id: number, r: RaftState, index: number, a: Applied): void {
+    if (r.state !== "leader" || r.term <= a.commitTerm) return;
     const log = r.raftLog;
     if (index < log.firstIndex()) return; // covered by the leader's snapshot
     if (index > log.lastIndex()) {

@@ -212,7 +212,7 @@ class Simulation {
   }
 
   private apply(n: SimNode, node: RaftNode, e: Entry): void {
-    this.checker.appliedEntry(n.id, e, this.leaders());
+    this.checker.appliedEntry(n.id, e, node.raft.term, this.leaders());
     n.appliedIndex = e.index;
     this.stats.appliedIndexes = Math.max(this.stats.appliedIndexes, e.index);
     if (e.type === EntryType.ENTRY_CONF_CHANGE) {
