@@ -2,7 +2,7 @@
  * Raft peer transport over gRPC (`swarm.raft.Raft/Send`, a client stream of MessageBatch).
  *
  * Outgoing: one long-lived client stream per peer; messages are queued per peer (peer-queue.ts) and
- * flushed as one batch per event-loop turn, so a Ready's messages to a peer travel together. The stream's
+ * written at the end of each send() call as one batch per peer, so a Ready's messages travel together. The stream's
  * own flow control is respected (a write that returns false pauses that peer until 'drain'); when the
  * queue is full or the stream fails, messages are dropped and `onUnreachable(peer)` is called so the core
  * throttles that follower. A failed stream is re-opened on the next send after a short backoff.
@@ -74,7 +74,6 @@ class Peer {
   private client: RaftClient;
   private stream: grpc.ClientWritableStream<MessageBatch__Output> | null = null;
   private blocked = false;
-  private scheduled = false;
   private downUntil = 0;
   private closed = false;
 
@@ -95,12 +94,12 @@ class Peer {
     }
     if (Date.now() < this.downUntil || !this.queue.push(m)) {
       this.t.reportUnreachable(this.id);
-      return;
     }
-    if (!this.scheduled && !this.blocked) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
-    }
+  }
+
+  /** Writes what is queued now (one batch per call unless the stream pushes back). */
+  flushNow(): void {
+    if (!this.blocked && this.queue.length > 0) this.flush();
   }
 
   private openStream(): grpc.ClientWritableStream<MessageBatch__Output> {
@@ -122,7 +121,6 @@ class Peer {
   }
 
   private flush(): void {
-    this.scheduled = false;
     if (this.closed) return;
     const stream = this.stream ?? this.openStream();
     while (!this.blocked && this.queue.length > 0) {
@@ -216,6 +214,7 @@ export class RaftTransport {
 
   /** Queues messages for their peers (`to`); messages to unknown peers are dropped and reported. */
   send(messages: readonly Message__Output[]): void {
+    const touched = new Set<Peer>();
     for (const m of messages) {
       const peer = this.peers.get(m.to);
       if (peer === undefined) {
@@ -224,7 +223,10 @@ export class RaftTransport {
         continue;
       }
       peer.send(m);
+      touched.add(peer);
     }
+    // Everything handed over in one call (one Ready) leaves now, as one batch per peer.
+    for (const peer of touched) peer.flushNow();
   }
 
   /** Adds (or re-addresses) a peer. */
