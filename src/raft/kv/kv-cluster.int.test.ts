@@ -100,8 +100,13 @@ describe("KV on a 3-process Raft cluster (loopback)", () => {
     expect(acked.length).toBeGreaterThan(400);
     expect(res.partitions).toBe(3);
     // sanity: the cluster healed — all three members answer and agree on the leader
-    const st = await Promise.all(cluster.members.map((m) => m.client.status()));
-    expect(new Set(st.map((s) => s.leader)).size).toBe(1);
+    // (a restarted member's client channel may still be in reconnect back-off: poll)
+    const leaders = await waitUntil("all members answering with one leader", async () => {
+      const st = await Promise.all(cluster.members.map((m) => m.client.status()));
+      const set = new Set(st.map((s) => s.leader));
+      return set.size === 1 && !set.has(0) ? set : undefined;
+    });
+    expect(leaders.size).toBe(1);
     console.log(`kv cluster: ${history.length} ops, ${acked.length} acked writes, ${errors} errors, failovers ${failovers.join(", ")} ms, ${res.steps} search steps`);
   });
 });
