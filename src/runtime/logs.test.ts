@@ -1,5 +1,8 @@
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCriLog } from "./logs.js";
+import { followContainerLog, parseCriLog, type LogEntry } from "./logs.js";
 
 describe("parseCriLog", () => {
   it("parses full lines of both streams in order", () => {
@@ -29,5 +32,34 @@ describe("parseCriLog", () => {
 
   it("skips malformed lines", () => {
     expect(parseCriLog("garbage\n2026-01-01T00:00:00Z stdin F x\n\n")).toEqual([]);
+  });
+});
+
+describe("followContainerLog", () => {
+  it("yields entries as they are appended (waiting for the file), joins partials, stops on abort", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "swarm-logs-"));
+    const path = join(dir, "container.log");
+    const ac = new AbortController();
+    const seen: LogEntry[] = [];
+    const done = (async () => {
+      for await (const e of followContainerLog(path, { signal: ac.signal, intervalMs: 10 })) {
+        seen.push(e);
+        if (seen.length === 3) ac.abort();
+      }
+    })();
+    try {
+      await new Promise((r) => setTimeout(r, 30)); // the file does not exist yet
+      appendFileSync(path, "2026-01-01T00:00:01Z stdout F one\n2026-01-01T00:00:02Z stdout P tw");
+      await new Promise((r) => setTimeout(r, 30));
+      appendFileSync(path, "o-a\n2026-01-01T00:00:03Z stdout F -b\n");
+      await new Promise((r) => setTimeout(r, 30));
+      appendFileSync(path, "2026-01-01T00:00:04Z stderr F three\n");
+      await done;
+      expect(seen.map((e) => `${e.stream}:${e.text}`)).toEqual(["stdout:one", "stdout:two-a-b", "stderr:three"]);
+      expect(seen[1]?.time).toBe("2026-01-01T00:00:02Z");
+    } finally {
+      ac.abort();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
