@@ -4,9 +4,9 @@
  * `docker load/import/images/inspect/rmi`.
  */
 import type { Command } from "commander";
-import { ValidationError } from "../lib/errors.js";
+import { SwarmError, ValidationError } from "../lib/errors.js";
 import { canonicalName } from "../image/archive.js";
-import { ImageError, ImageErrorCode } from "../image/errors.js";
+import { ImageError } from "../image/errors.js";
 import { imageRowJson, imageRows, imageTable, inspectDocument, shortId } from "../image/format.js";
 import { importRootfs } from "../image/import.js";
 import type { ContainerConfigInput } from "../image/manifest.js";
@@ -148,7 +148,7 @@ export function registerImageCommands(program: Command): void {
     .option("-f, --force", "remove an image referenced by several tags (never one a container uses)")
     .action(async (refs: string[], opts: { store?: string; force?: boolean }) => {
       const store = openStore(opts);
-      const failures: string[] = [];
+      const failures: ImageError[] = [];
       for (const ref of refs) {
         try {
           const r = await store.remove(ref, isMountPoint, { force: opts.force === true });
@@ -156,10 +156,11 @@ export function registerImageCommands(program: Command): void {
           for (const d of r.deleted) out(`Deleted: ${d}\n`);
         } catch (err) {
           if (!(err instanceof ImageError) || refs.length === 1) throw err;
-          failures.push(err.message);
+          failures.push(err);
         }
       }
-      if (failures.length > 0) throw new ImageError(ImageErrorCode.NotFound, failures.join("; "));
+      const [first] = failures;
+      if (first !== undefined) throw new SwarmError(first.code, failures.map((f) => f.message).join("; "));
     });
 }
 
