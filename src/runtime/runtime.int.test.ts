@@ -360,6 +360,24 @@ describe("lifecycle", () => {
     await expect(fx.runtime.state(id)).rejects.toMatchObject({ code: RuntimeErrorCode.NotFound });
   });
 
+  it("follows the log of a running container", async () => {
+    const id = fx.id("follow");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("for i in 1 2 3; do echo line$i; sleep 0.05; done; sleep 1000") });
+    const c = await fx.runtime.run(id, bundle);
+    const ac = new AbortController();
+    const seen: string[] = [];
+    try {
+      for await (const e of c.followLogs({ signal: ac.signal, intervalMs: 20 })) {
+        seen.push(e.text);
+        if (seen.length === 3) ac.abort();
+      }
+    } finally {
+      await c.delete({ force: true });
+    }
+    expect(seen).toEqual(["line1", "line2", "line3"]);
+  });
+
   it("create leaves the process waiting until start", async () => {
     const id = fx.id("created");
     const bundle = join(fx.work, "bundles", id);

@@ -11,7 +11,7 @@ import { silentLogger } from "../lib/logger.js";
 import { RUNTIME_BINARY } from "./binary.js";
 import { buildOciConfig, type ContainerSpecInput } from "./config-builder.js";
 import { RuntimeCommandError, RuntimeErrorCode, classifyRuntimeFailure } from "./errors.js";
-import { readContainerLog, type LogEntry } from "./logs.js";
+import { followContainerLog, readContainerLog, type FollowOptions, type LogEntry } from "./logs.js";
 import type { OciConfig } from "./oci.js";
 
 /** Where state lives by default (the runtime's own default). */
@@ -231,5 +231,10 @@ export class Container {
   /** The container's output so far. */
   logs(): Promise<LogEntry[]> {
     return readContainerLog(this.logPath);
+  }
+
+  /** The container's output as it comes (until `options.signal` aborts). */
+  followLogs(options: FollowOptions = {}): AsyncGenerator<LogEntry> {
+    return followContainerLog(this.logPath, options);
   }
 }
