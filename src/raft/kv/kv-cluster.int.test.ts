@@ -32,7 +32,7 @@ describe("KV on a 3-process Raft cluster (loopback)", () => {
     await expect(a.put("", Buffer.from("x"))).rejects.toThrow(/INVALID_ARGUMENT.*kv\.key: 0 bytes/);
   });
 
-  it("stays linearizable and loses no acknowledged write while leaders are SIGKILLed and restarted under load", async () => {
+  it("stays linearizable and loses no acknowledged write while leaders are SIGKILLed and restarted under load", { timeout: process.env.SOAK === "1" ? 900_000 : 120_000 }, async () => {
     const rec = new HistoryRecorder<KvInput, KvOutput>();
     const keys = ["x", "y", "z"];
     const acked: { key: string; value: string }[] = [];
@@ -70,7 +70,8 @@ describe("KV on a 3-process Raft cluster (loopback)", () => {
       })();
     });
     const failovers: number[] = [];
-    for (let round = 0; round < 2; round++) {
+    const rounds = process.env.SOAK === "1" ? 10 : 2; // SOAK=1: ten leader kills
+    for (let round = 0; round < rounds; round++) {
       await waitUntil("writes flowing", () => (acked.length > (round + 1) * 150 ? true : undefined), 20_000);
       const leader = await cluster.waitForLeader();
       const killedAt = Date.now();
