@@ -6,6 +6,7 @@ import { errorMessage, SwarmError } from "../lib/errors.js";
 import { VERSION } from "../lib/version.js";
 import { registerImageCommands } from "./image.js";
 import { registerNodeCommands } from "./node.js";
+import { registerServiceCommands } from "./service.js";
 import { registerSwarmCommands } from "./swarm.js";
 
 /** Builds the command tree (exported for tests that parse without spawning). */
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerSwarmCommands(program);
   registerNodeCommands(program);
+  registerServiceCommands(program);
   registerImageCommands(program);
   return program;
 }

@@ -27,7 +27,8 @@ import { addControlService, localSocket } from "../manager/controlapi/service.js
 import { dispatcherProto } from "../manager/dispatcher.js";
 import { leaderAddrOf } from "../manager/leader.js";
 import { Manager, membershipProto, shiftPort } from "../manager/manager.js";
-import { loadNodeState, saveNodeState, type NodeState } from "./state.js";
+import { loadNodeState, saveNodeState, statePaths, type NodeState } from "./state.js";
+import { ImageStore } from "../image/store.js";
 
 /** The loaded daemon.proto package. */
 export const daemonProto = loadProto<ProtoGrpcType>("daemon.proto").swarm.daemon;
@@ -93,7 +94,10 @@ export class Daemon {
     this.local.addService(daemonProto.Daemon.service, handlers);
     // The Control service on the socket is added when this node is a manager (it needs the store);
     // until then its calls answer with a clear error.
-    addControlService(this.local, this.controlStoreProxy(), localSocket, (n) => (this.manager === undefined ? n : this.manager.nodeView(n)));
+    addControlService(this.local, this.controlStoreProxy(), localSocket, {
+      view: (n) => (this.manager === undefined ? n : this.manager.nodeView(n)),
+      pin: (image) => this.pinImage(image),
+    });
     mkdirSync(dirname(this.o.socketPath), { recursive: true, mode: 0o700 });
     if (existsSync(this.o.socketPath)) rmSync(this.o.socketPath);
     await new Promise<void>((resolve, reject) =>
@@ -252,9 +256,23 @@ export class Daemon {
       tls,
       bootstrap,
       peers,
+      pinImage: (image) => this.pinImage(image),
       logger: this.log,
       ...(this.o.tickMs !== undefined ? { tickMs: this.o.tickMs } : {}),
     });
+  }
+
+  /** Pins an image reference to its manifest digest in this node's image store. */
+  private pinImage(image: string): string {
+    const images = ImageStore.open({ root: statePaths(this.o.dataDir).images, logger: this.log });
+    let resolved;
+    try {
+      resolved = images.resolve(image);
+    } catch (err) {
+      throw new SwarmError(ErrorCode.NotFound, `image ${image} is not in this manager's image store: load it with \`swarmctl image load FILE\` (${errorMessage(err)})`, { cause: err });
+    }
+    const name = image.includes("@") ? image.slice(0, image.indexOf("@")) : image;
+    return /^[0-9a-f]{4,64}$/.test(image) || image.startsWith("sha256:") ? resolved.record.manifestDigest : `${name}@${resolved.record.manifestDigest}`;
   }
 
   private startHeartbeats(): void {

@@ -3,10 +3,17 @@
  * `graceMultiplier` heartbeat periods is marked DOWN. Task sessions and assignments come with the
  * service work (issue [6]); this part is what `node ls` needs.
  */
-import type { Server } from "@grpc/grpc-js";
+import { Metadata, type Server, type ServerWritableStream, type ServiceError } from "@grpc/grpc-js";
+import type { Task__Output } from "../gen/swarm/api/Task.js";
+import type { AssignmentsRequest__Output } from "../gen/swarm/dispatcher/AssignmentsRequest.js";
+import type { AssignmentsMessage } from "../gen/swarm/dispatcher/AssignmentsMessage.js";
+import type { _swarm_dispatcher_UpdateTaskStatusRequest_TaskStatusUpdate__Output as TaskStatusUpdate__Output } from "../gen/swarm/dispatcher/UpdateTaskStatusRequest.js";
+import { grpcStatusOf } from "../lib/grpc.js";
+import { isForwardTransition, taskStateOrder } from "../api/task-state.js";
 import type { ProtoGrpcType } from "../gen/dispatcher.js";
 import type { DispatcherHandlers } from "../gen/swarm/dispatcher/Dispatcher.js";
 import { unaryHandler } from "../lib/grpc.js";
+import { SwarmError } from "../lib/errors.js";
 import { loadProto } from "../lib/proto.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
@@ -111,11 +118,138 @@ export class NodeMonitor {
         await this.heartbeat(caller.nodeId, req.addr);
         return { periodMs: this.o.periodMs(), managers: this.o.managers() };
       }),
+      Assignments: (call) => this.assignments(call),
+      UpdateTaskStatus: unaryHandler(async (req, call) => {
+        const caller = requireRole(call, ["worker", "manager"]);
+        const { isLeader, leaderAddr } = this.o.leadership();
+        if (!isLeader) throw new NotLeaderError(leaderAddr);
+        await this.statusBatcher.add(caller.nodeId, req.updates);
+        return {};
+      }),
     };
+  }
+
+  private readonly statusBatcher = new StatusBatcher(() => this.o.store, () => this.o.logger);
+
+  /** Streams a node's tasks: the complete set, then incremental changes, until leadership is lost. */
+  private assignments(call: ServerWritableStream<AssignmentsRequest__Output, AssignmentsMessage>): void {
+    let nodeId: string;
+    try {
+      nodeId = requireRole(call, ["worker", "manager"]).nodeId;
+      const { isLeader, leaderAddr } = this.o.leadership();
+      if (!isLeader) throw new NotLeaderError(leaderAddr);
+    } catch (err) {
+      call.destroy(toServiceError(err));
+      return;
+    }
+    const mine = (t: Task__Output | undefined): boolean => t !== undefined && t.nodeId === nodeId;
+    const [initial, watcher] = this.o.store.viewAndWatch((tx) => tx.tasksOnNode(nodeId).filter(isAssignable), {
+      filter: (e) => e.kind === "task" && (mine(e.object) || (e.type === "update" && mine(e.previous))),
+    });
+    const sent = new Set(initial.map((t) => t.id));
+    call.write({ type: "COMPLETE", updateTasks: initial, removeTaskIds: [] });
+    const leadership = setInterval(() => {
+      if (!this.o.leadership().isLeader) {
+        watcher.close();
+        call.destroy(toServiceError(new NotLeaderError(this.o.leadership().leaderAddr)));
+      }
+    }, 500);
+    const finish = (): void => {
+      clearInterval(leadership);
+      watcher.close();
+    };
+    call.on("cancelled", finish);
+    call.on("close", finish);
+    void (async () => {
+      try {
+        for await (const e of watcher) {
+          const task = e.object as Task__Output;
+          if (e.type !== "remove" && mine(task) && isAssignable(task)) {
+            sent.add(task.id);
+            call.write({ type: "INCREMENTAL", updateTasks: [task], removeTaskIds: [] });
+          } else if (sent.delete(task.id)) {
+            call.write({ type: "INCREMENTAL", updateTasks: [], removeTaskIds: [task.id] });
+          }
+        }
+        call.end();
+      } catch (err) {
+        call.destroy(toServiceError(err));
+      } finally {
+        clearInterval(leadership);
+      }
+    })();
   }
 
   /** Adds the Dispatcher service to a server. */
   addTo(server: Server): void {
     server.addService(dispatcherProto.Dispatcher.service, this.handlers());
   }
+}
+
+/** A task the node should know about: still wanted, or still running. */
+export function isAssignable(task: Task__Output): boolean {
+  const running = taskStateOrder("RUNNING");
+  return taskStateOrder(task.desiredState) <= running || taskStateOrder(task.status?.state ?? "NEW") <= running;
+}
+
+function toServiceError(err: unknown): ServiceError {
+  const metadata = new Metadata();
+  if (err instanceof NotLeaderError) metadata.set("swarm-error-fields", JSON.stringify({ leaderAddr: err.leaderAddr }));
+  if (err instanceof SwarmError) metadata.set("swarm-error-code", err.code);
+  return Object.assign(new Error(errorMessage(err)), { code: grpcStatusOf(err), details: errorMessage(err), metadata });
+}
+
+/**
+ * Collects agents' status updates and writes them in one transaction per tick (status batching): many
+ * nodes reporting at once cost one Raft entry, not one each. Statuses only move forward; updates for
+ * tasks of another node are ignored.
+ */
+export class StatusBatcher {
+  private pending = new Map<string, { nodeId: string; status: NonNullable<TaskStatusUpdate__Output["status"]> }>();
+  private waiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: () => Store,
+    private readonly logger: () => Logger,
+    private readonly delayMs = 20,
+  ) {}
+
+  /** Queues updates; resolves once they are committed (or rejects if the write failed). */
+  add(nodeId: string, updates: readonly TaskStatusUpdate__Output[]): Promise<void> {
+    for (const u of updates) if (u.status != null) this.pending.set(u.taskId, { nodeId, status: u.status });
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.timer ??= setTimeout(() => void this.flush(), this.delayMs);
+    return done;
+  }
+
+  private async flush(): Promise<void> {
+    this.timer = undefined;
+    const batch = this.pending;
+    const waiters = this.waiters;
+    this.pending = new Map();
+    this.waiters = [];
+    try {
+      await this.store().updateWithRetry((tx) => {
+        for (const [taskId, { nodeId, status }] of batch) {
+          const task = tx.get("task", taskId);
+          if (task === undefined || task.nodeId !== nodeId) continue;
+          const current = task.status?.state ?? "NEW";
+          if (current !== status.state && !isForwardTransition(current, status.state)) continue;
+          if (current === status.state && sameStatus(task.status, status)) continue;
+          const next = structuredClone(task);
+          next.status = { ...status, appliedBy: nodeId };
+          tx.update("task", next);
+        }
+      });
+      for (const w of waiters) w.resolve();
+    } catch (err) {
+      this.logger().warn({ err: errorMessage(err), updates: batch.size }, "could not write task status updates");
+      for (const w of waiters) w.reject(err);
+    }
+  }
+}
+
+function sameStatus(a: Task__Output["status"], b: NonNullable<TaskStatusUpdate__Output["status"]>): boolean {
+  return a != null && a.message === b.message && a.err === b.err && a.health === b.health && a.containerStatus?.pid === b.containerStatus?.pid;
 }

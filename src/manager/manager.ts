@@ -18,6 +18,7 @@ import { NodeCertificateIssuer } from "./ca/issuer.js";
 import { addNodeCAService } from "./ca/service.js";
 import { requireRole, serverCredentials, managerChannelCredentials, type TlsIdentityProvider } from "./ca/tls.js";
 import { addControlService, managersOnly, type NodeView } from "./controlapi/service.js";
+import type { ImagePinner } from "./controlapi/services.js";
 import { NodeMonitor } from "./dispatcher.js";
 import { NotLeaderError } from "./leader.js";
 
@@ -39,6 +40,8 @@ export interface ManagerOptions {
   /** Known Raft members (raft id → raft address), for a joining or restarting manager. */
   readonly peers?: ReadonlyMap<number, string>;
   readonly logger: Logger;
+  /** Pins service images to digests (from the manager's image store). */
+  readonly pinImage?: ImagePinner;
   /** Raft tick (ms); default 100. */
   readonly tickMs?: number;
 }
@@ -116,7 +119,7 @@ export class Manager {
     const api = new Server();
     addNodeCAService(api, new NodeCertificateIssuer(store));
     const view = liveNodeView(self);
-    addControlService(api, store, managersOnly, view);
+    addControlService(api, store, managersOnly, { view, pin: o.pinImage });
     monitor.addTo(api);
     api.addService(membershipProto.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
     try {

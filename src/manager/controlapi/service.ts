@@ -16,6 +16,7 @@ import { NodeRole } from "../ca/certs.js";
 import { requireRole, type AuthenticatedCall } from "../ca/tls.js";
 import { findNode, listNodes, redactCluster, removeNode, updateCluster, updateNode } from "./nodes.js";
 import { resolveRef } from "./resolve.js";
+import { createService, removeService, updateService, type ImagePinner } from "./services.js";
 
 /** The loaded control.proto package. */
 export const controlProto = loadProto<ProtoGrpcType>("control.proto").swarm.control;
@@ -41,8 +42,22 @@ function guarded<Req, Res>(authorize: Authorize, fn: (req: Req, call: ServerUnar
 /** Fills in live fields of a node (e.g. which manager leads now) before it is returned. */
 export type NodeView = (node: Node__Output) => Node__Output;
 
-/** Handlers of the Control service over a store (node, cluster and read-only service/task calls). */
-export function controlHandlers(store: Store, authorize: Authorize, view: NodeView = (n) => n): Partial<ControlHandlers> {
+/** What the Control service needs besides the store. */
+export interface ControlOptions {
+  /** Live node fields (leader, reachability); identity by default. */
+  readonly view?: NodeView;
+  /** Pins service images to digests; without it service writes are refused. */
+  readonly pin?: ImagePinner;
+}
+
+/** Handlers of the Control service over a store. */
+export function controlHandlers(store: Store, authorize: Authorize, options: ControlOptions = {}): Partial<ControlHandlers> {
+  const view = options.view ?? ((n: Node__Output) => n);
+  const pin: ImagePinner =
+    options.pin ??
+    (() => {
+      throw new SwarmError(ErrorCode.FailedPrecondition, "this manager has no image store to pin service images");
+    });
   return {
     GetNode: guarded(authorize, async (req) => ({ node: view(findNode(store, req.nodeId)) })),
     ListNodes: guarded(authorize, async (req) => ({ nodes: listNodes(store, req.filters).map(view) })),
@@ -64,6 +79,14 @@ export function controlHandlers(store: Store, authorize: Authorize, view: NodeVi
       service: store.view((tx) => resolveRef("service", tx.list("service"), req.serviceId, (s) => s.spec?.annotations?.name ?? "")),
     })),
     ListServices: guarded(authorize, async () => ({ services: store.view((tx) => tx.list("service")) })),
+    CreateService: guarded(authorize, async (req) => ({ service: await createService(store, req.spec, pin) })),
+    UpdateService: guarded(authorize, async (req) => ({
+      service: await updateService(store, req.serviceId, req.serviceVersion, req.spec, req.rollback, pin),
+    })),
+    RemoveService: guarded(authorize, async (req) => {
+      await removeService(store, req.serviceId);
+      return {};
+    }),
     GetTask: guarded(authorize, async (req) => ({ task: store.view((tx) => resolveRef("task", tx.list("task"), req.taskId, () => "")) })),
     ListTasks: guarded(authorize, async (req) => {
       const f = req.filters;
@@ -82,7 +105,7 @@ export function controlHandlers(store: Store, authorize: Authorize, view: NodeVi
 }
 
 /** Adds the Control service to a server with an authorization policy. */
-export function addControlService(server: Server, store: Store, authorize: Authorize, view?: NodeView): void {
-  server.addService(controlProto.Control.service, controlHandlers(store, authorize, view) as UntypedServiceImplementation);
+export function addControlService(server: Server, store: Store, authorize: Authorize, options: ControlOptions = {}): void {
+  server.addService(controlProto.Control.service, controlHandlers(store, authorize, options) as UntypedServiceImplementation);
 }
 

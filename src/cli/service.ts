@@ -1,0 +1,304 @@
+/** swarmctl service create | ls | ps | inspect | scale | update | rollback | rm, and node ps. */
+import type { Command } from "commander";
+import type { Service__Output } from "../gen/swarm/api/Service.js";
+import type { Task__Output } from "../gen/swarm/api/Task.js";
+import type { ControlClient } from "../gen/swarm/control/Control.js";
+import type { CreateServiceResponse__Output } from "../gen/swarm/control/CreateServiceResponse.js";
+import type { GetServiceResponse__Output } from "../gen/swarm/control/GetServiceResponse.js";
+import type { ListServicesResponse__Output } from "../gen/swarm/control/ListServicesResponse.js";
+import type { ListTasksResponse__Output } from "../gen/swarm/control/ListTasksResponse.js";
+import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
+import type { ServiceSpec__Output } from "../gen/swarm/api/ServiceSpec.js";
+import { serviceSpecFromFlags, type ServiceCreateFlags } from "../api/service-flags.js";
+import { applyServiceUpdate, type ServiceUpdateFlags } from "../api/service-update-flags.js";
+import { isTerminalTaskState, taskStateDisplayName } from "../api/task-state.js";
+import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
+import { callUnary } from "../lib/grpc.js";
+import { controlClient, printTable, withClient } from "./client.js";
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+async function getService(c: ControlClient, ref: string): Promise<Service__Output> {
+  return (await callUnary<GetServiceResponse__Output>((md, o, cb) => c.GetService({ serviceId: ref }, md, o, cb))).service!;
+}
+
+async function listTasks(c: ControlClient, filters: { serviceIds?: string[]; nodeIds?: string[] }): Promise<Task__Output[]> {
+  return (await callUnary<ListTasksResponse__Output>((md, o, cb) => c.ListTasks({ filters }, md, o, cb))).tasks;
+}
+
+function replicasOf(spec: ServiceSpec__Output | null): number | undefined {
+  return spec?.replicated?.replicas ?? undefined;
+}
+
+/** Waits until the service's desired tasks run (Docker's "overall progress"), or a task fails to start. */
+async function converge(c: ControlClient, service: Service__Output, timeoutMs: number): Promise<void> {
+  const want = replicasOf(service.spec);
+  const deadline = Date.now() + timeoutMs;
+  let lastLine = "";
+  const tty = process.stdout.isTTY === true;
+  for (;;) {
+    const tasks = (await listTasks(c, { serviceIds: [service.id] })).filter((t) => t.desiredState === "RUNNING");
+    const running = tasks.filter((t) => t.status?.state === "RUNNING").length;
+    const total = want ?? tasks.length;
+    const line = `overall progress: ${running} out of ${total} tasks`;
+    if (line !== lastLine) {
+      process.stdout.write(tty ? `\r${line}` : `${line}\n`);
+      lastLine = line;
+    }
+    const failed = tasks.find((t) => t.status?.state !== undefined && isTerminalTaskState(t.status.state) && t.status.state !== "COMPLETE");
+    const stuck = tasks.find((t) => t.status?.state === "PENDING" && (t.status.err !== "" || /no suitable node/.test(t.status.message)));
+    if (running >= total && total > 0 && tasks.length >= total) break;
+    if (total === 0) break;
+    if (Date.now() > deadline) {
+      const why = failed?.status?.err || stuck?.status?.err || stuck?.status?.message || "tasks did not reach running in time";
+      throw new SwarmError(ErrorCode.Unavailable, `service ${service.spec?.annotations?.name} did not converge: ${why}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  process.stdout.write(`${tty ? "\n" : ""}verify: Service ${service.spec?.annotations?.name} converged\n`);
+}
+
+function printTasks(tasks: Task__Output[], names: Map<string, string>, serviceNames: Map<string, string>): void {
+  tasks.sort((a, b) => (serviceNames.get(a.serviceId) ?? "").localeCompare(serviceNames.get(b.serviceId) ?? "") || Number(a.slot) - Number(b.slot) || (b.meta?.createdAt ?? 0) - (a.meta?.createdAt ?? 0));
+  const seenSlots = new Set<string>();
+  printTable(
+    ["ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR"],
+    tasks.map((t) => {
+      const slotKey = `${t.serviceId}.${t.slot || t.nodeId}`;
+      const first = !seenSlots.has(slotKey);
+      seenSlots.add(slotKey);
+      const name = `${serviceNames.get(t.serviceId) ?? t.serviceId}.${t.slot || t.nodeId}`;
+      const ago = Math.max(0, Math.round((Date.now() - Number(t.status?.timestamp ?? 0)) / 1000));
+      return [
+        t.id.slice(0, 12),
+        first ? name : ` \\_ ${name}`,
+        (t.spec?.container?.image ?? "").replace(/@sha256:[0-9a-f]+$/, ""),
+        names.get(t.nodeId) ?? "",
+        taskStateDisplayName(t.desiredState),
+        `${taskStateDisplayName(t.status?.state ?? "NEW")} ${ago} seconds ago`,
+        t.status?.err ?? "",
+      ];
+    }),
+  );
+}
+
+async function nodeNames(c: ControlClient): Promise<Map<string, string>> {
+  const { nodes } = await callUnary<ListNodesResponse__Output>((md, o, cb) => c.ListNodes({}, md, o, cb));
+  return new Map(nodes.map((n) => [n.id, n.description?.hostname ?? n.id]));
+}
+
+/** Registers the service commands and `node ps`. */
+export function registerServiceCommands(program: Command): void {
+  const service = program.command("service").description("Manage services");
+
+  service
+    .command("create")
+    .description("Create a service")
+    .argument("<image>")
+    .argument("[command...]", "command and arguments (replace the image's command)")
+    .requiredOption("--name <name>", "service name")
+    .option("--replicas <n>", "number of tasks")
+    .option("--mode <mode>", "replicated | global")
+    .option("-e, --env <K=V>", "environment variable (repeatable)", collect, [])
+    .option("-p, --publish <spec>", "publish a port: 8080:80[/udp] or published=,target=,protocol=,mode= (repeatable)", collect, [])
+    .option("--constraint <expr>", "placement constraint, e.g. node.role==worker (repeatable)", collect, [])
+    .option("--placement-pref <pref>", "spread=node.labels.zone (repeatable)", collect, [])
+    .option("--max-replicas <n>", "maximum tasks per node")
+    .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--limit-pids <n>")
+    .option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
+    .option("--restart-condition <c>", "none | on-failure | any").option("--restart-delay <d>").option("--restart-max-attempts <n>").option("--restart-window <d>")
+    .option("--stop-grace-period <d>").option("--health-cmd <cmd>").option("--health-interval <d>").option("--health-retries <n>").option("--no-healthcheck")
+    .option("--mount <spec>", "type=bind|tmpfs,source=,target= (repeatable)", collect, [])
+    .option("--label <k=v>", "service label (repeatable)", collect, [])
+    .option("-d, --detach", "exit at once instead of waiting for the service to converge")
+    .action(async (image: string, args: string[], o: Record<string, unknown>, cmd: Command) => {
+      const flags: ServiceCreateFlags = {
+        name: o.name as string,
+        image,
+        args,
+        replicas: o.replicas as string | undefined,
+        mode: o.mode as string | undefined,
+        env: o.env as string[],
+        publish: o.publish as string[],
+        constraints: o.constraint as string[],
+        placementPrefs: o.placementPref as string[],
+        maxReplicas: o.maxReplicas as string | undefined,
+        limitCpu: o.limitCpu as string | undefined,
+        limitMemory: o.limitMemory as string | undefined,
+        limitPids: o.limitPids as string | undefined,
+        reserveCpu: o.reserveCpu as string | undefined,
+        reserveMemory: o.reserveMemory as string | undefined,
+        restartCondition: o.restartCondition as string | undefined,
+        restartDelay: o.restartDelay as string | undefined,
+        restartMaxAttempts: o.restartMaxAttempts as string | undefined,
+        restartWindow: o.restartWindow as string | undefined,
+        stopGracePeriod: o.stopGracePeriod as string | undefined,
+        healthCmd: o.healthCmd as string | undefined,
+        healthInterval: o.healthInterval as string | undefined,
+        healthRetries: o.healthRetries as string | undefined,
+        noHealthcheck: o.healthcheck === false,
+        mounts: o.mount as string[],
+        labels: o.label as string[],
+        envLookup: (k) => process.env[k],
+      };
+      const spec = serviceSpecFromFlags(flags);
+      await withClient(controlClient(cmd), async (c) => {
+        const res = await callUnary<CreateServiceResponse__Output>((md, opt, cb) => c.CreateService({ spec }, md, opt, cb));
+        process.stdout.write(`${res.service!.id}\n`);
+        if (o.detach !== true) await converge(c, res.service!, 120_000);
+      });
+    });
+
+  service
+    .command("ls")
+    .description("List services")
+    .option("-q, --quiet", "only print ids")
+    .option("--format <format>", "json for machine-readable output")
+    .action(async (o: { quiet?: boolean; format?: string }, cmd: Command) => {
+      await withClient(controlClient(cmd), async (c) => {
+        const { services } = await callUnary<ListServicesResponse__Output>((md, opt, cb) => c.ListServices({}, md, opt, cb));
+        if (o.quiet === true) return void services.forEach((s) => process.stdout.write(`${s.id}\n`));
+        if (o.format === "json") return void process.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
+        const tasks = await listTasks(c, {});
+        printTable(
+          ["ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"],
+          services.map((s) => {
+            const running = tasks.filter((t) => t.serviceId === s.id && t.desiredState === "RUNNING" && t.status?.state === "RUNNING").length;
+            const want = replicasOf(s.spec);
+            const ports = (s.spec?.endpoint?.ports ?? []).map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol.toLowerCase()}`).join(", ");
+            return [s.id.slice(0, 12), s.spec?.annotations?.name ?? "", want === undefined ? "global" : "replicated", `${running}/${want ?? running}`, (s.spec?.task?.container?.image ?? "").replace(/@sha256:[0-9a-f]+$/, ""), ports];
+          }),
+        );
+      });
+    });
+
+  service
+    .command("ps")
+    .description("List the tasks of services")
+    .argument("<service...>")
+    .action(async (refs: string[], _o: unknown, cmd: Command) => {
+      await withClient(controlClient(cmd), async (c) => {
+        const services = await Promise.all(refs.map((r) => getService(c, r)));
+        const tasks = await listTasks(c, { serviceIds: services.map((s) => s.id) });
+        printTasks(tasks, await nodeNames(c), new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
+      });
+    });
+
+  service
+    .command("inspect")
+    .description("Show services as JSON")
+    .argument("<service...>")
+    .action(async (refs: string[], _o: unknown, cmd: Command) => {
+      const services = await withClient(controlClient(cmd), (c) => Promise.all(refs.map((r) => getService(c, r))));
+      process.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
+    });
+
+  const update = async (cmd: Command, ref: string, change: (spec: ServiceSpec__Output) => ServiceSpec__Output, rollback: boolean, detach: boolean): Promise<void> => {
+    await withClient(controlClient(cmd), async (c) => {
+      const current = await getService(c, ref);
+      const spec = rollback ? null : change(current.spec!);
+      const res = await callUnary<{ service: Service__Output | null }>((md, o, cb) =>
+        c.UpdateService({ serviceId: current.id, serviceVersion: current.meta?.version ?? 0, spec, rollback }, md, o, cb),
+      );
+      process.stdout.write(`${current.spec?.annotations?.name ?? ref}\n`);
+      if (!detach) await converge(c, res.service!, 300_000);
+    });
+  };
+
+  service
+    .command("scale")
+    .description("Scale replicated services: NAME=REPLICAS ...")
+    .argument("<service=replicas...>")
+    .option("-d, --detach", "do not wait for convergence")
+    .action(async (pairs: string[], o: { detach?: boolean }, cmd: Command) => {
+      for (const pair of pairs) {
+        const m = /^([^=]+)=(\d+)$/.exec(pair);
+        if (m === null) throw new ValidationError("scale", `"${pair}" is not SERVICE=REPLICAS`);
+        await update(cmd, m[1]!, (spec) => {
+          if (spec.replicated == null) throw new ValidationError("scale", `${m[1]} is not a replicated service`);
+          return applyServiceUpdate(spec, { replicas: m[2] });
+        }, false, o.detach === true);
+      }
+    });
+
+  service
+    .command("update")
+    .description("Update a service")
+    .argument("<service>")
+    .option("--image <image>").option("--replicas <n>").option("--args <args>", "new command arguments (space separated)")
+    .option("--env-add <K=V>", "", collect, []).option("--env-rm <K>", "", collect, [])
+    .option("--publish-add <spec>", "", collect, []).option("--publish-rm <port>", "", collect, [])
+    .option("--constraint-add <expr>", "", collect, []).option("--constraint-rm <expr>", "", collect, [])
+    .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
+    .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
+    .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>")
+    .option("--force", "replace every task even if nothing changed")
+    .option("--rollback", "roll back to the previous spec")
+    .option("-d, --detach", "do not wait for convergence")
+    .action(async (ref: string, o: Record<string, unknown>, cmd: Command) => {
+      const s = (k: string): string | undefined => o[k] as string | undefined;
+      const flags: ServiceUpdateFlags = {
+        image: s("image"),
+        replicas: s("replicas"),
+        args: s("args")?.split(/\s+/).filter((a) => a !== ""),
+        envAdd: o.envAdd as string[],
+        envRm: o.envRm as string[],
+        publishAdd: o.publishAdd as string[],
+        publishRm: o.publishRm as string[],
+        constraintAdd: o.constraintAdd as string[],
+        constraintRm: o.constraintRm as string[],
+        limitCpu: s("limitCpu"),
+        limitMemory: s("limitMemory"),
+        reserveCpu: s("reserveCpu"),
+        reserveMemory: s("reserveMemory"),
+        update: { parallelism: s("updateParallelism"), delay: s("updateDelay"), failureAction: s("updateFailureAction"), monitor: s("updateMonitor"), order: s("updateOrder"), maxFailureRatio: s("updateMaxFailureRatio") },
+        rollback: { parallelism: s("rollbackParallelism"), delay: s("rollbackDelay"), failureAction: s("rollbackFailureAction"), monitor: s("rollbackMonitor"), order: s("rollbackOrder") },
+        force: o.force === true,
+        envLookup: (k) => process.env[k],
+      };
+      await update(cmd, ref, (spec) => applyServiceUpdate(spec, stripUndefined(flags)), o.rollback === true, o.detach === true);
+    });
+
+  service
+    .command("rollback")
+    .description("Roll a service back to its previous spec")
+    .argument("<service>")
+    .option("-d, --detach", "do not wait for convergence")
+    .action(async (ref: string, o: { detach?: boolean }, cmd: Command) => update(cmd, ref, (x) => x, true, o.detach === true));
+
+  service
+    .command("rm")
+    .description("Remove services")
+    .argument("<service...>")
+    .action(async (refs: string[], _o: unknown, cmd: Command) => {
+      await withClient(controlClient(cmd), async (c) => {
+        for (const ref of refs) {
+          await callUnary((md, opt, cb) => c.RemoveService({ serviceId: ref }, md, opt, cb));
+          process.stdout.write(`${ref}\n`);
+        }
+      });
+    });
+
+  const node = program.commands.find((x) => x.name() === "node");
+  (node ?? program.command("node"))
+    .command("ps")
+    .description("List tasks running on nodes (default: this node)")
+    .argument("[node...]")
+    .action(async (refs: string[], _o: unknown, cmd: Command) => {
+      await withClient(controlClient(cmd), async (c) => {
+        const names = await nodeNames(c);
+        const ids = refs.length === 0 ? [...names.keys()] : refs.map((r) => [...names].find(([id, name]) => id === r || name === r || id.startsWith(r))?.[0] ?? r);
+        const tasks = await listTasks(c, { nodeIds: ids });
+        const { services } = await callUnary<ListServicesResponse__Output>((md, opt, cb) => c.ListServices({}, md, opt, cb));
+        printTasks(tasks, names, new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
+      });
+    });
+}
+
+function stripUndefined(flags: ServiceUpdateFlags): ServiceUpdateFlags {
+  const clean = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const out = clean(flags) as ServiceUpdateFlags & { update?: object; rollback?: object };
+  const u = flags.update === undefined ? undefined : clean(flags.update);
+  const r = flags.rollback === undefined ? undefined : clean(flags.rollback);
+  return { ...out, update: u !== undefined && Object.keys(u).length > 0 ? u : undefined, rollback: r !== undefined && Object.keys(r).length > 0 ? r : undefined };
+}
