@@ -96,12 +96,12 @@ static void child_main(const child_args *a)
 	sr_trace("child: namespaces ready");
 	/*
 	 * Wait for our cgroup as late as possible: the caller's cgroup.procs write waits for an RCU grace
-	 * period. Only cgroup-type mounts inside a new cgroup namespace must come after it.
+	 * period. Only cgroup-type mounts must come after it.
 	 */
 	int early = 0;
 	for (size_t i = 0; i < spec->n_mounts; i++)
 		if (strncmp(spec->mounts[i].type, "cgroup", 6) == 0)
-			early = (spec->clone_flags & CLONE_NEWCGROUP) != 0;
+			early = 1; /* cgroup mounts show (or bind) our own cgroup: join it first */
 	if (sr_mount_setup_rootfs(spec, a->cgroup_version, early ? join_cgroup_then_unshare : NULL, (void *)a, &err) < 0)
 		child_fail(a->sock, &err);
 	if (!early && join_cgroup_then_unshare((void *)a, &err) < 0)

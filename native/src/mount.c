@@ -10,6 +10,7 @@
 #include "mount.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -78,8 +79,13 @@ static void fd_path(int fd, char *buf, size_t len)
 	snprintf(buf, len, "/proc/self/fd/%d", fd);
 }
 
-/* cgroup v1: a tmpfs with one read-only cgroup mount per hierarchy this process is in; v2: cgroup2. */
-static int mount_cgroup_fs(int rootfd, const sr_mount *m, int targetfd, int version, sr_err *err)
+/*
+ * cgroup v1: a tmpfs with one directory per hierarchy this process is in. In a cgroup namespace each is a
+ * fresh cgroup mount (the kernel shows the namespace root); without one, like runc, a bind of this
+ * process's own cgroup directory from the host (so the container does not see the host's tree, and no
+ * new superblock mount has to wait for dying cgroups to drain). v2: cgroup2.
+ */
+static int mount_cgroup_fs(int rootfd, const sr_mount *m, int targetfd, int version, int own_ns, sr_err *err)
 {
 	char target[64];
 	fd_path(targetfd, target, sizeof(target));
@@ -110,6 +116,15 @@ static int mount_cgroup_fs(int rootfd, const sr_mount *m, int targetfd, int vers
 			return -1;
 		char dpath[64];
 		fd_path(dfd, dpath, sizeof(dpath));
+		cleanup_free char *host = own_ns ? NULL : sr_xasprintf("/sys/fs/cgroup/%s%s", dirname, c2 + 1);
+		if (host && mount(host, dpath, NULL, MS_BIND | MS_REC, NULL) == 0) {
+			cleanup_close int top = openat2_in_root(rootfd, dst, O_PATH);
+			char tpath[64];
+			fd_path(top, tpath, sizeof(tpath));
+			if (top < 0 || mount(NULL, tpath, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
+				return sr_fail(err, errno, "remount cgroup bind %s", dst);
+			continue;
+		}
 		if (mount("cgroup", dpath, "cgroup", flags, opts) < 0)
 			return sr_fail(err, errno, "mount cgroup (%s) on %s", opts, dst);
 	}
@@ -141,7 +156,8 @@ static int mount_one(const sr_spec *spec, int rootfd, const sr_mount *m, int cgr
 	char target[64];
 	fd_path(fd, target, sizeof(target));
 	if (strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0)
-		return mount_cgroup_fs(rootfd, m, fd, strcmp(m->type, "cgroup2") == 0 ? 2 : cgroup_version, err);
+		return mount_cgroup_fs(rootfd, m, fd, strcmp(m->type, "cgroup2") == 0 ? 2 : cgroup_version,
+				       (spec->clone_flags & CLONE_NEWCGROUP) != 0, err);
 	if (m->bind) {
 		if (mount(source, target, NULL, MS_BIND | (m->flags & MS_REC), NULL) < 0)
 			return sr_fail(err, errno, "bind mount %s on %s", source, m->destination);

@@ -63,6 +63,28 @@ describe("process isolation", () => {
     expect(ipcNs).not.toBe(execFileSync("readlink", ["/proc/self/ns/ipc"], { encoding: "utf8" }).trim());
   });
 
+  it("shows only the container's own cgroup under a cgroup mount, with or without a cgroup namespace", async () => {
+    for (const cgroupns of [true, false]) {
+      const id = fx.id(cgroupns ? "cgmount-ns" : "cgmount");
+      const bundle = join(fx.work, "bundles", id);
+      const config = await writeBundle(bundle, {
+        rootfs: fx.rootfs,
+        ...sh("ls /sys/fs/cgroup/pids | grep -c '^swarm$'; wc -l < /sys/fs/cgroup/pids/cgroup.procs; cat /sys/fs/cgroup/pids/pids.max"),
+        resources: { pidsLimit: 50 },
+      });
+      const mounts = [...(config.mounts ?? []), { destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup", options: ["ro"] }];
+      const namespaces = (config.linux?.namespaces ?? []).filter((n) => cgroupns || n.type !== "cgroup");
+      writeFileSync(join(bundle, "config.json"), JSON.stringify({ ...config, mounts, linux: { ...config.linux, namespaces } }));
+      const r = spawnSyncRuntime(["run", "--bundle", bundle, id]);
+      expect(r.stderr).toBe("");
+      // no host tree (no "swarm" dir), only the container's processes (init, sh, wc…), its own limit
+      const [swarmDirs, procs, max] = r.stdout.trim().split("\n");
+      expect(swarmDirs).toBe("0");
+      expect(Number(procs)).toBeLessThanOrEqual(5);
+      expect(max).toBe("50");
+    }
+  });
+
   it("has only lo in a new network namespace", async () => {
     const r = await fx.runToExit("net", sh("ls /sys/class/net"));
     expect(r.stdout.split(/\s+/).filter(Boolean)).toEqual(["lo"]);
