@@ -25,6 +25,12 @@ import { NotLeaderError } from "./leader.js";
 /** The loaded membership.proto package. */
 export const membershipProto = loadProto<ProtoGrpcType>("membership.proto").swarm.membership;
 
+/** A reconciler that runs only on the leader (orchestrators, scheduler, reaper…). */
+export interface LeaderComponent {
+  start(): void;
+  stop(): Promise<void> | void;
+}
+
 /** How to start a manager. */
 export interface ManagerOptions {
   readonly dataDir: string;
@@ -40,6 +46,8 @@ export interface ManagerOptions {
   /** Known Raft members (raft id → raft address), for a joining or restarting manager. */
   readonly peers?: ReadonlyMap<number, string>;
   readonly logger: Logger;
+  /** Builds the leader-only components; they start when this manager becomes leader and stop when it steps down. */
+  readonly leaderComponents?: (store: Store, logger: Logger) => LeaderComponent[];
   /** Pins service images to digests (from the manager's image store). */
   readonly pinImage?: ImagePinner;
   /** Raft tick (ms); default 100. */
@@ -73,6 +81,7 @@ export class Manager {
   static async start(o: ManagerOptions): Promise<Manager> {
     const log = o.logger.child({ component: "manager" });
     const ref: { raft?: RaftServer<ApplyOutcome> } = {};
+    const leading = new LeaderRole(() => o.leaderComponents?.(store, o.logger) ?? [], log);
     const store = new Store({
       proposer: {
         propose: (data) => {
@@ -96,7 +105,10 @@ export class Manager {
       tickMs: o.tickMs ?? 100,
       serverCredentials: serverCredentials(o.tls),
       channelCredentials: managerChannelCredentials(o.tls),
-      onLeaderChange: (leader, isLeader) => log.info({ leader, isLeader }, "raft leadership changed"),
+      onLeaderChange: (leader, isLeader) => {
+        log.info({ leader, isLeader }, "raft leadership changed");
+        void leading.set(isLeader);
+      },
       logger: o.logger.child({ component: "raft" }),
     });
     ref.raft = raft;
@@ -132,7 +144,10 @@ export class Manager {
     }
     monitor.start();
     log.info({ listen: o.listenAddr, raftId: o.raftId }, "manager started");
-    return new Manager(raft, store, api, monitor, o);
+    const manager = new Manager(raft, store, api, monitor, o);
+    manager.leading = leading;
+    void leading.set(raft.status().isLeader);
+    return manager;
   }
 
   /** Waits until this manager has a leader (or times out with a clear error). */
@@ -154,8 +169,11 @@ export class Manager {
     return this.o.advertiseAddr;
   }
 
+  private leading: LeaderRole | undefined;
+
   /** Stops the API, the monitor and Raft. Safe to call twice. */
   async stop(): Promise<void> {
+    await this.leading?.set(false);
     this.monitor.stop();
     this.store.close();
     await new Promise<void>((resolve) => this.api.tryShutdown(() => resolve()));
@@ -202,4 +220,33 @@ function membershipHandlers(raft: RaftServer<ApplyOutcome>, store: Store, leader
       return { members: [...raft.status().members].map(([raftId, raftAddr]) => ({ raftId, raftAddr })) };
     }),
   };
+}
+
+/** Starts the leader-only components on gaining leadership and stops them on losing it, one change at a time. */
+class LeaderRole {
+  private running: LeaderComponent[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private want = false;
+
+  constructor(
+    private readonly build: () => LeaderComponent[],
+    private readonly log: Logger,
+  ) {}
+
+  set(isLeader: boolean): Promise<void> {
+    this.want = isLeader;
+    this.chain = this.chain.then(async () => {
+      if (this.want && this.running.length === 0) {
+        this.running = this.build();
+        for (const c of this.running) c.start();
+        if (this.running.length > 0) this.log.info({ components: this.running.length }, "leader components started");
+      } else if (!this.want && this.running.length > 0) {
+        const stopping = this.running;
+        this.running = [];
+        await Promise.all(stopping.map(async (c) => c.stop()));
+        this.log.info("leader components stopped");
+      }
+    }).catch((err: unknown) => this.log.error({ err: errorMessage(err) }, "leader components failed to change state"));
+    return this.chain;
+  }
 }
