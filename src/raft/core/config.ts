@@ -25,6 +25,8 @@ export interface RaftConfig {
   readonly maxSizePerMsg?: number;
   /** Maximum in-flight append messages per follower in the replicate state (default 256). */
   readonly maxInflightMsgs?: number;
+  /** Upper bound in bytes of Ready.committedEntries (at least one entry; default unbounded). */
+  readonly maxCommittedSizePerReady?: number;
   /** Index the state machine has applied already (restart); defaults to the snapshot index. */
   readonly applied?: number;
   /** Optional logger (the core logs only role changes and rejected inputs). */
@@ -42,6 +44,7 @@ export interface ResolvedRaftConfig {
   readonly checkQuorum: boolean;
   readonly maxSizePerMsg: number;
   readonly maxInflightMsgs: number;
+  readonly maxCommittedSizePerReady: number | undefined;
   readonly applied: number | undefined;
   readonly logger: Logger | undefined;
 }
@@ -62,6 +65,7 @@ export function resolveRaftConfig(c: RaftConfig): ResolvedRaftConfig {
   positiveInt("maxSizePerMsg", maxSizePerMsg);
   const maxInflightMsgs = c.maxInflightMsgs ?? 256;
   positiveInt("maxInflightMsgs", maxInflightMsgs);
+  if (c.maxCommittedSizePerReady !== undefined) positiveInt("maxCommittedSizePerReady", c.maxCommittedSizePerReady);
   if (c.applied !== undefined && (!Number.isSafeInteger(c.applied) || c.applied < 0)) {
     throw new RaftConfigError("applied", `${c.applied} is not a non-negative integer`);
   }
@@ -75,6 +79,7 @@ export function resolveRaftConfig(c: RaftConfig): ResolvedRaftConfig {
     checkQuorum: c.checkQuorum ?? true,
     maxSizePerMsg,
     maxInflightMsgs,
+    maxCommittedSizePerReady: c.maxCommittedSizePerReady,
     applied: c.applied,
     logger: c.logger,
   };

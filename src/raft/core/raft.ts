@@ -79,6 +79,8 @@ export class Raft {
   readonly preVote: boolean;
   readonly maxMsgSize: number;
   readonly maxInflight: number;
+  /** Bound of Ready.committedEntries in bytes (undefined: unbounded). */
+  readonly maxCommittedSize: number | undefined;
   private readonly random: () => number;
   readonly logger: Logger | undefined;
 
@@ -91,6 +93,7 @@ export class Raft {
     this.preVote = c.preVote;
     this.maxMsgSize = c.maxSizePerMsg;
     this.maxInflight = c.maxInflightMsgs;
+    this.maxCommittedSize = c.maxCommittedSizePerReady;
     this.random = c.random;
     this.logger = c.logger;
 

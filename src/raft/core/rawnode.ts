@@ -230,7 +230,7 @@ export class RaftNode {
       ...(hardChanged ? { hardState: hs } : {}),
       entries,
       ...(snapshot !== undefined ? { snapshot } : {}),
-      committedEntries: r.raftLog.nextCommittedEntries(),
+      committedEntries: r.raftLog.nextCommittedEntries(r.maxCommittedSize),
       messages: r.msgs,
       readStates: r.readStates,
       mustSync: entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote,

@@ -208,4 +208,19 @@ describe("Ready and the persistence barrier", () => {
     // A local read without a leader still tells the caller.
     expect(() => node.readIndex(Buffer.from("local"))).toThrow(/no-leader/);
   });
+
+  it("maxCommittedSizePerReady spreads a long run of committed entries over several Readies", () => {
+    const storage = new MemoryStorage({ confState: { voters: [1], learners: [] } });
+    storage.append(Array.from({ length: 10 }, (_, i) => newEntry({ term: 1, index: i + 1, data: Buffer.alloc(100) })));
+    storage.setHardState({ term: 1, vote: 1, commit: 10 });
+    const node = new RaftNode({ id: 1, storage, electionTick: 10, heartbeatTick: 1, random: () => 0, maxCommittedSizePerReady: 300 });
+    const sizes: number[] = [];
+    while (node.hasReady()) {
+      const rd = node.ready();
+      sizes.push(rd.committedEntries.length);
+      node.advance(rd);
+    }
+    expect(sizes).toEqual([2, 2, 2, 2, 2]);
+    expect(node.status().applied).toBe(10);
+  });
 });

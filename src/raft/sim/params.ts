@@ -33,6 +33,7 @@ export interface SimParams {
   readonly keepEntries: number;
   readonly maxSizePerMsg: number;
   readonly maxInflightMsgs: number;
+  readonly maxCommittedSizePerReady: number | undefined;
 }
 
 /** Outcome of a run that kept every invariant. */
@@ -87,6 +88,7 @@ export function drawParams(rng: Prng): SimParams {
     keepEntries: rng.int(0, 4),
     maxSizePerMsg: rng.pick([1, 64, 512, 1 << 20]) ?? 512,
     maxInflightMsgs: rng.pick([1, 2, 8, 256]) ?? 8,
+    maxCommittedSizePerReady: rng.pick([undefined, undefined, 1, 200]),
   };
 }
 

@@ -142,6 +142,7 @@ class Simulation {
       checkQuorum: this.params.checkQuorum,
       maxSizePerMsg: this.params.maxSizePerMsg,
       maxInflightMsgs: this.params.maxInflightMsgs,
+      ...(this.params.maxCommittedSizePerReady !== undefined ? { maxCommittedSizePerReady: this.params.maxCommittedSizePerReady } : {}),
       applied: meta.index,
     });
     this.checker.restarted(n.id, n.storage.getHardState().commit);
