@@ -19,10 +19,9 @@ import { Wal } from "../storage/wal.js";
 import { RaftTransport } from "../transport/transport.js";
 import {
   RaftNode,
-  MemoryStorage,
+  type MemoryStorage,
   ProposalDroppedError,
   decodeConfChange,
-  encodeConfChange,
   newEntry,
   newMessage,
   emptyConfState,
@@ -38,6 +37,7 @@ import { errorMessage } from "../../lib/errors.js";
 import { RaftServerError, RaftServerErrorCode } from "./errors.js";
 import { decodeProposal, decodeSnapshotData, encodeProposal, encodeSnapshotData } from "./envelope.js";
 import { resolveServerOptions, type RaftServerOptions, type ResolvedRaftServerOptions } from "./options.js";
+import { recoverStorage, type Recovered } from "./recover.js";
 
 /** What a member reports about itself. */
 export interface RaftServerStatus {
@@ -142,41 +142,14 @@ export class RaftServer<R = unknown> {
   static async start<R>(options: RaftServerOptions<R>): Promise<RaftServer<R>> {
     const o = resolveServerOptions(options);
     const { wal, state } = await Wal.open({ dir: o.dataDir, segmentBytes: o.segmentBytes, logger: o.logger });
-    const storage = new MemoryStorage();
-    const members = new Map<number, string>();
-    let confState = emptyConfState();
-    let applied = 0;
-    if (state.snapshot !== null) {
-      const meta = snapshotMeta(state.snapshot);
-      storage.applySnapshot(state.snapshot);
-      const { members: snapMembers, state: smBytes } = decodeSnapshotData(state.snapshot.data);
-      for (const [id, addr] of snapMembers) members.set(id, addr);
-      o.stateMachine.restore(meta.index, smBytes);
-      confState = meta.confState ?? emptyConfState();
-      applied = meta.index;
+    let rec: Recovered;
+    try {
+      rec = await recoverStorage(o, wal, state);
+    } catch (err) {
+      await wal.close();
+      throw err;
     }
-    for (const [id, addr] of o.peers) members.set(id, addr);
-    members.set(o.id, o.advertise);
-    let hardState = state.hardState;
-    let entries: Entry[] = state.entries;
-    if (state.snapshot === null && entries.length === 0 && hardState.term === 0 && o.bootstrap !== null) {
-      entries = o.bootstrap.map((id, i) =>
-        newEntry({
-          term: 1,
-          index: i + 1,
-          type: "ENTRY_CONF_CHANGE",
-          data: encodeConfChange({ type: "CONF_ADD_VOTER", nodeId: id, context: Buffer.from(members.get(id) ?? "") }),
-        }),
-      );
-      hardState = { term: 1, vote: 0, commit: entries.length };
-      wal.append(hardState, entries);
-      await wal.sync();
-      o.logger.info({ voters: o.bootstrap }, "raft: bootstrapped a new cluster");
-    }
-    const last = entries[entries.length - 1]?.index ?? applied;
-    hardState = { ...hardState, commit: Math.min(Math.max(hardState.commit, applied), last) };
-    storage.setHardState(hardState);
-    storage.append(entries);
+    const { storage, members, confState, applied } = rec;
     const server = new RaftServer(o, wal, storage, members, confState, applied);
     try {
       server.transport = await RaftTransport.start({
@@ -199,7 +172,7 @@ export class RaftServer<R = unknown> {
     }
     server.ticker = setInterval(() => server.onTick(), o.tickMs);
     server.loopDone = server.loop();
-    o.logger.info({ id: o.id, applied, entries: entries.length, truncatedTail: state.truncatedTail }, "raft: member started");
+    o.logger.info({ id: o.id, applied, entries: rec.entries, truncatedTail: state.truncatedTail }, "raft: member started");
     return server;
   }
 
