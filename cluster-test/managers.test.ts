@@ -60,6 +60,39 @@ describe("manager cluster on five netns hosts", () => {
         return r.code === 0 && self !== undefined && /Reachable$/.test(self) && rows(r.stdout).every((l) => / Ready /.test(l));
       }, { timeoutMs: 30_000, describe: `${leaderHost} back as a reachable follower with every node Ready` });
 
+      // Isolate one follower manager: the majority keeps accepting writes; the isolated one refuses
+      // them with the quorum error; after heal it catches up.
+      const lsNow = rows(await ok(c, "h1", "node", "ls"));
+      const hostOf = (l: string): string => l.split(/\s+/).find((w) => /^h\d$/.test(w))!;
+      const follower = lsNow.filter((l) => /Reachable$/.test(l)).map(hostOf).find((h) => ["h1", "h2", "h3"].includes(h))!;
+      const majority = ["h1", "h2", "h3"].find((h) => h !== follower && lsNow.some((l) => hostOf(l) === h))!;
+      await c.isolate(follower);
+      await c.waitFor(() => c.host(majority).swarmctl("node", "update", "--label-add", "during=partition", "h5"), (r) => r.code === 0, {
+        timeoutMs: 20_000,
+        describe: `a write on the majority side (${majority}) while ${follower} is isolated`,
+      });
+      const refusedWrite = await c.host(follower).swarmctl("node", "update", "--label-add", "lost=1", "h5");
+      expect(refusedWrite.code).not.toBe(0);
+      expect(refusedWrite.stderr).toMatch(/quorum lost: this manager reaches 1 of 3 managers and 2 are needed/);
+      await c.heal();
+      await c.waitFor(() => c.host(follower).swarmctl("node", "inspect", "h5"), (r) => r.code === 0 && r.stdout.includes('"during": "partition"'), {
+        timeoutMs: 20_000,
+        describe: `${follower} catching up after heal`,
+      });
+
+      // Stop all three managers and start them again: the store is intact.
+      for (const h of ["h1", "h2", "h3"]) await c.host(h).restart("swarmd");
+      await c.waitFor(() => c.host("h3").swarmctl("node", "inspect", "h4", "h5"), (r) => r.code === 0 && r.stdout.includes('"zone": "east"') && r.stdout.includes('"during": "partition"'), {
+        timeoutMs: 30_000,
+        describe: "the store intact after restarting every manager",
+      });
+
+      // A worker that leaves goes Down and can then be removed.
+      expect((await ok(c, "h5", "leave")).trim()).toBe("Node left the swarm.");
+      await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).some((l) => / h5 .* Down /.test(l)), { timeoutMs: 30_000, describe: "h5 Down after leave" });
+      await ok(c, "h1", "node", "rm", "h5");
+      expect(rows(await ok(c, "h1", "node", "ls")).map(hostOf).sort()).toEqual(["h1", "h2", "h3", "h4"]);
+
       // A worker's daemon cannot serve the control API.
       const refused = await c.host("h4").swarmctl("node", "ls");
       expect(refused.code).not.toBe(0);

@@ -21,6 +21,8 @@ import { addControlService, managersOnly, type NodeView } from "./controlapi/ser
 import type { ImagePinner } from "./controlapi/services.js";
 import { NodeMonitor } from "./dispatcher.js";
 import { NotLeaderError } from "./leader.js";
+import { countReachable, QuorumLostError } from "./quorum.js";
+import { RaftServerErrorCode } from "../raft/server/errors.js";
 
 /** The loaded membership.proto package. */
 export const membershipProto = loadProto<ProtoGrpcType>("membership.proto").swarm.membership;
@@ -84,9 +86,18 @@ export class Manager {
     const leading = new LeaderRole(() => o.leaderComponents?.(store, o.logger) ?? [], log);
     const store = new Store({
       proposer: {
-        propose: (data) => {
-          if (ref.raft === undefined) return Promise.reject(new SwarmError(ErrorCode.Unavailable, "raft is not started"));
-          return ref.raft.propose(data);
+        propose: async (data) => {
+          const raft = ref.raft;
+          if (raft === undefined) throw new SwarmError(ErrorCode.Unavailable, "raft is not started");
+          try {
+            return await raft.propose(data);
+          } catch (err) {
+            if (err instanceof SwarmError && (err.code === RaftServerErrorCode.NoLeader || err.code === RaftServerErrorCode.Timeout) && raft.status().leader === 0) {
+              const { members, id } = raft.status();
+              throw new QuorumLostError(await countReachable(id, members), members.size, err);
+            }
+            throw err;
+          }
         },
       },
     });
