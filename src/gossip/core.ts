@@ -97,8 +97,11 @@ export class GossipCore {
   private readonly relays = new Map<number, Relay>();
   private readonly seenUser = new Set<string>();
   private outbox: CoreOutput[] = [];
+  /** Every member but us (for random picks). */
   private probeOrder: string[] = [];
-  private probeIndex = 0;
+  /** Every member, us included, sorted: the probe schedule ring (rebuilt after membership changes). */
+  private ring: string[] | undefined;
+  private lastProbeRound = -1;
   private round: ProbeRound | undefined;
   /** Members suspected by others that we probe next (our probe is an independent confirmation or a refutation chance). */
   private probeFirst: string[] = [];
@@ -148,7 +151,8 @@ export class GossipCore {
       if (this.members.has(k.name)) continue;
       this.members.set(k.name, { name: k.name, addr: k.addr, meta: normalizeMeta(k.meta), incarnation: k.incarnation, status: MemberStatus.Alive, since: now });
       this.live++;
-      this.probeOrder.splice(Math.floor(this.random() * (this.probeOrder.length + 1)), 0, k.name);
+      this.probeOrder.push(k.name);
+      this.ring = undefined;
     }
   }
 
@@ -330,7 +334,7 @@ export class GossipCore {
   // ---- probing (SWIM failure detector with Lifeguard) ----------------------------------------
 
   private startProbe(now: number): void {
-    const target = this.leaving ? undefined : this.nextProbeTarget();
+    const target = this.leaving ? undefined : this.nextProbeTarget(now);
     if (target === undefined) {
       this.timers.schedule(now + this.tuning.probeIntervalMs, { kind: "probe" });
       return;
@@ -404,19 +408,33 @@ export class GossipCore {
     }
   }
 
-  private nextProbeTarget(): MemberRecord | undefined {
+  /**
+   * Probe schedule. Every member orders the known members the same way (a ring sorted by name) and,
+   * in probe round r = ⌊now / ProbeInterval⌉, probes the member `1 + r mod (N−1)` places after itself
+   * on the ring. In any one round that is a bijection (each member is probed by exactly one other),
+   * so a failed member is probed about once per interval by someone — the wait until someone first
+   * probes a dead member is below two intervals, where independent shuffled round-robins leave tails
+   * of several. Each prober still visits every member once per N−1 rounds (SWIM's time bound).
+   * Without synchronized clocks it degrades to N independent round-robins with random offsets.
+   */
+  private nextProbeTarget(now: number): MemberRecord | undefined {
     while (this.probeFirst.length > 0) {
       const m = this.members.get(this.probeFirst.shift() ?? "");
       if (m !== undefined && m.status === MemberStatus.Suspect) return m;
     }
-    for (let scanned = 0; scanned <= this.probeOrder.length; scanned++) {
-      if (this.probeIndex >= this.probeOrder.length) {
-        this.shuffle(this.probeOrder);
-        this.probeIndex = 0;
-      }
-      const name = this.probeOrder[this.probeIndex++];
-      const m = name === undefined ? undefined : this.members.get(name);
-      if (m !== undefined && (m.status === MemberStatus.Alive || m.status === MemberStatus.Suspect)) return m;
+    this.ring ??= [...this.members.keys()].sort();
+    const ring = this.ring;
+    const n = ring.length;
+    if (n <= 1) return undefined;
+    const self = ring.indexOf(this.name);
+    const round = Math.max(this.lastProbeRound + 1, Math.round(now / this.tuning.probeIntervalMs));
+    this.lastProbeRound = round;
+    // A slot whose member is dead or gone passes to the next member on the ring.
+    const first = 1 + (round % (n - 1));
+    for (let step = 0; step < n - 1; step++) {
+      const offset = 1 + ((first - 1 + step) % (n - 1));
+      const m = this.members.get(ring[(self + offset) % n] ?? "");
+      if (m !== undefined && m !== this.self && (m.status === MemberStatus.Alive || m.status === MemberStatus.Suspect)) return m;
     }
     return undefined;
   }
@@ -536,7 +554,8 @@ export class GossipCore {
       const record: MemberRecord = { name: a.node, addr: a.addr, meta, incarnation: a.incarnation, status: MemberStatus.Alive, since: now };
       this.members.set(a.node, record);
       this.live++;
-      this.probeOrder.splice(Math.floor(this.random() * (this.probeOrder.length + 1)), 0, a.node);
+      this.probeOrder.push(a.node);
+      this.ring = undefined;
       this.broadcastAlive(record);
       this.emit({ type: "join", member: snapshot(record) });
       return;
@@ -681,10 +700,8 @@ export class GossipCore {
       this.members.delete(m.name);
       this.broadcasts.invalidate(m.name);
       const index = this.probeOrder.indexOf(m.name);
-      if (index >= 0) {
-        this.probeOrder.splice(index, 1);
-        if (index < this.probeIndex) this.probeIndex--;
-      }
+      if (index >= 0) this.probeOrder.splice(index, 1);
+      this.ring = undefined;
     }
   }
 

@@ -40,7 +40,7 @@ export interface GossipNodeOptions {
   /** Encryption keys, primary first; none = plaintext cluster. */
   readonly keys?: readonly Uint8Array[];
   readonly logger?: Logger;
-  /** Monotonic clock in ms (injected for tests); default performance.now. */
+  /** Monotonic clock in ms (injected for tests); default wall-anchored performance.now. */
   readonly clock?: () => number;
   /** Uniform random numbers in [0,1); default a crypto-seeded generator. */
   readonly random?: () => number;
@@ -102,7 +102,9 @@ export class GossipNode {
   private constructor(options: GossipNodeOptions, udp: UdpSocket, tcp: Server, port: number) {
     this.udp = udp;
     this.tcp = tcp;
-    this.clock = options.clock ?? (() => performance.now());
+    // Monotonic, but anchored to the wall clock at process start: members on NTP-synced hosts agree
+    // on probe round numbers (see the probe schedule in core.ts).
+    this.clock = options.clock ?? (() => performance.timeOrigin + performance.now());
     this.log = options.logger === undefined ? silentLogger() : componentLogger(options.logger, "gossip", { node: options.name });
     const host = options.advertiseHost ?? options.bindHost ?? "127.0.0.1";
     this.addr = `${host}:${port}`;

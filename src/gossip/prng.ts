@@ -1,16 +1,24 @@
 /**
  * Seeded pseudo-random numbers (sfc32) for the simulator and for tests: the same seed gives the
- * same sequence on every machine.
+ * same sequence on every machine. The four state words come from splitmix32 over the seed, so
+ * neighbouring seeds (node i and node i+1 of one simulation) give unrelated sequences.
  */
 
 /** Returns a generator of uniform numbers in [0, 1) seeded by `seed`. */
 export function seededRandom(seed: number): () => number {
-  let a = 0x9e3779b9 ^ seed;
-  let b = 0x243f6a88 ^ Math.imul(seed, 0x85ebca6b);
-  let c = 0xb7e15162;
-  let d = 1;
+  let s = seed >>> 0;
+  const splitmix = (): number => {
+    s = (s + 0x9e3779b9) | 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+  let a = splitmix();
+  let b = splitmix();
+  let c = splitmix();
+  let d = splitmix();
   const next = (): number => {
-    a |= 0; b |= 0; c |= 0; d |= 0;
     const t = (((a + b) | 0) + d) | 0;
     d = (d + 1) | 0;
     a = b ^ (b >>> 9);
@@ -19,6 +27,6 @@ export function seededRandom(seed: number): () => number {
     c = (c + t) | 0;
     return (t >>> 0) / 4294967296;
   };
-  for (let i = 0; i < 12; i++) next();
+  for (let i = 0; i < 16; i++) next();
   return next;
 }
