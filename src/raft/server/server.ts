@@ -38,6 +38,7 @@ import { RaftServerError, RaftServerErrorCode } from "./errors.js";
 import { decodeProposal, decodeSnapshotData, encodeProposal, encodeSnapshotData } from "./envelope.js";
 import { resolveServerOptions, type RaftServerOptions, type ResolvedRaftServerOptions } from "./options.js";
 import { recoverStorage, type Recovered } from "./recover.js";
+import { RequestBook } from "./requests.js";
 
 /** What a member reports about itself. */
 export interface RaftServerStatus {
@@ -50,39 +51,6 @@ export interface RaftServerStatus {
   readonly lastIndex: number;
   readonly confState: ConfState;
   readonly members: ReadonlyMap<number, string>;
-}
-
-interface PendingProposal<R> {
-  resolve(result: R): void;
-  reject(err: Error): void;
-  deadline: number;
-  /** Sent to a leader (or stepped): its outcome is unknown if we give up. */
-  sent: boolean;
-}
-
-interface QueuedProposal {
-  readonly seq: number;
-  readonly data: Buffer;
-  readonly since: number;
-}
-
-interface ReadWaiter {
-  resolve(): void;
-  reject(err: Error): void;
-  deadline: number;
-}
-
-interface ReadBatch {
-  readonly waiters: ReadWaiter[];
-  index: number | null;
-}
-
-interface ConfWaiter {
-  readonly type: ConfChangeType;
-  readonly nodeId: number;
-  readonly resolve: (cs: ConfState) => void;
-  readonly reject: (err: Error) => void;
-  readonly deadline: number;
 }
 
 /** A Raft member: WAL + core + transport + state machine. */
@@ -101,11 +69,7 @@ export class RaftServer<R = unknown> {
   private isLeaderNow = false;
   private seq = 0;
   private readSeq = 0;
-  private readonly pending = new Map<number, PendingProposal<R>>();
-  private propQueue: QueuedProposal[] = [];
-  private readQueue: ReadWaiter[] = [];
-  private readonly readBatches = new Map<string, ReadBatch>();
-  private confWaiters: ConfWaiter[] = [];
+  private readonly req = new RequestBook<R>();
   private wake: (() => void) | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -205,46 +169,7 @@ export class RaftServer<R = unknown> {
   }
 
   private sweepTimeouts(now: number): void {
-    const noLeaderLimit = 2 * this.o.electionTicks * this.o.tickMs;
-    if (this.propQueue.length > 0 && this.leader === 0) {
-      const keep: QueuedProposal[] = [];
-      for (const q of this.propQueue) {
-        if (now - q.since < noLeaderLimit) {
-          keep.push(q);
-          continue;
-        }
-        const p = this.pending.get(q.seq);
-        this.pending.delete(q.seq);
-        p?.reject(new RaftServerError(RaftServerErrorCode.NoLeader, `raft: no leader elected within ${noLeaderLimit} ms; proposal not submitted`));
-      }
-      this.propQueue = keep;
-    }
-    for (const [seq, p] of this.pending) {
-      if (p.deadline > now) continue;
-      this.pending.delete(seq);
-      p.reject(
-        new RaftServerError(RaftServerErrorCode.Timeout, `raft: proposal not applied within ${this.o.requestTimeoutMs} ms (outcome unknown)`, {
-          unknownOutcome: p.sent,
-          leader: this.leader,
-        }),
-      );
-    }
-    const expired = (w: ReadWaiter): boolean => {
-      if (w.deadline > now) return false;
-      w.reject(new RaftServerError(RaftServerErrorCode.Timeout, `raft: read not confirmed within ${this.o.requestTimeoutMs} ms`, { leader: this.leader }));
-      return true;
-    };
-    this.readQueue = this.readQueue.filter((w) => !expired(w));
-    for (const [ctx, b] of this.readBatches) {
-      const left = b.waiters.filter((w) => !expired(w));
-      if (left.length === 0) this.readBatches.delete(ctx);
-      else b.waiters.splice(0, b.waiters.length, ...left);
-    }
-    this.confWaiters = this.confWaiters.filter((w) => {
-      if (w.deadline > now) return true;
-      w.reject(new RaftServerError(RaftServerErrorCode.Timeout, `raft: membership change for ${w.nodeId} not applied in time`, { unknownOutcome: true }));
-      return false;
-    });
+    this.req.sweep(now, { leader: this.leader, noLeaderMs: 2 * this.o.electionTicks * this.o.tickMs, requestTimeoutMs: this.o.requestTimeoutMs });
   }
 
   private unusable(): RaftServerError | null {
@@ -264,8 +189,8 @@ export class RaftServer<R = unknown> {
     const data = encodeProposal({ proposer: this.o.id, nonce: this.o.nonce, seq }, payload);
     const now = Date.now();
     return new Promise<R>((resolve, reject) => {
-      this.pending.set(seq, { resolve, reject, deadline: now + this.o.requestTimeoutMs, sent: false });
-      this.propQueue.push({ seq, data, since: now });
+      this.req.pending.set(seq, { resolve, reject, deadline: now + this.o.requestTimeoutMs, sent: false });
+      this.req.propQueue.push({ seq, data, since: now });
       this.kick();
     });
   }
@@ -278,7 +203,7 @@ export class RaftServer<R = unknown> {
     const bad = this.unusable();
     if (bad !== null) return Promise.reject(bad);
     return new Promise<void>((resolve, reject) => {
-      this.readQueue.push({ resolve, reject, deadline: Date.now() + this.o.requestTimeoutMs });
+      this.req.readQueue.push({ resolve, reject, deadline: Date.now() + this.o.requestTimeoutMs });
       this.kick();
     });
   }
@@ -297,7 +222,7 @@ export class RaftServer<R = unknown> {
     }
     this.kick();
     return new Promise<ConfState>((resolve, reject) => {
-      this.confWaiters.push({ type, nodeId, resolve, reject, deadline: Date.now() + this.o.requestTimeoutMs });
+      this.req.confWaiters.push({ type, nodeId, resolve, reject, deadline: Date.now() + this.o.requestTimeoutMs });
     });
   }
 
@@ -360,12 +285,12 @@ export class RaftServer<R = unknown> {
   // ---- the loop -------------------------------------------------------------------------------
 
   private flushProposals(): void {
-    if (this.propQueue.length === 0 || this.leader === 0) return;
+    if (this.req.propQueue.length === 0 || this.leader === 0) return;
     // Hold proposals while the leader's connection is down (it probably died): sending them would lose
     // them; held ones go to the next leader (or to this one when it reconnects).
     if (!this.isLeaderNow && !this.transport.peerReady(this.leader)) return;
-    const batch = this.propQueue;
-    this.propQueue = [];
+    const batch = this.req.propQueue;
+    this.req.propQueue = [];
     this.counters.batches++;
     this.counters.proposalsBatched += batch.length;
     const m = newMessage({
@@ -374,7 +299,7 @@ export class RaftServer<R = unknown> {
       entries: batch.map((q) => newEntry({ term: 0, index: 0, data: q.data })),
     });
     for (const q of batch) {
-      const p = this.pending.get(q.seq);
+      const p = this.req.pending.get(q.seq);
       if (p !== undefined) p.sent = true;
     }
     if (this.isLeaderNow) {
@@ -382,8 +307,8 @@ export class RaftServer<R = unknown> {
         this.node.step(m);
       } catch (err) {
         for (const q of batch) {
-          const p = this.pending.get(q.seq);
-          this.pending.delete(q.seq);
+          const p = this.req.pending.get(q.seq);
+          this.req.pending.delete(q.seq);
           p?.reject(new RaftServerError(RaftServerErrorCode.NoLeader, `raft: proposal dropped: ${errorMessage(err)}`, { leader: this.leader, cause: err }));
         }
       }
@@ -393,7 +318,7 @@ export class RaftServer<R = unknown> {
   }
 
   private flushReads(): void {
-    if (this.readQueue.length === 0 || this.leader === 0) return;
+    if (this.req.readQueue.length === 0 || this.leader === 0) return;
     const ctx = Buffer.allocUnsafe(12);
     ctx.writeUInt32LE(this.o.id, 0);
     ctx.writeUInt32LE(this.o.nonce, 4);
@@ -404,8 +329,8 @@ export class RaftServer<R = unknown> {
       this.log.debug({ err: errorMessage(err) }, "raft: read index refused; will retry");
       return;
     }
-    this.readBatches.set(ctx.toString("hex"), { waiters: this.readQueue, index: null });
-    this.readQueue = [];
+    this.req.readBatches.set(ctx.toString("hex"), { waiters: this.req.readQueue, index: null });
+    this.req.readQueue = [];
   }
 
   private async loop(): Promise<void> {
@@ -437,7 +362,7 @@ export class RaftServer<R = unknown> {
       } catch (err) {
         this.fatal = err;
         this.log.error({ err: errorMessage(err) }, "raft: persisting failed; stopping");
-        this.failAll(this.unusable() as RaftServerError);
+        this.req.failAll(this.unusable() as RaftServerError);
         this.stopping = true;
         if (this.ticker !== null) clearInterval(this.ticker);
         return;
@@ -447,10 +372,10 @@ export class RaftServer<R = unknown> {
       if (!applyEarly) this.apply(rd);
       this.node.advance(rd);
       for (const rs of rd.readStates) {
-        const b = this.readBatches.get(rs.requestCtx.toString("hex"));
+        const b = this.req.readBatches.get(rs.requestCtx.toString("hex"));
         if (b !== undefined) b.index = rs.index;
       }
-      this.serveReads();
+      this.req.serveReads(this.applied);
       this.counters.turnMs += performance.now() - t0;
       if (this.applied > this.snapIndex && (this.snapshotWanted || this.applied - this.snapIndex >= this.o.snapshotEntries)) {
         this.snapshotWanted = false;
@@ -481,11 +406,7 @@ export class RaftServer<R = unknown> {
     if (!changed) return;
     this.log.info({ leader: lead, isLeader }, "raft: leader changed");
     // Reads sent to a former leader may never be answered; they are idempotent, so re-issue them.
-    for (const [ctx, b] of this.readBatches) {
-      if (b.index !== null) continue;
-      this.readQueue.push(...b.waiters);
-      this.readBatches.delete(ctx);
-    }
+    this.req.requeueUnansweredReads();
     try {
       this.o.onLeaderChange(lead, isLeader);
     } catch (err) {
@@ -517,8 +438,8 @@ export class RaftServer<R = unknown> {
   private applyNormal(e: Entry): void {
     const { id, payload } = decodeProposal(e.data);
     const mine = id.proposer === this.o.id && id.nonce === this.o.nonce;
-    const p = mine ? this.pending.get(id.seq) : undefined;
-    if (p !== undefined) this.pending.delete(id.seq);
+    const p = mine ? this.req.pending.get(id.seq) : undefined;
+    if (p !== undefined) this.req.pending.delete(id.seq);
     let result: R;
     try {
       result = this.o.stateMachine.apply(e.index, payload);
@@ -543,24 +464,12 @@ export class RaftServer<R = unknown> {
       if (this.storage.firstIndex() > 1) this.snapshotWanted = true;
     }
     this.log.info({ index: e.index, change: cc.type, node: cc.nodeId, voters: this.confState.voters, learners: this.confState.learners }, "raft: membership changed");
-    this.confWaiters = this.confWaiters.filter((w) => {
-      if (w.type !== cc.type || w.nodeId !== cc.nodeId) return true;
-      w.resolve(this.confState);
-      return false;
-    });
+    this.req.confApplied(cc.type, cc.nodeId, this.confState);
   }
 
   private setMember(id: number, addr: string): void {
     this.members.set(id, addr);
     if (id !== this.o.id) this.transport.addPeer(id, addr);
-  }
-
-  private serveReads(): void {
-    for (const [ctx, b] of this.readBatches) {
-      if (b.index === null || b.index > this.applied) continue;
-      this.readBatches.delete(ctx);
-      for (const w of b.waiters) w.resolve();
-    }
   }
 
   private async takeSnapshot(): Promise<void> {
@@ -575,18 +484,6 @@ export class RaftServer<R = unknown> {
     this.log.info({ index, bytes: data.length, releasedSegments: released }, "raft: snapshot taken");
   }
 
-  private failAll(err: RaftServerError): void {
-    for (const p of this.pending.values()) p.reject(err);
-    this.pending.clear();
-    this.propQueue = [];
-    for (const w of this.readQueue) w.reject(err);
-    this.readQueue = [];
-    for (const b of this.readBatches.values()) for (const w of b.waiters) w.reject(err);
-    this.readBatches.clear();
-    for (const w of this.confWaiters) w.reject(err);
-    this.confWaiters = [];
-  }
-
   /** Stops ticking, fails pending requests, closes the transport and the WAL. Safe to call twice. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
@@ -594,7 +491,7 @@ export class RaftServer<R = unknown> {
       if (this.ticker !== null) clearInterval(this.ticker);
       this.kick();
       await this.loopDone;
-      this.failAll(new RaftServerError(RaftServerErrorCode.Stopped, "raft: server stopped", { unknownOutcome: true }));
+      this.req.failAll(new RaftServerError(RaftServerErrorCode.Stopped, "raft: server stopped", { unknownOutcome: true }));
       await this.transport.close();
       await this.wal.close();
     })();
