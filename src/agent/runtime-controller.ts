@@ -1,0 +1,345 @@
+/**
+ * The real {@link Controller}: a task's container on this node, made from the node's image store
+ * (overlay rootfs), the optional network hook, and the runtime driver (src/runtime). Per task it uses
+ *
+ *   <taskDir>/fs/{rootfs,upper,work}   overlay rootfs (src/image prepareRootfs)
+ *   <taskDir>/bundle/config.json       OCI bundle
+ *   <taskDir>/container.log            CRI log written by the container's init (kept after remove)
+ *
+ * Health probes run inside the container's namespaces with util-linux `nsenter` (mount, uts, ipc, net,
+ * pid, root and cwd of the container's init), with the container's environment.
+ */
+import { createHash } from "node:crypto";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Task__Output } from "../gen/swarm/api/Task.js";
+import { errorMessage } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import { ImageError, ImageErrorCode } from "../image/errors.js";
+import type { Healthcheck } from "../image/manifest.js";
+import { isMountPoint, prepareRootfs, type PreparedRootfs } from "../image/rootfs.js";
+import type { ImageStore } from "../image/store.js";
+import { type BindMount, type Container, type ContainerSpecInput, type Runtime, RuntimeCommandError, RuntimeErrorCode, writeBundle } from "../runtime/index.js";
+import type { Controller, ProbeResult, TaskExit } from "./controller.js";
+import { AgentError, AgentErrorCode } from "./errors.js";
+import { resolveHealthPolicy, type HealthPolicy } from "./health-policy.js";
+
+/** What the network hook gives a task (the contract with the daemon's network code). */
+export interface TaskNetwork {
+  /** Network namespace to join (e.g. /run/netns/x); absent = a fresh namespace with only lo. */
+  readonly netnsPath?: string;
+  readonly hostname?: string;
+  /** Releases the task's network (veth, IP, netns). */
+  cleanup(): Promise<void>;
+}
+
+/** Sets up a task's network during prepare. */
+export type NetworkHook = (task: Task__Output) => Promise<TaskNetwork>;
+
+/** Dependencies of a {@link RuntimeController}. */
+export interface RuntimeControllerOptions {
+  readonly task: Task__Output;
+  readonly runtime: Runtime;
+  readonly images: ImageStore;
+  readonly taskDir: string;
+  readonly containerId: string;
+  readonly network?: NetworkHook;
+  readonly logger: Logger;
+}
+
+/** The task's CRI log path. */
+export function taskLogPath(taskDir: string): string {
+  return join(taskDir, "container.log");
+}
+
+const PROBE_OUTPUT_LIMIT = 4096;
+
+/** The image reference a task runs: the pinned digest, else the spec's image. */
+export function taskImageRef(task: Task__Output): string {
+  const ref = task.imageDigest !== "" ? task.imageDigest : (task.spec?.container?.image ?? "");
+  if (ref === "") throw new AgentError(AgentErrorCode.InvalidSpec, `task ${task.id}: spec.container.image is empty and no image digest is pinned`);
+  return ref;
+}
+
+function bindMounts(task: Task__Output): BindMount[] {
+  return (task.spec?.container?.mounts ?? []).map((m, i) => {
+    if (m.type !== "BIND") {
+      throw new AgentError(AgentErrorCode.InvalidSpec, `spec.container.mounts[${String(i)}]: type ${m.type} is not supported by this agent (only BIND)`);
+    }
+    return { source: m.source, target: m.target, readonly: m.readOnly };
+  });
+}
+
+/** Docker-like default hostname: the first 12 characters of the task id. */
+function defaultHostname(task: Task__Output): string {
+  return task.id.replace(/[^A-Za-z0-9-]/g, "").slice(0, 12) || "task";
+}
+
+/** Runs one task's container; see the module comment. */
+export class RuntimeController implements Controller {
+  private readonly o: RuntimeControllerOptions;
+  private container: Container | undefined;
+  private prepared: PreparedRootfs | undefined;
+  private net: TaskNetwork | undefined;
+  private env: readonly string[] = [];
+  private imageHealth: Healthcheck | null = null;
+  private stopSignal = "SIGTERM";
+  private policy: HealthPolicy | null = null;
+  private removed = false;
+
+  constructor(options: RuntimeControllerOptions) {
+    this.o = options;
+  }
+
+  private get bundleDir(): string {
+    return join(this.o.taskDir, "bundle");
+  }
+
+  private get fsDir(): string {
+    return join(this.o.taskDir, "fs");
+  }
+
+  async prepare(): Promise<void> {
+    const { task, images } = this.o;
+    const spec = task.spec?.container;
+    if (!spec) throw new AgentError(AgentErrorCode.InvalidSpec, `task ${task.id}: spec.container is missing`);
+    const ref = taskImageRef(task);
+    const shown = spec.image !== "" && spec.image !== ref ? `${spec.image} (${ref})` : ref;
+    let resolved;
+    try {
+      resolved = images.resolve(ref);
+    } catch (err) {
+      if (err instanceof ImageError && err.code === ImageErrorCode.NotFound) {
+        throw new AgentError(AgentErrorCode.ImageNotFound, `image ${shown} not found on this node`, { cause: err, fields: { ref } });
+      }
+      throw err;
+    }
+    const mounts = bindMounts(task);
+    this.imageHealth = resolved.config.config.healthcheck;
+    this.policy = resolveHealthPolicy(spec.healthcheck, this.imageHealth);
+    this.stopSignal = spec.stopSignal || resolved.config.config.stopSignal || "SIGTERM";
+    this.prepared = await prepareRootfs(images, ref, this.fsDir);
+    try {
+      this.net = this.o.network ? await this.o.network(task) : undefined;
+      const image = resolved.config.config;
+      const limits = task.spec?.resources?.limits;
+      const input: ContainerSpecInput = {
+        rootfs: this.prepared.rootfs,
+        image: {
+          ...(image.entrypoint ? { entrypoint: image.entrypoint } : {}),
+          ...(image.cmd ? { cmd: image.cmd } : {}),
+          env: image.env,
+          workingDir: image.workingDir,
+          user: image.user,
+        },
+        ...(spec.command.length > 0 ? { command: spec.command } : {}),
+        ...(spec.args.length > 0 ? { args: spec.args } : {}),
+        env: spec.env,
+        ...(spec.dir !== "" ? { workdir: spec.dir } : {}),
+        ...(spec.user !== "" ? { user: spec.user } : {}),
+        hostname: spec.hostname || this.net?.hostname || defaultHostname(task),
+        ...(this.net?.netnsPath ? { netnsPath: this.net.netnsPath } : {}),
+        mounts,
+        resources: { memoryBytes: limits?.memoryBytes ?? 0, nanoCpus: limits?.nanoCpus ?? 0, pidsLimit: limits?.pids ?? 0 },
+        readonlyRootfs: spec.readOnly,
+      };
+      const config = await writeBundle(this.bundleDir, input);
+      this.env = config.process.env ?? [];
+      this.container = await this.createContainer();
+    } catch (err) {
+      await this.remove().catch(() => undefined);
+      this.removed = false;
+      throw err;
+    }
+  }
+
+  private async createContainer(): Promise<Container> {
+    const { runtime, containerId, taskDir } = this.o;
+    try {
+      return await runtime.create(containerId, this.bundleDir, { logPath: taskLogPath(taskDir) });
+    } catch (err) {
+      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.AlreadyExists) throw err;
+      // A leftover of a run that died between create and its record: replace it.
+      this.o.logger.warn({ container: containerId }, "replacing a leftover container with the same id");
+      await runtime.container(containerId, taskLogPath(taskDir)).delete({ force: true });
+      return runtime.create(containerId, this.bundleDir, { logPath: taskLogPath(taskDir) });
+    }
+  }
+
+  /**
+   * Re-attaches to an existing container after an agent restart: the container handle, its environment
+   * (from the bundle) and the health check (from the image, if still in the store).
+   */
+  adopt(): void {
+    const { task, runtime, containerId, taskDir, images } = this.o;
+    this.container = runtime.container(containerId, taskLogPath(taskDir));
+    try {
+      const config = JSON.parse(readFileSync(join(this.bundleDir, "config.json"), "utf8")) as { process?: { env?: string[] } };
+      this.env = config.process?.env ?? [];
+    } catch {
+      this.env = [];
+    }
+    const spec = task.spec?.container;
+    try {
+      const image = images.resolve(taskImageRef(task)).config.config;
+      this.imageHealth = image.healthcheck;
+      this.stopSignal = spec?.stopSignal || image.stopSignal || "SIGTERM";
+    } catch {
+      this.imageHealth = null;
+      this.stopSignal = spec?.stopSignal || "SIGTERM";
+    }
+    try {
+      this.policy = resolveHealthPolicy(spec?.healthcheck, this.imageHealth);
+    } catch {
+      this.policy = null;
+    }
+  }
+
+  private need(): Container {
+    if (!this.container) throw new AgentError(AgentErrorCode.TaskNotFound, `task ${this.o.task.id}: no container (not prepared)`);
+    return this.container;
+  }
+
+  async start(): Promise<{ containerId: string; pid: number }> {
+    const c = this.need();
+    await c.start();
+    const st = await c.state().catch(() => undefined);
+    return { containerId: c.id, pid: st?.pid ?? 0 };
+  }
+
+  async wait(): Promise<TaskExit> {
+    const exit = await this.need().wait();
+    return { exitCode: exit.exitCode };
+  }
+
+  async shutdown(graceMs: number): Promise<TaskExit> {
+    const c = this.need();
+    const done = c.wait();
+    const ignoreGone = (err: unknown): void => {
+      if (err instanceof RuntimeCommandError && (err.code === RuntimeErrorCode.WrongState || err.code === RuntimeErrorCode.NotFound)) return;
+      throw err;
+    };
+    try {
+      await c.kill(this.stopSignal as NodeJS.Signals); // the runtime takes names with or without SIG, or numbers
+    } catch (err) {
+      ignoreGone(err);
+      return { exitCode: (await done).exitCode };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const first = await Promise.race([done, new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), graceMs)))]);
+    clearTimeout(timer);
+    if (first !== "timeout") return { exitCode: first.exitCode };
+    this.o.logger.info({ container: c.id, graceMs }, "grace period over: SIGKILL");
+    await c.kill("SIGKILL").catch(ignoreGone);
+    return { exitCode: (await done).exitCode };
+  }
+
+  async terminate(): Promise<void> {
+    await this.need()
+      .kill("SIGKILL")
+      .catch((err: unknown) => {
+        if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) throw err;
+      });
+  }
+
+  async remove(): Promise<void> {
+    if (this.removed) return;
+    const { runtime, containerId, taskDir } = this.o;
+    const problems: string[] = [];
+    const c = this.container ?? runtime.container(containerId, taskLogPath(taskDir));
+    await c.delete({ force: true }).catch((err: unknown) => {
+      if (!(err instanceof RuntimeCommandError && err.code === RuntimeErrorCode.NotFound)) problems.push(errorMessage(err));
+    });
+    if (this.prepared) await this.prepared.release().catch((err: unknown) => problems.push(errorMessage(err)));
+    else await releaseRootfsDir(this.o.images, this.fsDir).catch((err: unknown) => problems.push(errorMessage(err)));
+    if (this.net) await this.net.cleanup().catch((err: unknown) => problems.push(errorMessage(err)));
+    rmSync(this.bundleDir, { recursive: true, force: true });
+    if (problems.length > 0) throw new Error(`task ${this.o.task.id}: cleanup: ${problems.join("; ")}`);
+    this.removed = true;
+  }
+
+  healthPolicy(): HealthPolicy | null {
+    return this.policy;
+  }
+
+  async probe(argv: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+    let pid: number;
+    try {
+      pid = (await this.need().state()).pid;
+    } catch (err) {
+      return { passed: false, output: `health check: cannot find the container: ${errorMessage(err)}` };
+    }
+    if (pid <= 0) return { passed: false, output: "health check: the container is not running" };
+    return runInContainer(pid, argv, this.env, timeoutMs);
+  }
+}
+
+/**
+ * Runs argv inside the namespaces (mount, uts, ipc, net, pid), root and cwd of process `pid` with `env`;
+ * passes on exit 0. The whole process group is killed after `timeoutMs`.
+ */
+export function runInContainer(pid: number, argv: readonly string[], env: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+  return new Promise((resolve) => {
+    const envObj: Record<string, string> = {};
+    for (const e of env) {
+      const eq = e.indexOf("=");
+      if (eq > 0) envObj[e.slice(0, eq)] = e.slice(eq + 1);
+    }
+    const child = spawn("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...argv], {
+      env: envObj,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const collect = (d: Buffer): void => {
+      if (output.length < PROBE_OUTPUT_LIMIT) output += d.toString("utf8");
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      resolve({ passed: false, output: `health check: cannot run nsenter: ${err.message}` });
+    });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const text = output.trim().slice(0, PROBE_OUTPUT_LIMIT);
+      if (timedOut) resolve({ passed: false, output: `health check timed out after ${String(timeoutMs)} ms` });
+      else resolve({ passed: code === 0, output: code === 0 ? text : `exit ${String(code)}${text ? `: ${text}` : ""}` });
+    });
+  });
+}
+
+/**
+ * Releases a task rootfs prepared by an earlier agent process (whose release closure is gone): unmounts
+ * the overlay, removes rootfs/upper/work, and the image store's use record. The record's name mirrors
+ * src/image/rootfs.ts (sha256 of the container dir); a record left behind would only be dropped later as
+ * stale by the store.
+ */
+export async function releaseRootfsDir(images: ImageStore, fsDir: string): Promise<void> {
+  const rootfs = join(fsDir, "rootfs");
+  if (existsSync(rootfs) && isMountPoint(rootfs)) {
+    await new Promise<void>((resolve, reject) => {
+      const p = spawn("umount", [rootfs], { stdio: "ignore" });
+      p.on("error", reject);
+      p.on("close", (code) => {
+        if (code === 0) return resolve();
+        const lazy = spawn("umount", ["-l", rootfs], { stdio: "ignore" });
+        lazy.on("error", reject);
+        lazy.on("close", (c2) => (c2 === 0 ? resolve() : reject(new Error(`umount ${rootfs} failed (exit ${String(c2)})`))));
+      });
+    });
+  }
+  rmSync(fsDir, { recursive: true, force: true });
+  const record = join(images.root, "containers", `${createHash("sha256").update(fsDir).digest("hex").slice(0, 32)}.json`);
+  rmSync(record, { force: true });
+}
