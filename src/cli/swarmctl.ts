@@ -26,6 +26,11 @@ export function buildProgram(): Command {
 
 /** Entry point used by bin/swarmctl.js. */
 export async function main(argv: string[]): Promise<void> {
+  // `swarmctl node ls | head`: a closed pipe ends the output quietly, as other CLIs do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

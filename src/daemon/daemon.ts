@@ -21,7 +21,7 @@ import { loadProto } from "../lib/proto.js";
 import { makeNode } from "../store/objects.js";
 import { createNodeKeyAndCsr, createRootCA, signNodeCertificate } from "../manager/ca/certs.js";
 import { clusterOf, newClusterObject } from "../manager/ca/issuer.js";
-import { joinCluster } from "../manager/ca/join.js";
+import { joinCluster, renewCertificate } from "../manager/ca/join.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, TlsIdentityProvider } from "../manager/ca/tls.js";
 import { addControlService, localSocket } from "../manager/controlapi/service.js";
 import { dispatcherProto } from "../manager/dispatcher.js";
@@ -287,6 +287,8 @@ export class Daemon {
         const res = await callUnary<HeartbeatResponse__Output>((md, o, cb) => client.Heartbeat({ addr: this.state!.advertiseAddr, hostname: hostname() }, md, o, cb), 3000);
         periodMs = Number(res.periodMs) || periodMs;
         if (res.managers.length > 0) this.managers = [addr, ...res.managers.filter((m) => m !== addr)];
+        const role = res.role === "MANAGER" ? "manager" : "worker";
+        if (this.state !== undefined && role !== this.state.role) await this.changeRole(addr, role);
       } catch (err) {
         const leader = leaderAddrOf(err);
         if (leader !== undefined) {
@@ -302,6 +304,33 @@ export class Daemon {
       if (!this.stopped) this.heartbeatTimer = setTimeout(() => void beat(), this.heartbeatTimer === undefined ? 0 : periodMs);
     };
     this.heartbeatTimer = setTimeout(() => void beat(), 0);
+  }
+
+  /** The cluster changed this node's role: renew the certificate, then start or stop the manager. */
+  private async changeRole(managerAddr: string, role: "manager" | "worker"): Promise<void> {
+    const s = this.state;
+    if (s === undefined || this.tls === undefined) return;
+    this.log.info({ from: s.role, to: role }, "role change requested by the cluster");
+    const renewed = await renewCertificate(managerAddr, this.tls);
+    if (renewed.role !== role) return; // the store changed again meanwhile; the next heartbeat decides
+    const tls = { caCertPem: renewed.caCertPem, certPem: renewed.certPem, keyPem: renewed.keyPem };
+    this.tls.update(tls);
+    if (role === "manager") {
+      const raftId = newRaftId();
+      const next: NodeState = { ...s, role, raftId };
+      this.state = next;
+      const members = await this.joinRaft(managerAddr, raftId, s.advertiseAddr);
+      await this.startManager(false, new Map(members.members.map((m) => [m.raftId, m.raftAddr])));
+      saveNodeState(this.o.dataDir, next, tls);
+    } else {
+      if (this.manager !== undefined) await this.manager.stop();
+      this.manager = undefined;
+      rmSync(statePaths(this.o.dataDir).raft, { recursive: true, force: true });
+      const next: NodeState = { ...s, role, raftId: 0 };
+      this.state = next;
+      saveNodeState(this.o.dataDir, next, tls);
+    }
+    this.log.info({ role }, "role changed");
   }
 
   private async leave(force: boolean) {

@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 describe("a five-node swarm on loopback", () => {
-  it("init, join, node ls, leader failover and rejoin", async () => {
+  it("init, join, node ls, leader failover and rejoin, promote and demote", async () => {
     expect(existsSync(`${root}/dist/src/daemon/swarmd.js`), "dist/ missing: run `npm run build`").toBe(true);
     for (let i = 1; i <= 5; i++) startDaemon(i);
     await waitFor("daemon sockets", async () => ([1, 2, 3, 4, 5].every((i) => existsSync(`${base}/n${i}/swarmd.sock`)) ? true : undefined));
@@ -104,6 +104,30 @@ describe("a five-node swarm on loopback", () => {
       const r = rows(await ctl(leaderIndex, "node", "ls"));
       const self = r.find((l) => l.includes(" * "));
       return r.length === 5 && self !== undefined && /Reachable$/.test(self) ? true : undefined;
+    });
+
+    // Promote a worker: it renews its certificate, starts a manager and joins Raft; demote it back.
+    const w4 = JSON.parse(await ctl(4, "info", "--format", "json")) as { nodeId: string };
+    await ctl(survivor, "node", "promote", w4.nodeId);
+    await waitFor("node 4 to serve node ls as a Raft member", async () => {
+      const self = rows(await ctl(4, "node", "ls")).find((l) => l.includes(" * "));
+      return self !== undefined && /(Reachable|Leader)$/.test(self) ? true : undefined;
+    });
+    const managers = rows(await ctl(survivor, "node", "ls")).filter((l) => /(Leader|Reachable)$/.test(l));
+    expect(managers).toHaveLength(4);
+    await ctl(survivor, "node", "demote", w4.nodeId);
+    await waitFor("node 4 to be a worker again", async () => {
+      const r = rows(await ctl(survivor, "node", "ls"));
+      const line = r.find((l) => l.startsWith(w4.nodeId));
+      return line !== undefined && !/(Leader|Reachable)$/.test(line) ? true : undefined;
+    });
+    await waitFor("node 4 to refuse the control API", async () => {
+      try {
+        await ctl(4, "node", "ls");
+        return undefined;
+      } catch (err) {
+        return /this node is not a swarm manager/.test(String((err as { stderr?: string }).stderr)) ? true : undefined;
+      }
     });
   });
 });

@@ -116,7 +116,8 @@ export class NodeMonitor {
       Heartbeat: unaryHandler(async (req, call) => {
         const caller = requireRole(call, ["worker", "manager"]);
         await this.heartbeat(caller.nodeId, req.addr);
-        return { periodMs: this.o.periodMs(), managers: this.o.managers() };
+        const role = this.o.store.view((tx) => tx.get("node", caller.nodeId)?.role) ?? "WORKER";
+        return { periodMs: this.o.periodMs(), managers: this.o.managers(), role };
       }),
       Assignments: (call) => this.assignments(call),
       UpdateTaskStatus: unaryHandler(async (req, call) => {

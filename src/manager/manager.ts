@@ -22,6 +22,7 @@ import type { ImagePinner } from "./controlapi/services.js";
 import { NodeMonitor } from "./dispatcher.js";
 import { NotLeaderError } from "./leader.js";
 import { countReachable, QuorumLostError } from "./quorum.js";
+import { RoleManager } from "./roles.js";
 import { RaftServerErrorCode } from "../raft/server/errors.js";
 
 /** The loaded membership.proto package. */
@@ -83,7 +84,7 @@ export class Manager {
   static async start(o: ManagerOptions): Promise<Manager> {
     const log = o.logger.child({ component: "manager" });
     const ref: { raft?: RaftServer<ApplyOutcome> } = {};
-    const leading = new LeaderRole(() => o.leaderComponents?.(store, o.logger) ?? [], log);
+    const leading = new LeaderRole(() => (ref.raft === undefined ? [] : [new RoleManager(store, ref.raft, log), ...(o.leaderComponents?.(store, o.logger) ?? [])]), log);
     const store = new Store({
       proposer: {
         propose: async (data) => {
@@ -118,7 +119,7 @@ export class Manager {
       channelCredentials: managerChannelCredentials(o.tls),
       onLeaderChange: (leader, isLeader) => {
         log.info({ leader, isLeader }, "raft leadership changed");
-        void leading.set(isLeader);
+        if (ref.raft !== undefined) void leading.set(isLeader);
       },
       logger: o.logger.child({ component: "raft" }),
     });

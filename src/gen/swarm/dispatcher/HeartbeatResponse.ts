@@ -1,5 +1,6 @@
 // Original file: proto/dispatcher.proto
 
+import type { NodeRole as _swarm_api_NodeRole, NodeRole__Output as _swarm_api_NodeRole__Output } from '../../swarm/api/NodeRole.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface HeartbeatResponse {
@@ -11,6 +12,11 @@ export interface HeartbeatResponse {
    * Managers are the API addresses of the current managers (so workers can fail over).
    */
   'managers'?: (string)[];
+  /**
+   * Role the cluster gives the node now; when it differs from the node's certificate the node renews
+   * its certificate and starts (promotion) or stops (demotion) its manager.
+   */
+  'role'?: (_swarm_api_NodeRole);
 }
 
 export interface HeartbeatResponse__Output {
@@ -22,4 +28,9 @@ export interface HeartbeatResponse__Output {
    * Managers are the API addresses of the current managers (so workers can fail over).
    */
   'managers': (string)[];
+  /**
+   * Role the cluster gives the node now; when it differs from the node's certificate the node renews
+   * its certificate and starts (promotion) or stops (demotion) its manager.
+   */
+  'role': (_swarm_api_NodeRole__Output);
 }
