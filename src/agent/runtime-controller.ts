@@ -121,7 +121,7 @@ export class RuntimeController implements Controller {
     this.stopSignal = spec.stopSignal || resolved.config.config.stopSignal || "SIGTERM";
     this.prepared = await prepareRootfs(images, ref, this.fsDir);
     try {
-      this.net = this.o.network ? await this.o.network(task) : undefined;
+      this.net = this.o.network ? await this.o.network(task) : await loopbackNetwork(this.o.containerId);
       const image = resolved.config.config;
       const limits = task.spec?.resources?.limits;
       const input: ContainerSpecInput = {
@@ -254,6 +254,7 @@ export class RuntimeController implements Controller {
     if (this.prepared) await this.prepared.release().catch((err: unknown) => problems.push(errorMessage(err)));
     else await releaseRootfsDir(this.o.images, this.fsDir).catch((err: unknown) => problems.push(errorMessage(err)));
     if (this.net) await this.net.cleanup().catch((err: unknown) => problems.push(errorMessage(err)));
+    else if (!this.o.network) await deleteNetns(this.o.containerId).catch((err: unknown) => problems.push(errorMessage(err))); // adopted task
     rmSync(this.bundleDir, { recursive: true, force: true });
     if (problems.length > 0) throw new Error(`task ${this.o.task.id}: cleanup: ${problems.join("; ")}`);
     this.removed = true;
@@ -317,6 +318,36 @@ export function runInContainer(pid: number, argv: readonly string[], env: readon
       else resolve({ passed: code === 0, output: code === 0 ? text : `exit ${String(code)}${text ? `: ${text}` : ""}` });
     });
   });
+}
+
+function ip(args: readonly string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    p.on("error", (e) => reject(new Error(`ip ${args.join(" ")}: ${e.message}`)));
+    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ip ${args.join(" ")}: ${err.trim() || `exit ${String(code)}`}`))));
+  });
+}
+
+async function deleteNetns(name: string): Promise<void> {
+  if (existsSync(join("/run/netns", name))) await ip(["netns", "del", name]);
+}
+
+/**
+ * The network of a task when the agent has no network hook: its own named network namespace
+ * (`/run/netns/<container id>`) with only `lo`, brought up (so a health check can reach 127.0.0.1).
+ */
+export async function loopbackNetwork(name: string): Promise<TaskNetwork> {
+  await deleteNetns(name); // a leftover of a killed run
+  await ip(["netns", "add", name]);
+  try {
+    await ip(["-n", name, "link", "set", "lo", "up"]);
+  } catch (err) {
+    await deleteNetns(name).catch(() => undefined);
+    throw err;
+  }
+  return { netnsPath: join("/run/netns", name), cleanup: () => deleteNetns(name) };
 }
 
 /**
