@@ -116,7 +116,7 @@ function makeTask(label: string, o: TaskOptions = {}): Task__Output {
     endpoint: null,
     imageDigest: o.pin === false ? "" : (digests.get(image) ?? ""),
     assignedGenericResources: [],
-  } as Task__Output;
+  };
 }
 
 /** Polls the reports of a task until one matches; fails with what was seen. */
