@@ -29,6 +29,10 @@ import { leaderAddrOf } from "../manager/leader.js";
 import { Manager, membershipProto, shiftPort } from "../manager/manager.js";
 import { loadNodeState, saveNodeState, statePaths, type NodeState } from "./state.js";
 import { ImageStore } from "../image/store.js";
+import { Agent } from "../agent/agent.js";
+import { Runtime } from "../runtime/runtime.js";
+import { DispatcherSession } from "./session.js";
+import { join } from "node:path";
 
 /** The loaded daemon.proto package. */
 export const daemonProto = loadProto<ProtoGrpcType>("daemon.proto").swarm.daemon;
@@ -61,6 +65,8 @@ export class Daemon {
   private tls: TlsIdentityProvider | undefined;
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private managers: string[] = [];
+  private agent: Agent | undefined;
+  private session: DispatcherSession | undefined;
   private readonly log: Logger;
   private stopped = false;
 
@@ -275,7 +281,27 @@ export class Daemon {
     return /^[0-9a-f]{4,64}$/.test(image) || image.startsWith("sha256:") ? resolved.record.manifestDigest : `${name}@${resolved.record.manifestDigest}`;
   }
 
+  /** Starts the agent (runs this node's tasks) and its session with the leader's dispatcher. */
+  private async startAgent(): Promise<void> {
+    if (this.agent !== undefined || this.tls === undefined || this.state === undefined) return;
+    const paths = statePaths(this.o.dataDir);
+    const agent = new Agent({
+      nodeId: this.state.nodeId,
+      dataDir: join(this.o.dataDir, "agent"),
+      images: ImageStore.open({ root: paths.images, logger: this.log.child({ component: "images" }) }),
+      runtime: new Runtime({ stateRoot: join(this.o.dataDir, "runtime"), logger: this.log.child({ component: "runtime" }) }),
+      logger: this.log.child({ component: "agent" }),
+      containerIdPrefix: `${this.state.nodeId.slice(0, 8)}-`,
+      reportStatus: (taskId, status) => this.session?.reportStatus(taskId, status),
+    });
+    await agent.start();
+    this.agent = agent;
+    this.session = new DispatcherSession({ tls: this.tls, managers: () => this.managers, runner: agent, logger: this.log.child({ component: "session" }) });
+    this.session.start();
+  }
+
   private startHeartbeats(): void {
+    void this.startAgent().catch((err: unknown) => this.log.error({ err: errorMessage(err) }, "the agent could not start: this node will not run tasks"));
     if (this.heartbeatTimer !== undefined || this.tls === undefined || this.state === undefined) return;
     let target = 0;
     let periodMs = 1000;
@@ -338,7 +364,7 @@ export class Daemon {
     if (this.state.role === "manager" && !force) {
       throw new SwarmError(ErrorCode.FailedPrecondition, "this node is a manager: leaving would remove it from Raft; demote it first or use --force");
     }
-    await this.stopRole();
+    await this.stopRole(true);
     rmSync(`${this.o.dataDir}/state.json`, { force: true });
     rmSync(`${this.o.dataDir}/raft`, { recursive: true, force: true });
     this.state = undefined;
@@ -346,9 +372,16 @@ export class Daemon {
     return {};
   }
 
-  private async stopRole(): Promise<void> {
+  private async stopRole(leaving = false): Promise<void> {
     if (this.heartbeatTimer !== undefined) clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = undefined;
+    this.session?.stop();
+    this.session = undefined;
+    // A daemon restart leaves containers running for the next agent to re-adopt; leaving the swarm
+    // stops and removes them.
+    if (leaving) await this.agent?.close();
+    else await this.agent?.stop();
+    this.agent = undefined;
     if (this.manager !== undefined) await this.manager.stop();
     this.manager = undefined;
   }
