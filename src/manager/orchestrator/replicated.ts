@@ -1,0 +1,177 @@
+/**
+ * The replicated orchestrator: keeps `replicas` live slots per replicated service. A slot is live
+ * when it holds a task desired RUNNING (whatever its observed state: a dead one waits for the restart
+ * supervisor) or a task the supervisor gave up on (desired COMPLETE: the slot stays empty on purpose).
+ * Scale up fills the lowest free slot numbers; scale down shuts down slots on the most loaded nodes
+ * first (unplaced tasks before all), highest slot first among equals. Tasks on down or drained nodes
+ * are shut down and their slot refilled at once; removed services get all their tasks desired REMOVE.
+ */
+import { newId } from "../../lib/ids.js";
+import type { Node__Output } from "../../gen/swarm/api/Node.js";
+import type { Service__Output } from "../../gen/swarm/api/Service.js";
+import type { Task__Output } from "../../gen/swarm/api/Task.js";
+import type { WriteTx } from "../../store/store.js";
+import { taskOccupiesNode } from "../scheduler/node-info.js";
+import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "./loop.js";
+import {
+  byCreation,
+  earliest,
+  isDead,
+  isGlobal,
+  newTask,
+  nodeDraining,
+  nodeLost,
+  orphanOnLostNodes,
+  restartDecision,
+  wantedRunning,
+  withDesired,
+  TaskWrites,
+  type OrchestratorTuning,
+} from "./tasks.js";
+
+/** Live: desired RUNNING, or given up on (desired COMPLETE). */
+function isLive(task: Task__Output): boolean {
+  return wantedRunning(task) || task.desiredState === "COMPLETE";
+}
+
+/** Reconciles every replicated service (and removed services of any mode) inside one transaction. */
+export function reconcileReplicated(tx: WriteTx, now: number, tuning: OrchestratorTuning): PassResult {
+  const nodes = new Map(tx.list("node").map((n) => [n.id, n] as const));
+  const services = new Map(tx.list("service").map((s) => [s.id, s] as const));
+  const allTasks = tx.list("task");
+  const byService = new Map<string, Task__Output[]>();
+  const nodeLoad = new Map<string, number>();
+  for (const t of allTasks) {
+    const list = byService.get(t.serviceId);
+    if (list === undefined) byService.set(t.serviceId, [t]);
+    else list.push(t);
+    if (taskOccupiesNode(t)) nodeLoad.set(t.nodeId, (nodeLoad.get(t.nodeId) ?? 0) + 1);
+  }
+  const writes = new TaskWrites();
+  let wakeAt: number | undefined;
+  for (const [serviceId, tasks] of byService) {
+    const service = services.get(serviceId);
+    if (service !== undefined && !(service.pendingDelete && !isGlobal(service))) continue;
+    for (const t of tasks) if (t.desiredState !== "REMOVE") writes.update(withDesired(t, "REMOVE"));
+  }
+  for (const service of services.values()) {
+    if (isGlobal(service) || service.pendingDelete) continue;
+    const w = reconcileService(service, byService.get(service.id) ?? [], nodes, nodeLoad, now, tuning, writes);
+    wakeAt = earliest(wakeAt, w);
+  }
+  writes.flush(tx);
+  return wakeAt === undefined ? {} : { wakeAt };
+}
+
+function reconcileService(
+  service: Service__Output,
+  tasks: readonly Task__Output[],
+  nodes: ReadonlyMap<string, Node__Output>,
+  nodeLoad: Map<string, number>,
+  now: number,
+  tuning: OrchestratorTuning,
+  writes: TaskWrites,
+): number | undefined {
+  let wakeAt: number | undefined;
+  // 1. Tasks that should run: move off lost/drained nodes, restart dead ones per policy.
+  for (const task of tasks) {
+    if (!wantedRunning(task)) continue;
+    const node = task.nodeId === "" ? undefined : nodes.get(task.nodeId);
+    if (task.nodeId !== "" && !isDead(task) && (nodeLost(node) || nodeDraining(node))) {
+      writes.update(withDesired(task, "SHUTDOWN"));
+      continue;
+    }
+    if (!isDead(task)) continue;
+    const decision = restartDecision(task, now);
+    if (decision.kind === "wait") wakeAt = earliest(wakeAt, decision.until);
+    else if (decision.kind === "give-up") writes.update(withDesired(task, "COMPLETE", { message: decision.message }));
+    else {
+      writes.update(withDesired(task, "SHUTDOWN"));
+      writes.create(newTask(service, { kind: "slot", slot: Number(task.slot) }, tuning.newId(), now, decision.history));
+    }
+  }
+  wakeAt = earliest(wakeAt, orphanOnLostNodes(tasks.map((t) => writes.current(t)), nodes, now, tuning.orphanAfterMs, (t) => writes.update(t)));
+
+  // 2. Live slots: one live task each (the newest wins if a race left two).
+  const current = [...tasks.map((t) => writes.current(t)), ...[...writes.tasks.values()].filter((t) => t.serviceId === service.id && !tasks.some((o) => o.id === t.id))];
+  const slots = new Map<number, Task__Output[]>();
+  for (const t of current) {
+    if (!isLive(t)) continue;
+    const slot = Number(t.slot);
+    const list = slots.get(slot);
+    if (list === undefined) slots.set(slot, [t]);
+    else list.push(t);
+  }
+  const slotTask = new Map<number, Task__Output>();
+  for (const [slot, list] of slots) {
+    list.sort(byCreation);
+    const newest = list[list.length - 1]!;
+    slotTask.set(slot, newest);
+    for (const older of list.slice(0, -1)) writes.update(withDesired(older, "SHUTDOWN"));
+  }
+
+  // 3. Scale.
+  const replicas = Number(service.spec?.replicated?.replicas ?? 0);
+  if (slotTask.size < replicas) {
+    let slot = 1;
+    for (let missing = replicas - slotTask.size; missing > 0; missing--) {
+      while (slotTask.has(slot)) slot++;
+      const t = newTask(service, { kind: "slot", slot }, tuning.newId(), now);
+      writes.create(t);
+      slotTask.set(slot, t);
+    }
+  } else if (slotTask.size > replicas) {
+    const perNode = new Map<string, number>();
+    for (const t of slotTask.values()) if (t.nodeId !== "") perNode.set(t.nodeId, (perNode.get(t.nodeId) ?? 0) + 1);
+    for (let extra = slotTask.size - replicas; extra > 0; extra--) {
+      let victim: [number, Task__Output] | undefined;
+      let best: readonly number[] = [];
+      for (const entry of slotTask) {
+        const t = entry[1];
+        const score = t.nodeId === "" ? [Infinity, Infinity, entry[0]] : [perNode.get(t.nodeId) ?? 0, nodeLoad.get(t.nodeId) ?? 0, entry[0]];
+        if (victim === undefined || compareScores(score, best) > 0) {
+          victim = entry;
+          best = score;
+        }
+      }
+      if (victim === undefined) break;
+      const [slot, t] = victim;
+      slotTask.delete(slot);
+      if (t.nodeId !== "") {
+        perNode.set(t.nodeId, (perNode.get(t.nodeId) ?? 1) - 1);
+        nodeLoad.set(t.nodeId, (nodeLoad.get(t.nodeId) ?? 1) - 1);
+      }
+      writes.update(withDesired(t, "SHUTDOWN"));
+    }
+  }
+  return wakeAt;
+}
+
+function compareScores(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const d = (a[i] ?? 0) - (b[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/** Options of the replicated orchestrator. */
+export interface ReplicatedOrchestratorOptions extends ReconcilerOptions, Partial<OrchestratorTuning> {}
+
+/** Runs {@link reconcileReplicated} on store changes (services, tasks, nodes) and at restart delays. */
+export class ReplicatedOrchestrator extends ReconcileLoop {
+  private readonly tuning: OrchestratorTuning;
+
+  constructor(o: ReplicatedOrchestratorOptions) {
+    super(o, (e) => e.kind !== "cluster");
+    this.tuning = { orphanAfterMs: o.orphanAfterMs ?? 0, newId: o.newId ?? newId };
+  }
+
+  protected async pass(): Promise<PassResult> {
+    let result: PassResult = {};
+    await this.store.updateWithRetry((tx) => {
+      result = reconcileReplicated(tx, this.clock(), this.tuning);
+    });
+    return result;
+  }
+}

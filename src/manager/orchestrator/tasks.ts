@@ -1,0 +1,200 @@
+/**
+ * Pure helpers shared by the orchestrators: building a service's new task, classifying tasks and
+ * nodes, and the restart supervisor's decision for a task that stopped while it should run.
+ */
+import { isTerminalTaskState, taskStateOrder } from "../../api/task-state.js";
+import { SERVICE_DEFAULTS } from "../../api/defaults.js";
+import type { Node__Output } from "../../gen/swarm/api/Node.js";
+import type { Service__Output } from "../../gen/swarm/api/Service.js";
+import type { Task__Output } from "../../gen/swarm/api/Task.js";
+import { makeTask } from "../../store/objects.js";
+import type { WriteTx } from "../../store/store.js";
+
+/** Task label holding the times (Unix ms, comma-separated) of the restarts that led to this task. */
+export const RESTART_HISTORY_LABEL = "swarm.restart.history";
+
+/** Where a new task goes: a replica slot, or a node (global services). */
+export type TaskPlace = { readonly kind: "slot"; readonly slot: number } | { readonly kind: "node"; readonly nodeId: string };
+
+/** The spec version tasks of the service are created with. */
+export function serviceSpecVersion(service: Service__Output): number {
+  return service.specVersion !== 0 ? service.specVersion : (service.meta?.version ?? 0);
+}
+
+/** The service's name, or its id when it has none. */
+export function serviceName(service: Service__Output): string {
+  return service.spec?.annotations?.name ?? service.id;
+}
+
+/** True for a global-mode service. */
+export function isGlobal(service: Service__Output): boolean {
+  return service.spec?.global != null;
+}
+
+/** A new PENDING task of the service (desired RUNNING) with a copy of its task spec and endpoint. */
+export function newTask(service: Service__Output, place: TaskPlace, id: string, now: number, restartHistory: readonly number[] = []): Task__Output {
+  const name = serviceName(service);
+  const labels: Record<string, string> = restartHistory.length > 0 ? { [RESTART_HISTORY_LABEL]: restartHistory.join(",") } : {};
+  return makeTask({
+    id,
+    meta: { version: 0, createdAt: now, updatedAt: now },
+    serviceId: service.id,
+    slot: place.kind === "slot" ? place.slot : 0,
+    nodeId: place.kind === "node" ? place.nodeId : "",
+    specVersion: serviceSpecVersion(service),
+    spec: service.spec?.task ?? {},
+    annotations: { name: `${name}.${place.kind === "slot" ? place.slot : place.nodeId}.${id}`, labels },
+    serviceAnnotations: service.spec?.annotations ?? { name },
+    endpoint: service.endpoint ?? {},
+    status: { state: "PENDING", timestamp: now, message: "pending task scheduling" },
+    desiredState: "RUNNING",
+  });
+}
+
+/** The restart times recorded on a task. */
+export function restartHistory(task: Task__Output): number[] {
+  const text = task.annotations?.labels[RESTART_HISTORY_LABEL] ?? "";
+  return text === "" ? [] : text.split(",").map(Number).filter((n) => Number.isFinite(n));
+}
+
+/** The task's observed state (NEW if it has no status). */
+export function observed(task: Task__Output): Task__Output["desiredState"] {
+  return task.status?.state ?? "NEW";
+}
+
+/** True when the task is wanted running (desired state RUNNING or earlier). */
+export function wantedRunning(task: Task__Output): boolean {
+  return taskStateOrder(task.desiredState) <= taskStateOrder("RUNNING");
+}
+
+/** True when the task's process is gone (observed state past RUNNING). */
+export function isDead(task: Task__Output): boolean {
+  return isTerminalTaskState(observed(task));
+}
+
+/** True when the node is down or gone: its tasks are replaced elsewhere. */
+export function nodeLost(node: Node__Output | undefined): boolean {
+  return node === undefined || node.status?.state === "DOWN";
+}
+
+/** True when the node is being drained: its tasks move off. */
+export function nodeDraining(node: Node__Output | undefined): boolean {
+  return node?.spec?.availability === "DRAIN";
+}
+
+/** A task's age key: creation time, then id (deterministic order). */
+export function byCreation(a: Task__Output, b: Task__Output): number {
+  return (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0) || (a.meta?.version ?? 0) - (b.meta?.version ?? 0) || a.id.localeCompare(b.id);
+}
+
+/** The restart supervisor's verdict on a dead task that is still desired RUNNING. */
+export type RestartDecision =
+  | { readonly kind: "restart"; readonly history: number[] }
+  | { readonly kind: "wait"; readonly until: number }
+  | { readonly kind: "give-up"; readonly message: string };
+
+/**
+ * Decides what to do with a task whose observed state is terminal while its desired state is RUNNING,
+ * from its restart policy (condition, delay, max attempts, window), the restart history recorded on
+ * the task and the time it stopped (meta.updatedAt: the store's clock when the terminal status was
+ * written). Pure.
+ */
+export function restartDecision(task: Task__Output, now: number): RestartDecision {
+  const policy = task.spec?.restart;
+  const d = SERVICE_DEFAULTS.restart;
+  const condition = policy?.condition ?? d.condition;
+  const delayMs = policy?.delayMs ?? d.delayMs;
+  const maxAttempts = policy?.maxAttempts ?? d.maxAttempts;
+  const windowMs = policy?.windowMs ?? d.windowMs;
+  const state = observed(task);
+  if (condition === "NONE") return { kind: "give-up", message: `task ${state.toLowerCase()}; not restarted (restart condition none)` };
+  if (condition === "ON_FAILURE" && state === "COMPLETE") return { kind: "give-up", message: "task complete; not restarted (restart condition on-failure)" };
+  const stoppedAt = task.meta?.updatedAt ?? 0;
+  const history = restartHistory(task).filter((t) => windowMs <= 0 || t > now - windowMs);
+  if (maxAttempts > 0 && history.length >= maxAttempts) {
+    const within = windowMs > 0 ? ` within ${windowMs} ms` : "";
+    return { kind: "give-up", message: `task ${state.toLowerCase()}; restart policy gave up after ${maxAttempts} restart attempts${within}` };
+  }
+  if (now < stoppedAt + delayMs) return { kind: "wait", until: stoppedAt + delayMs };
+  return { kind: "restart", history: [...history, now] };
+}
+
+/** A copy of the task with a new desired state (and optionally a status change), for tx.update. */
+export function withDesired(task: Task__Output, desiredState: Task__Output["desiredState"], status?: Partial<NonNullable<Task__Output["status"]>>): Task__Output {
+  const next = structuredClone(task);
+  next.desiredState = desiredState;
+  if (status !== undefined) next.status = { ...(next.status ?? makeTask({}).status!), ...status };
+  return next;
+}
+
+/** Tunables of the orchestrators. */
+export interface OrchestratorTuning {
+  /**
+   * How long after its node went down (node.meta.updatedAt, the time the DOWN status was written) a
+   * task still reported running there is marked ORPHANED. SwarmKit waits 24 h; default here 0 (at once).
+   */
+  readonly orphanAfterMs: number;
+  /** Id source for new tasks. */
+  readonly newId: () => string;
+}
+
+/** Earliest of two optional wake-up times. */
+export function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.min(a, b);
+}
+
+/**
+ * Tasks on a down or vanished node that are not yet terminal are marked ORPHANED once the grace has
+ * passed (their agent cannot report any more); `tasks` are current reads. Returns when to look again.
+ */
+export function orphanOnLostNodes(
+  tasks: readonly Task__Output[],
+  nodes: ReadonlyMap<string, Node__Output>,
+  now: number,
+  orphanAfterMs: number,
+  update: (task: Task__Output) => void,
+): number | undefined {
+  let wakeAt: number | undefined;
+  for (const task of tasks) {
+    if (task.nodeId === "" || isDead(task)) continue;
+    const node = nodes.get(task.nodeId);
+    if (!nodeLost(node)) continue;
+    const since = node?.meta?.updatedAt ?? 0;
+    if (now < since + orphanAfterMs) {
+      wakeAt = earliest(wakeAt, since + orphanAfterMs);
+      continue;
+    }
+    const desired = wantedRunning(task) ? "SHUTDOWN" : task.desiredState;
+    update(withDesired(task, desired, { state: "ORPHANED", timestamp: now, message: node === undefined ? "node removed" : "node down", appliedBy: "" }));
+  }
+  return wakeAt;
+}
+
+/**
+ * Task writes of one pass, keyed by task id so later steps see earlier changes; staged into the
+ * transaction once at the end (an object may be written only once per transaction).
+ */
+export class TaskWrites {
+  readonly tasks = new Map<string, Task__Output>();
+  private readonly created = new Set<string>();
+  update(task: Task__Output): void {
+    this.tasks.set(task.id, task);
+  }
+  create(task: Task__Output): void {
+    this.tasks.set(task.id, task);
+    this.created.add(task.id);
+  }
+  current(task: Task__Output): Task__Output {
+    return this.tasks.get(task.id) ?? task;
+  }
+  /** Stages every write into the transaction. */
+  flush(tx: WriteTx): void {
+    for (const [id, task] of this.tasks) {
+      if (this.created.has(id)) tx.create("task", task);
+      else tx.update("task", task);
+    }
+  }
+}
+
