@@ -284,6 +284,37 @@ describe("agent restart", () => {
     await second.close();
   });
 
+  it("a container that ended while no agent ran is reported with its exit code; a vanished one is FAILED", async () => {
+    const dataDir = join(work, "agent-down");
+    const first = newAgent(dataDir);
+    await first.start();
+    const exited = makeTask("exited-meanwhile", { command: ["/bin/sh", "-c", "trap 'exit 7' TERM; while true; do sleep 0.05; done"] });
+    const vanished = makeTask("vanished");
+    first.setAssignments([exited, vanished]);
+    await reported(exited.id, "RUNNING", inState("RUNNING"));
+    await reported(vanished.id, "RUNNING", inState("RUNNING"));
+    await first.stop();
+    // While no agent runs: one container's process exits 7, the other container is deleted behind our back.
+    execFileSync(RUNTIME_BINARY, ["--root", join(work, "runtime"), "kill", exited.id, "TERM"]);
+    const stateOf = (id: string): string => (JSON.parse(execFileSync(RUNTIME_BINARY, ["--root", join(work, "runtime"), "state", id], { encoding: "utf8" })) as { status: string }).status;
+    await until("the container stopped", () => stateOf(exited.id) === "stopped");
+    execFileSync(RUNTIME_BINARY, ["--root", join(work, "runtime"), "delete", "--force", vanished.id]);
+
+    const second = newAgent(dataDir);
+    await second.start();
+    second.setAssignments([exited, vanished]);
+    const failed = await reported(exited.id, "FAILED", inState("FAILED"));
+    expect(failed.containerStatus?.exitCode).toBe(7);
+    expect(failed.err).toBe("task: non-zero exit (7)");
+    const lost = await reported(vanished.id, "FAILED", inState("FAILED"));
+    expect(lost.err).toBe(`task: container ${vanished.id} not found after an agent restart`);
+    second.setAssignments([]);
+    await second.settled();
+    expect(runtimeContainers().filter((id) => id === exited.id || id === vanished.id)).toEqual([]);
+    expect(readdirSync(join(dataDir, "tasks"))).toEqual([]);
+    await second.close();
+  });
+
   it("close() stops and removes every container; the agent refuses new assignments after it", async () => {
     const dataDir = join(work, "agent-close");
     const a = newAgent(dataDir);
