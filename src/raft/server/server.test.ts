@@ -32,6 +32,16 @@ async function waitFor<T>(what: string, probe: () => T | undefined | null | fals
   }
 }
 
+async function waitForAsync<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 interface Member {
   id: number;
   dir: string;
@@ -53,7 +63,7 @@ async function startMember(id: number, peers: Map<number, string>, dir: string, 
     listen: peers.get(id) as string,
     peers,
     stateMachine: sm,
-    tickMs: 20,
+    tickMs: 30,
     electionTicks: 10,
     requestTimeoutMs: 5000,
     ...(process.env.RAFT_TEST_LOG !== undefined ? { logger: createLogger({ level: process.env.RAFT_TEST_LOG, base: { id } }) } : {}),
@@ -141,15 +151,22 @@ describe("raft server", () => {
     const p4 = `127.0.0.1:${await freePort()}`;
     const peers4 = new Map(peers).set(4, p4);
     const m4 = await startMember(4, peers4, join(root, `m${dirCounter++}`));
-    const cs = await leader.server.addMember(4, p4);
+    // (on a loaded machine leadership may move meanwhile: ask whoever leads; adding twice is a no-op)
+    const cs = await waitForAsync("member 4 added", async () => {
+      const l = leaderOf(members);
+      return l === undefined ? undefined : await l.server.addMember(4, p4).catch(() => undefined);
+    });
     expect(cs.voters).toEqual([1, 2, 3, 4]);
     await waitFor("new member caught up", () => m4.sm.size === 250 && m4.sm.get("k249")?.toString() === leader.sm.get("k249")?.toString());
     expect(m4.server.status().confState.voters).toEqual([1, 2, 3, 4]);
-    expect(readdirSync(join(m4.dir, "snap")).length).toBe(1); // it was sent (and persisted) a snapshot
+    expect(readdirSync(join(m4.dir, "snap")).length).toBeGreaterThanOrEqual(1); // it was sent (and persisted) a snapshot
     const fresh = await leader.server.propose(put("after-join", "1"));
     await waitFor("new member applies new writes", () => m4.sm.revision >= fresh.revision);
     // remove it again
-    const cs2 = await leader.server.removeMember(4);
+    const cs2 = await waitForAsync("member 4 removed", async () => {
+      const l = leaderOf(members);
+      return l === undefined ? undefined : await l.server.removeMember(4).catch(() => undefined);
+    });
     expect(cs2.voters).toEqual([1, 2, 3]);
   });
 
