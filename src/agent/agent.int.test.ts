@@ -74,6 +74,7 @@ interface TaskOptions {
   command?: string[];
   healthcheck?: { test: string[]; intervalMs?: number; retries?: number; startPeriodMs: number; timeoutMs?: number };
   desired?: TaskState__Output;
+  graceMs?: number;
 }
 
 /** A task as the dispatcher sends it (decoded shape), ASSIGNED to node-1. */
@@ -95,6 +96,7 @@ function makeTask(label: string, o: TaskOptions = {}): Task__Output {
         user: "",
         mounts: [],
         stopSignal: "",
+        ...(o.graceMs !== undefined ? { stopGracePeriodMs: o.graceMs } : {}),
         healthcheck: o.healthcheck ?? { test: ["NONE"], startPeriodMs: 0 },
         readOnly: false,
       },
@@ -182,6 +184,21 @@ describe("agent with the real runtime", () => {
     agent.setAssignments([]);
     await agent.settled();
     expect(existsSync(join(work, "agent", "tasks", t.id))).toBe(false);
+  });
+
+  it("a process that ignores SIGTERM is SIGKILLed once the task's stop grace period is over", async () => {
+    const t = makeTask("stubborn", { command: ["/bin/sh", "-c", "trap '' TERM; echo ready; while true; do sleep 0.05; done"], graceMs: 400 });
+    agent.setAssignments([t]);
+    await reported(t.id, "RUNNING", inState("RUNNING"));
+    const t0 = Date.now();
+    agent.setAssignments([{ ...t, desiredState: "SHUTDOWN" }]);
+    const down = await reported(t.id, "SHUTDOWN", inState("SHUTDOWN"), 5000);
+    const elapsed = Date.now() - t0;
+    expect(down.containerStatus?.exitCode).toBe(137); // 128 + SIGKILL
+    expect(elapsed).toBeGreaterThanOrEqual(400);
+    expect(elapsed).toBeLessThan(3000);
+    agent.setAssignments([]);
+    await agent.settled();
   });
 
   it("exit 0 is COMPLETE; a non-zero exit is FAILED with the exit code and error", async () => {

@@ -218,8 +218,12 @@ export class TaskRunner {
     try {
       return await this.ctl.shutdown(stopGraceMs(this.task));
     } catch (err) {
-      this.opts.logger.warn({ task: this.id, err: errorMessage(err) }, "stopping the container failed; retrying");
-      await Promise.race([new Promise((r) => setTimeout(r, 1000)), this.wake()]);
+      // SwarmKit's fallback: a container that cannot be stopped gracefully is killed, then the stop retried.
+      this.opts.logger.warn({ task: this.id, err: errorMessage(err) }, "stopping the container failed; killing it and retrying");
+      await this.ctl.terminate().catch((e: unknown) => this.opts.logger.warn({ task: this.id, err: errorMessage(e) }, "killing the container failed"));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise((r) => (timer = setTimeout(r, 1000))), this.wake()]);
+      clearTimeout(timer);
       return undefined;
     }
   }
