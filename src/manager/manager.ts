@@ -53,7 +53,7 @@ export interface ManagerOptions {
   readonly leaderComponents?: (store: Store, logger: Logger) => LeaderComponent[];
   /** Pins service images to digests (from the manager's image store). */
   readonly pinImage?: ImagePinner;
-  /** Raft tick (ms); default 100. */
+  /** Raft tick (ms); default: the Raft server's. */
   readonly tickMs?: number;
 }
 
@@ -114,7 +114,7 @@ export class Manager {
         snapshot: () => store.snapshotBytes(),
         restore: (index, data) => store.restoreBytes(index, data),
       },
-      tickMs: o.tickMs ?? 100,
+      ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
       serverCredentials: serverCredentials(o.tls),
       channelCredentials: managerChannelCredentials(o.tls),
       onLeaderChange: (leader, isLeader) => {
