@@ -16,3 +16,9 @@ export function leaderAddrOf(err: unknown): string | undefined {
   const addr = err.fields.leaderAddr;
   return typeof addr === "string" && addr !== "" ? addr : undefined;
 }
+
+/** A reconciler that runs only on the leader (orchestrators, scheduler, reaper…). */
+export interface LeaderComponent {
+  start(): void;
+  stop(): Promise<void> | void;
+}

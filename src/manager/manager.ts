@@ -20,19 +20,13 @@ import { requireRole, serverCredentials, managerChannelCredentials, type TlsIden
 import { addControlService, managersOnly, type NodeView } from "./controlapi/service.js";
 import type { ImagePinner } from "./controlapi/services.js";
 import { NodeMonitor } from "./dispatcher.js";
-import { NotLeaderError } from "./leader.js";
+import { NotLeaderError, type LeaderComponent } from "./leader.js";
 import { countReachable, QuorumLostError } from "./quorum.js";
 import { RoleManager } from "./roles.js";
 import { RaftServerErrorCode } from "../raft/server/errors.js";
 
 /** The loaded membership.proto package. */
 export const membershipProto = loadProto<ProtoGrpcType>("membership.proto").swarm.membership;
-
-/** A reconciler that runs only on the leader (orchestrators, scheduler, reaper…). */
-export interface LeaderComponent {
-  start(): void;
-  stop(): Promise<void> | void;
-}
 
 /** How to start a manager. */
 export interface ManagerOptions {

@@ -12,7 +12,7 @@ import type { Logger } from "../lib/logger.js";
 import type { RaftServer } from "../raft/server/server.js";
 import type { ApplyOutcome } from "../store/memory.js";
 import type { Store } from "../store/store.js";
-import type { LeaderComponent } from "./manager.js";
+import type { LeaderComponent } from "./leader.js";
 
 /** Reconciles node roles with their desired roles. */
 export class RoleManager implements LeaderComponent {
