@@ -95,7 +95,7 @@ export function reconcileGlobal(tx: WriteTx, now: number, tuning: OrchestratorTu
     }
     wakeAt = earliest(wakeAt, orphanOnLostNodes(tasks.map((t) => writes.current(t)), nodes, now, tuning.orphanAfterMs, (t) => writes.update(t)));
   }
-  writes.flush(tx);
+  if (writes.flush(tx)) wakeAt = now;
   return wakeAt === undefined ? {} : { wakeAt };
 }
 

@@ -11,12 +11,12 @@
 import { CLUSTER_DEFAULTS } from "../../api/defaults.js";
 import { taskStateOrder } from "../../api/task-state.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
-import type { WriteTx } from "../../store/store.js";
+import type { ReadTx, WriteTx } from "../../store/store.js";
 import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "./loop.js";
-import { byCreation, isDead, nodeLost, observed } from "./tasks.js";
+import { byCreation, isDead, MAX_WRITES_PER_TX, nodeLost, observed } from "./tasks.js";
 
 /** The history limit from the cluster object (default 5). */
-export function historyLimit(tx: WriteTx): number {
+export function historyLimit(tx: ReadTx): number {
   const cluster = tx.list("cluster")[0];
   const limit = cluster?.spec?.orchestration?.taskHistoryRetentionLimit;
   return limit ?? CLUSTER_DEFAULTS.taskHistoryRetentionLimit;
@@ -27,19 +27,23 @@ function neverRan(task: Task__Output): boolean {
   return task.nodeId === "" || taskStateOrder(observed(task)) < taskStateOrder("ASSIGNED");
 }
 
-/** Deletes what is no longer needed, in one transaction. */
-export function reap(tx: WriteTx): PassResult {
+/** Deletes what is no longer needed, in one transaction (at most MAX_WRITES_PER_TX deletions; then asks to run again at `now`). */
+export function reap(tx: WriteTx, now: number): PassResult {
   const limit = historyLimit(tx);
+  let budget = MAX_WRITES_PER_TX;
+  const removeTask = (id: string): boolean => {
+    if (budget <= 0) return false;
+    budget--;
+    tx.remove("task", id);
+    return true;
+  };
   const nodes = new Map(tx.list("node").map((n) => [n.id, n] as const));
   const tasks = tx.list("task");
   const history = new Map<string, Task__Output[]>();
   const remaining = new Map<string, number>();
   for (const t of tasks) {
     if (t.desiredState === "REMOVE") {
-      if (isDead(t) || neverRan(t) || nodeLost(nodes.get(t.nodeId))) {
-        tx.remove("task", t.id);
-        continue;
-      }
+      if ((isDead(t) || neverRan(t) || nodeLost(nodes.get(t.nodeId))) && removeTask(t.id)) continue;
     } else if (t.desiredState === "SHUTDOWN" && (isDead(t) || neverRan(t))) {
       const key = `${t.serviceId}\u0000${t.slot !== 0 ? `slot ${t.slot}` : `node ${t.nodeId}`}`;
       const list = history.get(key);
@@ -53,7 +57,7 @@ export function reap(tx: WriteTx): PassResult {
       if (list.length <= limit) continue;
       list.sort(byCreation);
       for (const t of list.slice(0, list.length - limit)) {
-        tx.remove("task", t.id);
+        if (!removeTask(t.id)) break;
         remaining.set(t.serviceId, (remaining.get(t.serviceId) ?? 1) - 1);
       }
     }
@@ -61,7 +65,7 @@ export function reap(tx: WriteTx): PassResult {
   for (const s of tx.list("service")) {
     if (s.pendingDelete && (remaining.get(s.id) ?? 0) === 0) tx.remove("service", s.id);
   }
-  return {};
+  return budget <= 0 ? { wakeAt: now } : {};
 }
 
 /** Runs {@link reap} on task, node, service and cluster changes. */
@@ -73,7 +77,7 @@ export class TaskReaper extends ReconcileLoop {
   protected async pass(): Promise<PassResult> {
     let result: PassResult = {};
     await this.store.updateWithRetry((tx) => {
-      result = reap(tx);
+      result = reap(tx, this.clock());
     });
     return result;
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Harness } from "./test-harness.js";
-import { wantedRunning } from "./tasks.js";
+import { MAX_WRITES_PER_TX, wantedRunning } from "./tasks.js";
+import { reconcileReplicated } from "./replicated.js";
 
 let h: Harness;
 afterEach(async () => {
@@ -107,5 +108,20 @@ describe("replicated orchestrator + scheduler loop", () => {
     await h.newLeader();
     await h.until("7 running off n1", () => h.running("web").length === 7 && !h.perNode("web").has("n1"));
     expect(h.tasks("web").filter(wantedRunning)).toHaveLength(7);
+  });
+});
+
+describe("reconcileReplicated (pure pass)", () => {
+  it("writes at most MAX_WRITES_PER_TX tasks per transaction and asks to run again at once", async () => {
+    h = new Harness();
+    await h.createService("big", { replicated: { replicas: 2_500 } });
+    const tuning = { orphanAfterMs: 0, newId: (() => { let i = 0; return () => `t${++i}`; })() };
+    const wakes: (number | undefined)[] = [];
+    for (let pass = 0; pass < 4; pass++) {
+      await h.store.update((tx) => wakes.push(reconcileReplicated(tx, h.now, tuning).wakeAt));
+      wakes.push(h.tasks("big").length);
+    }
+    expect(wakes).toEqual([h.now, MAX_WRITES_PER_TX, h.now, 2 * MAX_WRITES_PER_TX, undefined, 2_500, undefined, 2_500]);
+    expect(new Set(h.tasks("big").map((t) => Number(t.slot))).size).toBe(2_500);
   });
 });

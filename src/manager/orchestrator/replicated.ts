@@ -59,7 +59,7 @@ export function reconcileReplicated(tx: WriteTx, now: number, tuning: Orchestrat
     const w = reconcileService(service, byService.get(service.id) ?? [], nodes, nodeLoad, now, tuning, writes);
     wakeAt = earliest(wakeAt, w);
   }
-  writes.flush(tx);
+  if (writes.flush(tx)) wakeAt = now;
   return wakeAt === undefined ? {} : { wakeAt };
 }
 

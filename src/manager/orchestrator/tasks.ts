@@ -127,6 +127,9 @@ export function withDesired(task: Task__Output, desiredState: Task__Output["desi
   return next;
 }
 
+/** Writes per transaction at most; a pass with more asks to run again at once. */
+export const MAX_WRITES_PER_TX = 1_000;
+
 /** Tunables of the orchestrators. */
 export interface OrchestratorTuning {
   /**
@@ -189,12 +192,17 @@ export class TaskWrites {
   current(task: Task__Output): Task__Output {
     return this.tasks.get(task.id) ?? task;
   }
-  /** Stages every write into the transaction. */
-  flush(tx: WriteTx): void {
+  /**
+   * Stages the writes into the transaction, at most `limit` of them (one Raft entry stays small); returns
+   * true when some were left for the next pass.
+   */
+  flush(tx: WriteTx, limit = MAX_WRITES_PER_TX): boolean {
+    let n = 0;
     for (const [id, task] of this.tasks) {
+      if (n++ >= limit) return true;
       if (this.created.has(id)) tx.create("task", task);
       else tx.update("task", task);
     }
+    return false;
   }
 }
-
