@@ -111,6 +111,24 @@ describe("replicated orchestrator + scheduler loop", () => {
   });
 });
 
+describe("reconcile loop", () => {
+  it("watches again after a snapshot restore ends its watch, and stop() is safe twice", async () => {
+    h = new Harness();
+    await fiveNodes();
+    h.start();
+    await h.createService("web", { replicated: { replicas: 1 } });
+    await h.until("1 running", () => h.running("web").length === 1);
+    h.store.restoreBytes(h.store.version, h.store.snapshotBytes());
+    await h.scale("web", 3);
+    await h.until("3 running after restore", () => h.running("web").length === 3);
+    await h.stop();
+    await h.stop();
+    await h.scale("web", 4);
+    await h.agentRound();
+    expect(h.tasks("web").filter(wantedRunning)).toHaveLength(3);
+  });
+});
+
 describe("reconcileReplicated (pure pass)", () => {
   it("writes at most MAX_WRITES_PER_TX tasks per transaction and asks to run again at once", async () => {
     h = new Harness();
