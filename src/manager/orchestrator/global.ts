@@ -75,9 +75,8 @@ export function reconcileGlobal(tx: WriteTx, now: number, tuning: OrchestratorTu
         if (decision.kind === "wait") wakeAt = earliest(wakeAt, decision.until);
         else if (decision.kind === "give-up") writes.update(withDesired(task, "COMPLETE", { message: decision.message }));
         else {
-          writes.update(withDesired(task, "SHUTDOWN"));
           const replacement = newTask(service, { kind: "node", nodeId: task.nodeId }, tuning.newId(), now, decision.history);
-          writes.create(replacement);
+          writes.replace(withDesired(task, "SHUTDOWN"), replacement);
           liveOnNode.set(task.nodeId, [...(liveOnNode.get(task.nodeId) ?? []), replacement]);
           continue;
         }

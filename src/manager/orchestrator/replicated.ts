@@ -86,8 +86,7 @@ function reconcileService(
     if (decision.kind === "wait") wakeAt = earliest(wakeAt, decision.until);
     else if (decision.kind === "give-up") writes.update(withDesired(task, "COMPLETE", { message: decision.message }));
     else {
-      writes.update(withDesired(task, "SHUTDOWN"));
-      writes.create(newTask(service, { kind: "slot", slot: Number(task.slot) }, tuning.newId(), now, decision.history));
+      writes.replace(withDesired(task, "SHUTDOWN"), newTask(service, { kind: "slot", slot: Number(task.slot) }, tuning.newId(), now, decision.history));
     }
   }
   wakeAt = earliest(wakeAt, orphanOnLostNodes(tasks.map((t) => writes.current(t)), nodes, now, tuning.orphanAfterMs, (t) => writes.update(t)));

@@ -182,6 +182,8 @@ export function orphanOnLostNodes(
 export class TaskWrites {
   readonly tasks = new Map<string, Task__Output>();
   private readonly created = new Set<string>();
+  /** Replacement id → id of the task it replaces: staged together or not at all. */
+  private readonly replaces = new Map<string, string>();
   update(task: Task__Output): void {
     this.tasks.set(task.id, task);
   }
@@ -189,19 +191,33 @@ export class TaskWrites {
     this.tasks.set(task.id, task);
     this.created.add(task.id);
   }
+  /** Shuts `old` down (already updated by the caller's copy) and creates its replacement, atomically. */
+  replace(old: Task__Output, replacement: Task__Output): void {
+    this.update(old);
+    this.create(replacement);
+    this.replaces.set(replacement.id, old.id);
+  }
   current(task: Task__Output): Task__Output {
     return this.tasks.get(task.id) ?? task;
   }
   /**
-   * Stages the writes into the transaction, at most `limit` of them (one Raft entry stays small); returns
-   * true when some were left for the next pass.
+   * Stages the writes into the transaction, at most `limit` of them (one Raft entry stays small), never
+   * separating a restarted task from its replacement; returns true when some were left for the next pass.
    */
   flush(tx: WriteTx, limit = MAX_WRITES_PER_TX): boolean {
-    let n = 0;
-    for (const [id, task] of this.tasks) {
-      if (n++ >= limit) return true;
-      if (this.created.has(id)) tx.create("task", task);
-      else tx.update("task", task);
+    const staged = new Set<string>();
+    const pairedOld = new Set(this.replaces.values());
+    for (const id of this.tasks.keys()) {
+      if (staged.has(id) || pairedOld.has(id)) continue;
+      const old = this.replaces.get(id);
+      const group = old === undefined ? [id] : [old, id];
+      if (staged.size + group.length > limit) return true;
+      for (const gid of group) {
+        const task = this.tasks.get(gid)!;
+        if (this.created.has(gid)) tx.create("task", task);
+        else tx.update("task", task);
+        staged.add(gid);
+      }
     }
     return false;
   }
