@@ -32,6 +32,7 @@ import { ImageStore } from "../image/store.js";
 import { Agent } from "../agent/agent.js";
 import { Runtime } from "../runtime/runtime.js";
 import { DispatcherSession } from "./session.js";
+import { leaderReconcilers } from "../manager/orchestrator/index.js";
 import { join } from "node:path";
 
 /** The loaded daemon.proto package. */
@@ -263,6 +264,7 @@ export class Daemon {
       bootstrap,
       peers,
       pinImage: (image) => this.pinImage(image),
+      leaderComponents: (store, logger) => leaderReconcilers(store, logger),
       logger: this.log,
       ...(this.o.tickMs !== undefined ? { tickMs: this.o.tickMs } : {}),
     });

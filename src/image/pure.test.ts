@@ -15,6 +15,7 @@ describe("references", () => {
     ["localhost:5000/demo/web:v2.1", { kind: "named", name: "localhost:5000/demo/web", tag: "v2.1" }],
     [d("a"), { kind: "digest", digest: d("a") }],
     [`demo/web@${d("b")}`, { kind: "digest", digest: d("b"), name: "demo/web" }],
+    [`demo/web:1@${d("b")}`, { kind: "digest", digest: d("b"), name: "demo/web" }],
     ["sha256:abcd", { kind: "idPrefix", prefix: "abcd" }],
     ["abcdef123", { kind: "named", name: "abcdef123", tag: "latest" }],
   ])("parses %s", (ref, expected) => {

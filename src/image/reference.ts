@@ -46,7 +46,13 @@ export function parseReference(ref: string): ImageReference {
   }
   const at = ref.indexOf("@");
   if (at >= 0) {
-    const name = ref.slice(0, at);
+    // Docker's pinned form `name:tag@sha256:…` names the tag it was resolved from; the digest decides.
+    let name = ref.slice(0, at);
+    const tagAt = name.lastIndexOf(":");
+    if (tagAt > name.lastIndexOf("/")) {
+      if (!TAG_RE.test(name.slice(tagAt + 1))) throw bad(`tag ${JSON.stringify(name.slice(tagAt + 1))} is invalid (letters, digits, _ . -, at most 128)`);
+      name = name.slice(0, tagAt);
+    }
     const digest = ref.slice(at + 1);
     if (!isDigest(digest)) throw bad(`${JSON.stringify(digest)} is not a sha256 digest`);
     if (!NAME_RE.test(name)) throw bad(`${JSON.stringify(name)} is not a valid repository name`);
