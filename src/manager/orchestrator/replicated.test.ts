@@ -93,6 +93,35 @@ describe("replicated orchestrator + scheduler loop", () => {
     await h.until("tasks deleted", () => h.tasks("web").length === 0);
   });
 
+  it("a node removed from the cluster: its tasks are orphaned and replaced", async () => {
+    h = new Harness();
+    await fiveNodes();
+    h.start();
+    await h.createService("web", { replicated: { replicas: 5 } });
+    await h.until("5 running", () => h.running("web").length === 5);
+    const old = h.running("web").find((t) => t.nodeId === "n5")!;
+    await h.store.update((tx) => tx.remove("node", "n5"));
+    await h.until("5 running without n5", () => h.running("web").length === 5 && !h.perNode("web").has("n5"));
+    const t = h.tasks("web").find((x) => x.id === old.id)!;
+    expect([t.desiredState, t.status?.state, t.status?.message]).toEqual(["SHUTDOWN", "ORPHANED", "node removed"]);
+  });
+
+  it("a restart delay started under one leader is honoured by the next", async () => {
+    h = new Harness();
+    await fiveNodes();
+    h.start();
+    await h.createService("web", { replicated: { replicas: 1 }, task: { container: { image: "w" }, restart: { condition: "ANY", delayMs: 3_000 } } });
+    await h.until("1 running", () => h.running("web").length === 1);
+    const failed = h.running("web")[0]!;
+    await h.report(failed.id, "FAILED", "exit status 1");
+    await h.advance(2_000);
+    await h.newLeader();
+    await h.advance(999);
+    expect(h.tasks("web")).toHaveLength(1);
+    await h.advance(1);
+    await h.until("restarted", () => h.running("web").length === 1 && h.running("web")[0]!.id !== failed.id);
+  });
+
   it("a fresh set of components (new leader) converges from the store alone", async () => {
     h = new Harness();
     await fiveNodes();
