@@ -93,6 +93,20 @@ describe("replicated orchestrator + scheduler loop", () => {
     await h.until("tasks deleted", () => h.tasks("web").length === 0);
   });
 
+  it("a service marked pendingDelete: its tasks are removed, then the service itself", async () => {
+    h = new Harness();
+    await fiveNodes();
+    h.start();
+    await h.createService("web", { replicated: { replicas: 3 } });
+    await h.until("3 running", () => h.running("web").length === 3);
+    await h.store.updateWithRetry((tx) => {
+      const s = structuredClone(tx.get("service", "web")!);
+      s.pendingDelete = true;
+      tx.update("service", s);
+    });
+    await h.until("tasks and service deleted", () => h.tasks("web").length === 0 && h.store.view((tx) => tx.get("service", "web")) === undefined);
+  });
+
   it("a node removed from the cluster: its tasks are orphaned and replaced", async () => {
     h = new Harness();
     await fiveNodes();
