@@ -143,4 +143,10 @@ export function sweepTestCgroups(): void {
     const dir = /\/(swarmtest-runtime-\d+-[^/]*)\//.exec(target)?.[1];
     if (dir !== undefined && leftover(dir.replace("-runtime", ""))) spawnSync("umount", ["-l", target]);
   }
+  // work dirs (rootfs, bundles, state) of killed runs
+  for (const d of readdirSync(tmpdir())) {
+    if (d.startsWith(`${TEST_PREFIX}-runtime-`) && leftover(d.replace("-runtime", ""))) {
+      rmSync(join(tmpdir(), d), { recursive: true, force: true });
+    }
+  }
 }
