@@ -38,6 +38,21 @@ describe("replicated orchestrator + scheduler loop", () => {
     await h.until("8 shut down", () => h.tasks("web").filter((t) => t.desiredState === "SHUTDOWN" && t.status?.state === "SHUTDOWN").length === 8);
   });
 
+  it("scale down removes tasks from the most loaded nodes first", async () => {
+    h = new Harness();
+    await h.addNode("n1");
+    h.start();
+    await h.createService("web", { replicated: { replicas: 3 } });
+    await h.until("3 on n1", () => h.perNode("web").get("n1") === 3);
+    await h.addNode("n2");
+    await h.addNode("n3");
+    await h.scale("web", 5);
+    await h.until("5 running", () => h.running("web").length === 5);
+    expect([...h.perNode("web")].sort()).toEqual([["n1", 3], ["n2", 1], ["n3", 1]]);
+    await h.scale("web", 3);
+    await h.until("3 wanted, 1 per node", () => h.tasks("web").filter(wantedRunning).length === 3 && h.perNode("web").size === 3 && h.running("web").length === 3);
+  });
+
   it("replaces the tasks of a node that goes down on the other nodes and orphans the old ones", async () => {
     h = new Harness();
     await fiveNodes();
