@@ -158,9 +158,10 @@ describe("gossip on real sockets", () => {
     })();
     b.updateMeta({ role: "worker", addresses: ["10.1.0.2"], labels: { zone: "z1" } });
     a.sendUserMessage(new TextEncoder().encode("backend t1 draining"));
-    await waitFor("the update and the message at uc", () => seen.includes("update:ub:z1") && seen.includes("user:ua:backend t1 draining"), 5_000, () => seen);
+    await waitFor("the update and the message at uc", () => seen.includes("update:ub:z1") && seen.includes("user:ua:backend t1 draining"), 15_000,
+      () => ({ seen, views: views([a, b, c]), metrics: c.metrics() }));
     await a.close();
-    await waitFor("ua's leave at uc", () => seen.includes("leave:ua"), 5_000, () => seen);
+    await waitFor("ua's leave at uc", () => seen.includes("leave:ua"), 15_000, () => ({ seen, views: views([b, c]) }));
     expect(statusOf(b, "ua")).toBe("left");
     abort.abort();
     await consumer;
