@@ -1,7 +1,7 @@
 // The agent with the real runtime (swarm-runtime), the real image store (overlay rootfs) and the
 // project's test images (root). Each test assigns tasks the way the dispatcher will and asserts what
 // the agent reported and what the host shows (processes, runtime state, mounts, log lines).
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -25,8 +25,27 @@ const agents: Agent[] = [];
 const reports = new Map<string, TaskStatus__Output[]>();
 let n = 0;
 
+/** Removes what a killed earlier run of this file left: its containers, overlay mounts and work dir. */
+function sweepLeftoverRuns(): void {
+  for (const name of readdirSync(tmpdir())) {
+    const pid = Number(new RegExp(`^${TEST_PREFIX}-agent-(\\d+)-`).exec(name)?.[1] ?? NaN);
+    if (Number.isNaN(pid) || alive(pid)) continue;
+    const dir = join(tmpdir(), name);
+    const stateRoot = join(dir, "runtime");
+    if (existsSync(stateRoot)) {
+      for (const id of readdirSync(stateRoot)) spawnSync(RUNTIME_BINARY, ["--root", stateRoot, "delete", "--force", id], { stdio: "ignore" });
+    }
+    for (const line of readFileSync("/proc/mounts", "utf8").split("\n").reverse()) {
+      const target = line.split(" ")[1] ?? "";
+      if (target.startsWith(`${dir}/`)) spawnSync("umount", ["-l", target]);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 beforeAll(async () => {
-  sweepTestCgroups();
+  sweepTestCgroups(); // containers (cgroups), netns of dead test processes: ids start with swarmtest-<pid>-
+  sweepLeftoverRuns();
   execFileSync("make", ["-s", "-C", new URL("../../native", import.meta.url).pathname], { stdio: "inherit" });
   if (!existsSync(RUNTIME_BINARY)) throw new Error(`${RUNTIME_BINARY} missing after make`);
   const archives = buildTestImages();

@@ -320,13 +320,16 @@ export function runInContainer(pid: number, argv: readonly string[], env: readon
   });
 }
 
-function ip(args: readonly string[]): Promise<void> {
+/** Runs `ip` with `args`, or `ip -batch -` fed with `batch` lines (several commands, one process). */
+function ip(args: readonly string[], batch?: string): Promise<void> {
+  const what = batch === undefined ? `ip ${args.join(" ")}` : `ip -batch: ${batch.trim().replace(/\n/g, "; ")}`;
   return new Promise((resolve, reject) => {
-    const p = spawn("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
+    const p = spawn("ip", batch === undefined ? args : ["-batch", "-"], { stdio: [batch === undefined ? "ignore" : "pipe", "ignore", "pipe"] });
     let err = "";
-    p.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    p.on("error", (e) => reject(new Error(`ip ${args.join(" ")}: ${e.message}`)));
-    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`ip ${args.join(" ")}: ${err.trim() || `exit ${String(code)}`}`))));
+    p.stderr?.setEncoding("utf8").on("data", (d: string) => (err += d));
+    p.on("error", (e) => reject(new Error(`${what}: ${e.message}`)));
+    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${what}: ${err.trim() || `exit ${String(code)}`}`))));
+    p.stdin?.end(batch);
   });
 }
 
@@ -337,12 +340,12 @@ async function deleteNetns(name: string): Promise<void> {
 /**
  * The network of a task when the agent has no network hook: its own named network namespace
  * (`/run/netns/<container id>`) with only `lo`, brought up (so a health check can reach 127.0.0.1).
+ * One `ip -batch` process does both steps.
  */
 export async function loopbackNetwork(name: string): Promise<TaskNetwork> {
   await deleteNetns(name); // a leftover of a killed run
-  await ip(["netns", "add", name]);
   try {
-    await ip(["-n", name, "link", "set", "lo", "up"]);
+    await ip([], `netns add ${name}\nnetns exec ${name} ip link set lo up\n`);
   } catch (err) {
     await deleteNetns(name).catch(() => undefined);
     throw err;
