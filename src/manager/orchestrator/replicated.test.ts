@@ -74,6 +74,22 @@ describe("replicated orchestrator + scheduler loop", () => {
     }
   });
 
+  it("with an orphan grace, tasks of a down node are replaced at once and orphaned after the grace", async () => {
+    h = new Harness(60_000);
+    await fiveNodes();
+    h.start();
+    await h.createService("web", { replicated: { replicas: 5 } });
+    await h.until("5 running", () => h.running("web").length === 5);
+    const old = h.running("web").find((t) => t.nodeId === "n4")!;
+    await h.setNode("n4", (n) => (n.status!.state = "DOWN"));
+    await h.until("replaced", () => h.running("web").length === 5 && !h.perNode("web").has("n4"));
+    const state = () => h.tasks("web").find((t) => t.id === old.id)!.status?.state;
+    await h.advance(59_999);
+    expect(state()).toBe("RUNNING");
+    await h.advance(1);
+    expect(state()).toBe("ORPHANED");
+  });
+
   it("drain moves the tasks off the node", async () => {
     h = new Harness();
     await fiveNodes();

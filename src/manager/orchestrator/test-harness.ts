@@ -23,7 +23,7 @@ export class Harness {
   /** When false the simulated agents do nothing (tests drive task states by hand). */
   agents = true;
 
-  constructor() {
+  constructor(private readonly orphanAfterMs = 0) {
     const proposer = new LocalProposer();
     this.store = new Store({ proposer, now: this.clock });
     proposer.attach(this.store);
@@ -31,7 +31,7 @@ export class Harness {
   }
 
   private build(): ReturnType<typeof leaderReconcilers> {
-    return leaderReconcilers(this.store, silentLogger(), { clock: this.clock });
+    return leaderReconcilers(this.store, silentLogger(), { clock: this.clock, orphanAfterMs: this.orphanAfterMs });
   }
 
   start(): void {
