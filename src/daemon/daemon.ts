@@ -19,7 +19,7 @@ import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import { loadProto } from "../lib/proto.js";
 import { makeNode } from "../store/objects.js";
-import { createNodeKeyAndCsr, createRootCA, signNodeCertificate } from "../manager/ca/certs.js";
+import { createNodeKeyAndCsr, createRootCA, needsRenewal, parseNodeCertificate, signNodeCertificate } from "../manager/ca/certs.js";
 import { clusterOf, newClusterObject } from "../manager/ca/issuer.js";
 import { joinCluster, renewCertificate } from "../manager/ca/join.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, TlsIdentityProvider } from "../manager/ca/tls.js";
@@ -317,6 +317,7 @@ export class Daemon {
         if (res.managers.length > 0) this.managers = [addr, ...res.managers.filter((m) => m !== addr)];
         const role = res.role === "MANAGER" ? "manager" : "worker";
         if (this.state !== undefined && role !== this.state.role) await this.changeRole(addr, role);
+        else if (this.tls !== undefined && needsRenewal(parseNodeCertificate(this.tls.current.certPem), new Date())) await this.renew(addr);
       } catch (err) {
         const leader = leaderAddrOf(err);
         if (leader !== undefined) {
@@ -332,6 +333,16 @@ export class Daemon {
       if (!this.stopped) this.heartbeatTimer = setTimeout(() => void beat(), this.heartbeatTimer === undefined ? 0 : periodMs);
     };
     this.heartbeatTimer = setTimeout(() => void beat(), 0);
+  }
+
+  /** Renews this node's certificate before it expires (past 70% of its lifetime); new connections use it. */
+  private async renew(managerAddr: string): Promise<void> {
+    if (this.tls === undefined || this.state === undefined) return;
+    const renewed = await renewCertificate(managerAddr, this.tls);
+    const tls = { caCertPem: renewed.caCertPem, certPem: renewed.certPem, keyPem: renewed.keyPem };
+    this.tls.update(tls);
+    saveNodeState(this.o.dataDir, this.state, tls);
+    this.log.info({ notAfter: parseNodeCertificate(renewed.certPem).notAfter.toISOString() }, "node certificate renewed");
   }
 
   /** The cluster changed this node's role: renew the certificate, then start or stop the manager. */
