@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -57,9 +57,60 @@ describe("pull from a registry", () => {
     expect(listTree(store.root)).toEqual(before);
   }, 60_000);
 
+  it("Docker v2 schema 2 manifests, and an OCI index resolved to this platform's manifest", async () => {
+    const reg = await registry("formats");
+    await skopeoPush(images.web1, reg.hostPort, "demo/web:docker", { format: "v2s2" });
+    const store = ImageStore.open({ root: join(work, "formats-store") });
+    const docker = await pullFromRegistry({ url: reg.url, ref: "demo/web:docker", store });
+    expect(docker.image.configDigest).toBe(web1Id);
+    const manifest = store.blobs.read(docker.image.manifestDigest).toString();
+    expect(JSON.parse(manifest)).toMatchObject({ mediaType: "application/vnd.docker.distribution.manifest.v2+json" });
+    // An index with a linux/arm64 entry (web2) and a linux/amd64 entry (web1), put through the registry API.
+    await skopeoPush(images.web1, reg.hostPort, "demo/multi:amd64");
+    await skopeoPush(images.web2, reg.hostPort, "demo/multi:arm64");
+    const desc = async (tag: string): Promise<{ digest: string; size: number }> => {
+      const res = await fetch(`${reg.url}/v2/demo/multi/manifests/${tag}`, { headers: { Accept: "application/vnd.oci.image.manifest.v1+json" } });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      return { digest: res.headers.get("docker-content-digest") ?? "", size: bytes.length };
+    };
+    const amd = await desc("amd64");
+    const arm = await desc("arm64");
+    const m = (d: { digest: string; size: number }, architecture: string): object => ({ mediaType: "application/vnd.oci.image.manifest.v1+json", ...d, platform: { os: "linux", architecture } });
+    const index = JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [m(arm, "arm64"), m(amd, "amd64")] });
+    const put = await fetch(`${reg.url}/v2/demo/multi/manifests/1`, { method: "PUT", headers: { "Content-Type": "application/vnd.oci.image.index.v1+json" }, body: index });
+    expect(put.status).toBe(201);
+    const multi = await pullFromRegistry({ url: reg.url, ref: "demo/multi:1", store, platform: { os: "linux", architecture: "amd64" } });
+    expect(multi.image).toMatchObject({ configDigest: web1Id, manifestDigest: amd.digest, names: ["demo/multi:1"] });
+    const arm64 = await pullFromRegistry({ url: reg.url, ref: "demo/multi:1", store, platform: { os: "linux", architecture: "arm64" } });
+    expect(arm64.image.configDigest).toBe(web2Id);
+    await expect(pullFromRegistry({ url: reg.url, ref: "demo/multi:1", store, platform: { os: "linux", architecture: "s390x" } })).rejects.toThrow(
+      /has no manifest for linux\/s390x \(has linux\/arm64, linux\/amd64\)/,
+    );
+  }, 60_000);
+
+  it("a blob corrupted in the registry's storage is refused and nothing is committed", async () => {
+    const reg = await registry("corrupt");
+    await skopeoPush(images.unhealthy, reg.hostPort, "demo/unhealthy:1");
+    const ref = ImageStore.open({ root: join(work, "reference") });
+    const rec = (await ref.load(images.unhealthy))[0]!;
+    const top = ref.resolve(rec.configDigest).record.layers.at(-1)!;
+    const hex = top.digest.slice(7);
+    const data = join(work, "corrupt", "storage", "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
+    const fd = openSync(data, "r+");
+    try {
+      writeSync(fd, Buffer.from("CORRUPT"), 0, 7, Math.floor(top.size / 2));
+    } finally {
+      closeSync(fd);
+    }
+    const store = ImageStore.open({ root: join(work, "corrupt-store") });
+    const before = listTree(store.root);
+    await expect(pullFromRegistry({ url: reg.url, ref: "demo/unhealthy:1", store })).rejects.toThrow(new RegExp(`blob ${top.digest}: digest mismatch: expected ${top.digest}, got sha256:`));
+    expect(listTree(store.root)).toEqual(before);
+  }, 60_000);
+
   it("basic auth (htpasswd): refused without or with wrong credentials, pulls with the right ones", async () => {
     const reg = await registry("basic", { kind: "htpasswd", username: "alice", password: "s3cret" });
-    await skopeoPush(images.web1, reg.hostPort, "demo/web:1", "alice:s3cret");
+    await skopeoPush(images.web1, reg.hostPort, "demo/web:1", { creds: "alice:s3cret" });
     const store = ImageStore.open({ root: join(work, "basic-store") });
     await expect(pullFromRegistry({ url: reg.url, ref: "demo/web:1", store })).rejects.toThrow(/needs a username and password/);
     await expect(pullFromRegistry({ url: reg.url, ref: "demo/web:1", store, auth: { username: "alice", password: "nope" } })).rejects.toThrow(
@@ -73,7 +124,7 @@ describe("pull from a registry", () => {
     const tokens: TokenServer = await startTokenServer(mkdtempSync(join(work, "tok-")), { username: "bob", password: "pw" });
     cleanups.push(() => tokens.close());
     const reg = await registry("bearer", { kind: "token", realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, rootCertPem: tokens.rootCertPem });
-    await skopeoPush(images.web1, reg.hostPort, "demo/web:1", "bob:pw");
+    await skopeoPush(images.web1, reg.hostPort, "demo/web:1", { creds: "bob:pw" });
     const store = ImageStore.open({ root: join(work, "bearer-store") });
     await expect(pullFromRegistry({ url: reg.url, ref: "demo/web:1", store, auth: { username: "bob", password: "bad" } })).rejects.toThrow(/token endpoint .* refused \(HTTP 401\)/);
     const r = await pullFromRegistry({ url: reg.url, ref: "demo/web:1", store, auth: { username: "bob", password: "pw" } });

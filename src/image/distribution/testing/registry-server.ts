@@ -100,10 +100,22 @@ export async function startRegistry(dir: string, auth: RegistryAuthMode = { kind
   };
 }
 
-/** `skopeo copy oci-archive:<archive> docker://<hostPort>/<ref>` over plain HTTP. */
-export async function skopeoPush(archive: string, hostPort: string, ref: string, creds?: string): Promise<void> {
+/**
+ * `skopeo copy oci-archive:<archive> docker://<hostPort>/<ref>` over plain HTTP; `format: "v2s2"` converts
+ * the manifest to Docker v2 schema 2 on the way.
+ */
+export async function skopeoPush(archive: string, hostPort: string, ref: string, options: { creds?: string; format?: "oci" | "v2s2" } = {}): Promise<void> {
   requireTool("/usr/bin/skopeo", "skopeo");
-  const args = ["--insecure-policy", "copy", "--quiet", "--dest-tls-verify=false", ...(creds === undefined ? [] : ["--dest-creds", creds]), `oci-archive:${archive}`, `docker://${hostPort}/${ref}`];
+  const args = [
+    "--insecure-policy",
+    "copy",
+    "--quiet",
+    "--dest-tls-verify=false",
+    ...(options.creds === undefined ? [] : ["--dest-creds", options.creds]),
+    ...(options.format === undefined ? [] : ["--format", options.format]),
+    `oci-archive:${archive}`,
+    `docker://${hostPort}/${ref}`,
+  ];
   try {
     await run("/usr/bin/skopeo", args, { timeout: 60_000 });
   } catch (err) {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { basicHeader, parseChallenge, tokenFromResponse, tokenUrl } from "./registry-auth.js";
+
+describe("registry auth challenges", () => {
+  it("parses a Bearer challenge with quoted values containing commas and colons", () => {
+    const c = parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:demo/web:pull,push"');
+    expect(c).toEqual({ scheme: "bearer", realm: "https://auth.example/token", service: "registry.example", scope: "repository:demo/web:pull,push" });
+  });
+
+  it("parses Basic, case-insensitively", () => {
+    expect(parseChallenge('basic realm="test-realm"')).toEqual({ scheme: "basic", realm: "test-realm" });
+  });
+
+  it("refuses unknown schemes and a Bearer challenge without a realm, naming the header", () => {
+    expect(() => parseChallenge('Digest realm="x"')).toThrow(/WWW-Authenticate "Digest realm=\\"x\\"": unsupported scheme/);
+    expect(() => parseChallenge('Bearer service="s"')).toThrow(/Bearer challenge without a realm/);
+  });
+
+  it("builds the token URL, defaulting the scope to pulling the repository", () => {
+    const c = { scheme: "bearer", realm: "http://127.0.0.1:9/token?x=1", service: "reg" } as const;
+    expect(tokenUrl(c, "demo/web")).toBe("http://127.0.0.1:9/token?x=1&service=reg&scope=repository%3Ademo%2Fweb%3Apull");
+    expect(new URL(tokenUrl({ ...c, scope: "repository:a:pull" }, "demo/web")).searchParams.get("scope")).toBe("repository:a:pull");
+  });
+
+  it("reads token or access_token, and refuses an answer with neither", () => {
+    expect(tokenFromResponse({ token: "t1" }, "e")).toBe("t1");
+    expect(tokenFromResponse({ access_token: "t2" }, "e")).toBe("t2");
+    expect(() => tokenFromResponse({ nope: 1 }, "http://e/token")).toThrow(/token endpoint http:\/\/e\/token: answer has neither token nor access_token/);
+  });
+
+  it("encodes basic credentials", () => {
+    expect(basicHeader("alice", "s3:cret")).toBe(`Basic ${Buffer.from("alice:s3:cret").toString("base64")}`);
+  });
+});
