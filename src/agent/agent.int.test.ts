@@ -94,6 +94,7 @@ interface TaskOptions {
   healthcheck?: { test: string[]; intervalMs?: number; retries?: number; startPeriodMs: number; timeoutMs?: number };
   desired?: TaskState__Output;
   graceMs?: number;
+  user?: string;
 }
 
 /** A task as the dispatcher sends it (decoded shape), ASSIGNED to node-1. */
@@ -112,7 +113,7 @@ function makeTask(label: string, o: TaskOptions = {}): Task__Output {
         hostname: "",
         env: [],
         dir: "",
-        user: "",
+        user: o.user ?? "",
         mounts: [],
         stopSignal: "",
         ...(o.graceMs !== undefined ? { stopGracePeriodMs: o.graceMs } : {}),
@@ -284,6 +285,15 @@ describe("agent with the real runtime", () => {
     agent.setAssignments([]);
     await agent.settled();
     expect(runtimeContainers()).not.toContain(healthy.id);
+  });
+  it("a health probe runs as the container's user, in its pid namespace and with its environment", async () => {
+    const check = { test: ["CMD-SHELL", 'test "$(id -u):$(id -g)" = 65534:65534 && test -e /proc/1 && test "$HOSTNAME" = probe-host && test "$(cat /proc/1/comm)" = swarm-init'], intervalMs: 150, timeoutMs: 2000, retries: 1, startPeriodMs: 0 };
+    const t = makeTask("probe-user", { command: ["/bin/sh", "-c", "while true; do sleep 0.1; done"], user: "65534:65534", healthcheck: check });
+    (t.spec?.container as { hostname: string }).hostname = "probe-host";
+    agent.setAssignments([t]);
+    await reported(t.id, "HEALTHY", (s) => s.state === "RUNNING" && s.health === "HEALTHY");
+    agent.setAssignments([]);
+    await agent.settled();
   });
 });
 

@@ -83,6 +83,8 @@ export class RuntimeController implements Controller {
   private prepared: PreparedRootfs | undefined;
   private net: TaskNetwork | undefined;
   private env: readonly string[] = [];
+  /** The container process's uid/gid: health probes run as the same user (as Docker's do). */
+  private user: ProbeUser = { uid: 0, gid: 0 };
   private imageHealth: Healthcheck | null = null;
   private stopSignal = "SIGTERM";
   private policy: HealthPolicy | null = null;
@@ -146,6 +148,7 @@ export class RuntimeController implements Controller {
       };
       const config = await writeBundle(this.bundleDir, input);
       this.env = config.process.env ?? [];
+      this.user = { uid: config.process.user?.uid ?? 0, gid: config.process.user?.gid ?? 0 };
       this.container = await this.createContainer();
     } catch (err) {
       await this.remove().catch(() => undefined);
@@ -175,8 +178,9 @@ export class RuntimeController implements Controller {
     const { task, runtime, containerId, taskDir, images } = this.o;
     this.container = runtime.container(containerId, taskLogPath(taskDir));
     try {
-      const config = JSON.parse(readFileSync(join(this.bundleDir, "config.json"), "utf8")) as { process?: { env?: string[] } };
+      const config = JSON.parse(readFileSync(join(this.bundleDir, "config.json"), "utf8")) as { process?: { env?: string[]; user?: { uid?: number; gid?: number } } };
       this.env = config.process?.env ?? [];
+      this.user = { uid: config.process?.user?.uid ?? 0, gid: config.process?.user?.gid ?? 0 };
     } catch {
       this.env = [];
     }
@@ -272,22 +276,29 @@ export class RuntimeController implements Controller {
       return { passed: false, output: `health check: cannot find the container: ${errorMessage(err)}` };
     }
     if (pid <= 0) return { passed: false, output: "health check: the container is not running" };
-    return runInContainer(pid, argv, this.env, timeoutMs);
+    return runInContainer(pid, argv, { env: this.env, user: this.user }, timeoutMs);
   }
 }
 
+/** The user a probe runs as. */
+export interface ProbeUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
 /**
- * Runs argv inside the namespaces (mount, uts, ipc, net, pid), root and cwd of process `pid` with `env`;
- * passes on exit 0. The whole process group is killed after `timeoutMs`.
+ * Runs argv inside the namespaces (mount, uts, ipc, net, pid), root and cwd of process `pid`, with the
+ * container's environment and user; passes on exit 0. The whole process group is killed after `timeoutMs`.
  */
-export function runInContainer(pid: number, argv: readonly string[], env: readonly string[], timeoutMs: number): Promise<ProbeResult> {
+export function runInContainer(pid: number, argv: readonly string[], as: { env: readonly string[]; user: ProbeUser }, timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
     const envObj: Record<string, string> = {};
-    for (const e of env) {
+    for (const e of as.env) {
       const eq = e.indexOf("=");
       if (eq > 0) envObj[e.slice(0, eq)] = e.slice(eq + 1);
     }
-    const child = spawn("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...argv], {
+    const ids = ["-S", String(as.user.uid), "-G", String(as.user.gid)];
+    const child = spawn("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", ...ids, "--", ...argv], {
       env: envObj,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
