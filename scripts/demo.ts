@@ -1,11 +1,12 @@
 /**
  * `npm run demo` (as root, after `npm ci`): five hosts as network namespaces on this machine, a swarm of
  * three managers and two workers formed with `swarmctl init` / `join`, `node ls`, then the leader is
- * killed with SIGKILL and a new one takes over. Everything is torn down at the end, also on Ctrl-C.
- * (Services, the routing mesh and rolling updates join the story as they land.)
+ * killed with SIGKILL and a new one takes over while a 5-replica service keeps running. Everything is
+ * torn down at the end, also on Ctrl-C. (The routing mesh and rolling updates join the story as they land.)
  */
 import { Cluster } from "../cluster-test/lib/cluster.js";
 import { cleanup } from "../cluster-test/lib/cleanup.js";
+import { buildTestImages } from "../src/image/testing/test-images.js";
 
 const NAME = "demo";
 const say = (s: string): void => void process.stdout.write(`\n\x1b[1m==> ${s}\x1b[0m\n`);
@@ -50,12 +51,23 @@ async function main(): Promise<void> {
     say("The cluster, seen from a manager");
     await swarmctl(c, "h2", "node", "ls");
 
+    say("Loading the demo image (busybox httpd) on every host, then a service with 5 replicas");
+    const images = buildTestImages();
+    for (const h of c.hosts) {
+      const r = await h.swarmctl("image", "load", images.web1);
+      if (r.code !== 0) throw new Error(`image load on ${h.name}: ${r.stderr.trim()}`);
+    }
+    await swarmctl(c, "h1", "service", "create", "--name", "web", "--replicas", "5", "demo/web:1");
+    await swarmctl(c, "h1", "service", "ps", "web");
+
     say("kill -9 the leader's daemon (h1)");
     const t0 = Date.now();
     await c.host("h1").kill("swarmd");
     await c.waitFor(() => c.host("h2").swarmctl("node", "ls"), (r) => /Leader$/m.test(r.stdout) && !/ h1 .*Leader$/m.test(r.stdout), { timeoutMs: 15_000, describe: "a new leader" });
     show(`a new leader was elected; swarmctl saw it ${Date.now() - t0} ms after the kill`);
     await swarmctl(c, "h2", "node", "ls");
+    say("The service kept running through the failover");
+    await swarmctl(c, "h2", "service", "ls");
 
     say("Restart h1's daemon: it rejoins as a follower");
     await c.host("h1").restart("swarmd");
