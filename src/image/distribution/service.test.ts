@@ -129,6 +129,25 @@ describe("image service over mTLS", () => {
     }
   });
 
+  it("GetBlob refuses an unknown digest and an offset past the end, naming them", async () => {
+    const c = imagesClient(addr, worker);
+    const read = async (digest: string, offset: number): Promise<number> => {
+      let n = 0;
+      for await (const chunk of c.GetBlob({ digest, offset }) as AsyncIterable<{ data: Buffer }>) n += chunk.data.length;
+      return n;
+    };
+    try {
+      const missing = `sha256:${"ab".repeat(32)}`;
+      await expect(read(missing, 0)).rejects.toThrow(new RegExp(`blob ${missing} is not in the manager's store`));
+      const cfg = managerStore.resolve("demo/web:1").record.configDigest;
+      const size = managerStore.blobs.read(cfg).length;
+      await expect(read(cfg, 10)).resolves.toBe(size - 10);
+      await expect(read(cfg, size + 1)).rejects.toThrow(new RegExp(`GetBlob offset ${size + 1} is outside blob ${cfg} of ${size} bytes`));
+    } finally {
+      c.close();
+    }
+  });
+
   it("refuses a blob corrupted on the manager and leaves the worker store unchanged", async () => {
     const store = workerStore("w-corrupt");
     const c = imagesClient(addr, worker);

@@ -94,7 +94,8 @@ export function imageHandlers(store: ImageStore, authorize: ImageAuthorizer, opt
       };
     }),
     GetBlob: (call: ServerWritableStream<GetBlobRequest__Output, BlobChunk>) => {
-      serveBlob(store, authorize, call, log).catch((err: unknown) => call.destroy(serviceError(err) as ServiceError));
+      // grpc-js turns an "error" event on a server stream into the call's status (destroy() would lose it).
+      serveBlob(store, authorize, call, log).catch((err: unknown) => call.emit("error", serviceError(err)));
     },
     PushImage: (call, callback) => {
       (async () => {
