@@ -255,9 +255,11 @@ export class RuntimeController implements Controller {
     await c.delete({ force: true }).catch((err: unknown) => {
       if (!(err instanceof RuntimeCommandError && err.code === RuntimeErrorCode.NotFound)) problems.push(errorMessage(err));
     });
-    if (this.prepared) await this.prepared.release().catch((err: unknown) => problems.push(errorMessage(err)));
+    const prepared = this.prepared;
+    if (prepared) await prepared.release().then(() => (this.prepared = undefined), (err: unknown) => problems.push(errorMessage(err)));
     else await releaseRootfsDir(this.o.images, this.fsDir).catch((err: unknown) => problems.push(errorMessage(err)));
-    if (this.net) await this.net.cleanup().catch((err: unknown) => problems.push(errorMessage(err)));
+    const net = this.net;
+    if (net) await net.cleanup().then(() => (this.net = undefined), (err: unknown) => problems.push(errorMessage(err)));
     else if (!this.o.network) await deleteNetns(this.o.containerId).catch((err: unknown) => problems.push(errorMessage(err))); // adopted task
     rmSync(this.bundleDir, { recursive: true, force: true });
     if (problems.length > 0) throw new Error(`task ${this.o.task.id}: cleanup: ${problems.join("; ")}`);
