@@ -32,8 +32,6 @@ export interface MessageCodec<In, Out> {
   encode(message: In): Uint8Array;
   /** Decodes bytes; throws {@link DecodeError} on malformed input. */
   decode(bytes: Uint8Array): Out;
-  /** A complete `__Output`-shaped object from a partial one (every missing field at its default). */
-  normalize(message: In): Out;
 }
 
 const roots = new Map<string, protobuf.Root>();
@@ -57,6 +55,5 @@ export function messageCodec<In extends object, Out>(file: string, typeName: str
         throw new DecodeError(typeName, err);
       }
     },
-    normalize: (message) => type.toObject(type.fromObject(message), TO_OBJECT_OPTIONS) as Out,
   };
 }

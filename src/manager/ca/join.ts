@@ -65,14 +65,7 @@ export async function joinCluster(
   try {
     const request = { csr: Buffer.from(csrPem), token, hostname: node.hostname, addr: node.advertiseAddr };
     const res = await callUnary<Issued>((md, o, cb) => client.IssueNodeCertificate(request, md, o, cb), timeoutMs);
-    return {
-      caCertPem,
-      keyPem,
-      certPem: res.certificate.toString(),
-      nodeId: res.nodeId,
-      role: res.role === "MANAGER" ? NodeRole.Manager : NodeRole.Worker,
-      clusterId: res.clusterId,
-    };
+    return joinedIdentity(res, keyPem, caCertPem);
   } finally {
     client.close();
   }
@@ -84,15 +77,19 @@ export async function renewCertificate(addr: string, provider: TlsIdentityProvid
   const client = new caProto.NodeCA(addr, managerChannelCredentials(provider), MANAGER_TARGET_OPTIONS);
   try {
     const res = await callUnary<Issued>((md, o, cb) => client.RenewNodeCertificate({ csr: Buffer.from(csrPem) }, md, o, cb), timeoutMs);
-    return {
-      caCertPem: res.caCertificate.toString(),
-      keyPem,
-      certPem: res.certificate.toString(),
-      nodeId: res.nodeId,
-      role: res.role === "MANAGER" ? NodeRole.Manager : NodeRole.Worker,
-      clusterId: res.clusterId,
-    };
+    return joinedIdentity(res, keyPem, res.caCertificate.toString());
   } finally {
     client.close();
   }
+}
+
+function joinedIdentity(res: Issued, keyPem: string, caCertPem: string): JoinedIdentity {
+  return {
+    caCertPem,
+    keyPem,
+    certPem: res.certificate.toString(),
+    nodeId: res.nodeId,
+    role: res.role === "MANAGER" ? NodeRole.Manager : NodeRole.Worker,
+    clusterId: res.clusterId,
+  };
 }
