@@ -173,7 +173,9 @@ async function downloadBlob(
       }
     } catch (err) {
       const se = err as Partial<ServiceError>;
-      if (err instanceof ImageError || se.code === undefined || !RETRYABLE.has(se.code)) {
+      // A status the server raised on purpose (it carries a project error code) is final; transport trouble is not.
+      const deliberate = (se.metadata?.get("swarm-error-code").length ?? 0) > 0;
+      if (err instanceof ImageError || se.code === undefined || deliberate || !RETRYABLE.has(se.code)) {
         throw err instanceof ImageError || se.code === undefined ? err : new RemoteCallError(err as ServiceError);
       }
       if (dl.received === start) failures++;
