@@ -12,6 +12,7 @@
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
+import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { errorMessage } from "../lib/errors.js";
@@ -71,6 +72,15 @@ function bindMounts(task: Task__Output): BindMount[] {
   });
 }
 
+/** Returns `signal` if it names a signal ("SIGTERM", "TERM", "15"), else throws naming the field. */
+export function checkStopSignal(signal: string, field: string): string {
+  const n = /^\d+$/.test(signal) ? Number(signal) : undefined;
+  const name = signal.toUpperCase().startsWith("SIG") ? signal.toUpperCase() : `SIG${signal.toUpperCase()}`;
+  const known = n !== undefined ? n >= 1 && n <= 64 : Object.hasOwn(osConstants.signals, name);
+  if (!known) throw new AgentError(AgentErrorCode.InvalidSpec, `${field}: ${JSON.stringify(signal)} is not a signal name or number`);
+  return signal;
+}
+
 /** Docker-like default hostname: the first 12 characters of the task id. */
 function defaultHostname(task: Task__Output): string {
   return task.id.replace(/[^A-Za-z0-9-]/g, "").slice(0, 12) || "task";
@@ -120,7 +130,7 @@ export class RuntimeController implements Controller {
     const mounts = bindMounts(task);
     this.imageHealth = resolved.config.config.healthcheck;
     this.policy = resolveHealthPolicy(spec.healthcheck, this.imageHealth);
-    this.stopSignal = spec.stopSignal || resolved.config.config.stopSignal || "SIGTERM";
+    this.stopSignal = checkStopSignal(spec.stopSignal || resolved.config.config.stopSignal || "SIGTERM", spec.stopSignal !== "" ? "spec.container.stopSignal" : "image config StopSignal");
     this.prepared = await prepareRootfs(images, ref, this.fsDir);
     try {
       this.net = this.o.network ? await this.o.network(task) : await loopbackNetwork(this.o.containerId);
