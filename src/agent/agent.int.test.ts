@@ -292,8 +292,13 @@ describe("agent with the real runtime", () => {
     (t.spec?.container as { hostname: string }).hostname = "probe-host";
     agent.setAssignments([t]);
     await reported(t.id, "HEALTHY", (s) => s.state === "RUNNING" && s.health === "HEALTHY");
+    // Dropped from the assignment set while running: stopped (SHUTDOWN reported), removed, forgotten.
     agent.setAssignments([]);
     await agent.settled();
+    expect((reports.get(t.id) ?? []).at(-1)?.state).toBe("SHUTDOWN");
+    expect(runtimeContainers()).not.toContain(t.id);
+    expect(existsSync(join(work, "agent", "tasks", t.id))).toBe(false);
+    expect(agent.taskIds()).not.toContain(t.id);
   });
 });
 
