@@ -6,6 +6,7 @@ import { ImageStore } from "../store.js";
 import { listTree } from "../testing/store-listing.js";
 import { buildTestImages, type TestImages } from "../testing/test-images.js";
 import { pullFromRegistry } from "./registry.js";
+import { cuttingProxy } from "./testing/cut-proxy.js";
 import { skopeoPush, startRegistry, type TestRegistry } from "./testing/registry-server.js";
 import { startTokenServer, type TokenServer } from "./testing/token-server.js";
 
@@ -106,6 +107,19 @@ describe("pull from a registry", () => {
     const before = listTree(store.root);
     await expect(pullFromRegistry({ url: reg.url, ref: "demo/unhealthy:1", store })).rejects.toThrow(new RegExp(`blob ${top.digest}: digest mismatch: expected ${top.digest}, got sha256:`));
     expect(listTree(store.root)).toEqual(before);
+  }, 60_000);
+
+  it("resumes a blob body cut mid-way with a Range request", async () => {
+    const reg = await registry("resume");
+    await skopeoPush(images.web1, reg.hostPort, "demo/web:1");
+    const proxy = await cuttingProxy(Number(reg.hostPort.split(":")[1]), 300_000);
+    cleanups.push(() => proxy.close());
+    const store = ImageStore.open({ root: join(work, "resume-store") });
+    const r = await pullFromRegistry({ url: `http://127.0.0.1:${proxy.port}`, ref: "demo/web:1", store });
+    expect(proxy.cuts).toBe(1);
+    expect(r.resumed).toHaveLength(1);
+    expect(r.resumed[0]?.offset).toBeGreaterThan(0);
+    expect(r.image.configDigest).toBe(web1Id);
   }, 60_000);
 
   it("basic auth (htpasswd): refused without or with wrong credentials, pulls with the right ones", async () => {

@@ -40,6 +40,8 @@ export interface PullOptions {
 export interface PullResult {
   readonly image: LoadedImage;
   readonly downloaded: readonly Digest[];
+  /** Blob downloads resumed after a cut body: which blob, from which offset. */
+  readonly resumed: readonly { readonly digest: Digest; readonly offset: number }[];
 }
 
 /** Pulls an image from a registry into the store; see the module comment. */
@@ -73,6 +75,7 @@ export async function pullFromRegistry(options: PullOptions): Promise<PullResult
     mkdirSync(join(staging, "dl"));
     const staged = new Map<Digest, StagedBlob>();
     const downloaded: Digest[] = [];
+    const resumed: { digest: Digest; offset: number }[] = [];
     for (const { digest, size } of blobsOf(manifest)) {
       if (store.blobs.has(digest)) {
         staged.set(digest, stagePresentBlob(store, staging, digest, size));
@@ -80,7 +83,8 @@ export async function pullFromRegistry(options: PullOptions): Promise<PullResult
       }
       const dl = new BlobDownload(join(staging, "dl"), digest, size);
       try {
-        await session.blob(digest, dl);
+        const r = await session.blob(digest, dl);
+        resumed.push(...r.resumedAt.map((offset) => ({ digest, offset })));
         staged.set(digest, dl.finish());
         downloaded.push(digest);
       } finally {
@@ -98,7 +102,7 @@ export async function pullFromRegistry(options: PullOptions): Promise<PullResult
     const [image] = await store.commitCandidates([candidateOf(names, mBlob, manifest, staged)], staging);
     if (image === undefined) throw new ImageError(ImageErrorCode.BadManifest, `${options.ref}: nothing committed`);
     log.info({ url: options.url, ref: options.ref, image: image.configDigest, downloaded: downloaded.length }, "image pulled");
-    return { image, downloaded };
+    return { image, downloaded, resumed };
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
@@ -139,11 +143,39 @@ class RegistrySession {
     return { bytes, digest, mediaType: isIndex ? MediaType.OciIndex : mediaType };
   }
 
-  /** Streams a blob into a verifying download. */
-  async blob(digest: Digest, dl: BlobDownload): Promise<void> {
-    const res = await this.get(`/v2/${this.repository}/blobs/${digest}`, {}, undefined, `blob ${digest}`);
-    if (res.body === null) throw new RegistryError(RegistryErrorCode.Protocol, `blob ${digest}: empty response body`);
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) dl.write(chunk);
+  /**
+   * Streams a blob into a verifying download. A body cut mid-way is resumed with `Range: bytes=<received>-`
+   * (a server that ignores the range and sends 200 has the already-received prefix skipped).
+   */
+  async blob(digest: Digest, dl: BlobDownload, maxAttempts = 5): Promise<{ resumedAt: number[] }> {
+    const resumedAt: number[] = [];
+    for (let failures = 0; ; ) {
+      const start = dl.received;
+      if (start > 0) resumedAt.push(start);
+      const res = await this.get(`/v2/${this.repository}/blobs/${digest}`, start > 0 ? { Range: `bytes=${start}-` } : {}, undefined, `blob ${digest}`);
+      if (res.body === null) throw new RegistryError(RegistryErrorCode.Protocol, `blob ${digest}: empty response body`);
+      let skip = start > 0 && res.status === 200 ? start : 0;
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          if (skip >= chunk.length) {
+            skip -= chunk.length;
+            continue;
+          }
+          dl.write(skip > 0 ? chunk.subarray(skip) : chunk);
+          skip = 0;
+        }
+      } catch (err) {
+        if (err instanceof ImageError) throw err;
+        failures = dl.received > start ? 1 : failures + 1;
+        if (failures >= maxAttempts) {
+          throw new RegistryError(RegistryErrorCode.Unavailable, `blob ${digest}: download failed at ${dl.received} of ${dl.expectedSize} bytes: ${(err as Error).message}`, { cause: err });
+        }
+        continue;
+      }
+      if (dl.received >= dl.expectedSize) return { resumedAt };
+      failures = dl.received > start ? 1 : failures + 1;
+      if (failures >= maxAttempts) throw new RegistryError(RegistryErrorCode.Unavailable, `blob ${digest}: body ended at ${dl.received} of ${dl.expectedSize} bytes`);
+    }
   }
 
   /** GET with the auth dance: on 401 answer the challenge once, then retry. */

@@ -1,6 +1,5 @@
 import { credentials, type Server as GrpcServer, Server, ServerCredentials } from "@grpc/grpc-js";
 import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, closeSync } from "node:fs";
-import { createServer, connect, type Server as NetServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import { listTree } from "../testing/store-listing.js";
 import { buildTestImages, type TestImages } from "../testing/test-images.js";
 import { fetchImage, imagesClient, imagesClientWith, listRemoteImages, pushImage } from "./fetch.js";
 import { addImageService, allowAllImagePolicy, tlsImagePolicy } from "./service.js";
+import { cuttingProxy } from "./testing/cut-proxy.js";
 
 // A manager's image store served over mTLS on loopback; workers fetch into their own stores.
 let images: TestImages;
@@ -195,40 +195,3 @@ describe("image service over mTLS", () => {
     }
   });
 });
-
-/** A TCP proxy that cuts its first connection after `cutAfter` bytes from the server; later ones pass. */
-async function cuttingProxy(target: number, cutAfter: number): Promise<{ port: number; cuts: number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const state = { port: 0, cuts: 0, connections: 0, close: async (): Promise<void> => undefined };
-  const srv: NetServer = createServer((down) => {
-    const first = state.connections++ === 0;
-    const up = connect(target, "127.0.0.1");
-    sockets.add(down).add(up);
-    let passed = 0;
-    down.on("data", (d: Buffer) => up.write(d));
-    up.on("data", (d: Buffer) => {
-      passed += d.length;
-      if (first && passed > cutAfter) {
-        state.cuts++;
-        down.destroy();
-        up.destroy();
-        return;
-      }
-      down.write(d);
-    });
-    const end = (): void => {
-      down.destroy();
-      up.destroy();
-    };
-    down.on("error", end).on("close", end);
-    up.on("error", end).on("close", end);
-  });
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  state.port = (srv.address() as { port: number }).port;
-  state.close = () =>
-    new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      srv.close(() => r());
-    });
-  return state;
-}
