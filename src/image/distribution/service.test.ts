@@ -123,6 +123,10 @@ describe("image service over mTLS", () => {
       expect(r2.downloaded).toHaveLength(2); // config + top layer; the busybox base is shared
       expect(r2.downloaded).not.toContain(want.layers[0]!.digest);
       expect(readdirSync(join(store.root, "tmp"))).toEqual([]);
+      // Again, by manifest digest: everything is present, nothing is downloaded, the tag stays.
+      const again = await fetchImage({ client: c, ref: want.manifestDigest, store });
+      expect(again).toMatchObject({ downloaded: [], bytesReceived: 0, image: { names: [], configDigest: want.configDigest } });
+      expect(store.resolve("demo/web:1").record.configDigest).toBe(want.configDigest);
       await expect(fetchImage({ client: c, ref: "demo/nope:1", store })).rejects.toThrow(/no such image: demo\/nope:1/);
     } finally {
       c.close();
