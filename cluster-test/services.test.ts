@@ -1,5 +1,5 @@
 // Issue [6] on the netns harness: 3 managers + 2 workers; `service create --replicas 5 demo/web:1`
-// puts one task on every node, scale 10 → two per node, scale 2 → two left; kill -9 a worker → its
+// puts one task on every node (the workers never had the image: they fetch it from a manager), scale 10 → two per node, scale 2 → two left; kill -9 a worker → its
 // tasks are replaced on the other nodes (time measured), and `service ps` shows the old ones.
 import { describe, expect, it } from "vitest";
 import { buildTestImages } from "../src/image/testing/test-images.js";
@@ -32,7 +32,8 @@ describe("services on five netns hosts", () => {
     await withCluster({ hosts: 5 }, async (c) => {
       await Promise.all(c.hosts.map((h) => h.swarmd()));
       await c.waitFor(async () => (await Promise.all(c.hosts.map((h) => h.swarmctl("info")))).every((r) => r.code === 0), (v) => v, { timeoutMs: 20_000, describe: "daemons up" });
-      for (const h of c.hosts) await ok(c, h.name, "image", "load", images.web1);
+      // Only the managers get the image; the workers fetch it from a manager when a task lands there.
+      for (const h of ["h1", "h2", "h3"]) await ok(c, h, "image", "load", images.web1);
       const h1 = c.host("h1");
       await ok(c, "h1", "init", "--advertise-addr", h1.ip, "--dispatcher-heartbeat", "1s");
       const manager = (await ok(c, "h1", "join-token", "-q", "manager")).trim();
@@ -46,6 +47,8 @@ describe("services on five netns hosts", () => {
       const spread = runningPerNode(await ok(c, "h1", "service", "ps", "web"));
       expect([...spread.keys()].sort()).toEqual(["h1", "h2", "h3", "h4", "h5"]);
       expect([...spread.values()]).toEqual([1, 1, 1, 1, 1]);
+      const managerImage = (await ok(c, "h1", "image", "ls", "-q")).trim();
+      for (const h of ["h4", "h5"]) expect((await ok(c, h, "image", "ls", "-q")).trim()).toBe(managerImage);
 
       await ok(c, "h2", "service", "scale", "web=10");
       await c.waitFor(() => c.host("h1").swarmctl("service", "ps", "web"), (r) => [...runningPerNode(r.stdout).values()].join() === "2,2,2,2,2", { timeoutMs: 60_000, describe: "2 running tasks per node after scale 10" });

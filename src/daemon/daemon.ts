@@ -32,6 +32,7 @@ import { ImageStore } from "../image/store.js";
 import { Agent } from "../agent/agent.js";
 import { Runtime } from "../runtime/runtime.js";
 import { DispatcherSession } from "./session.js";
+import { ImagePrefetcher } from "./image-prefetch.js";
 import { leaderReconcilers } from "../manager/orchestrator/index.js";
 import { join } from "node:path";
 
@@ -264,6 +265,8 @@ export class Daemon {
       bootstrap,
       peers,
       pinImage: (image) => this.pinImage(image),
+      images: ImageStore.open({ root: statePaths(this.o.dataDir).images, logger: this.log.child({ component: "images" }) }),
+      clusterId: s?.clusterId ?? "",
       leaderComponents: (store, logger) => leaderReconcilers(store, logger),
       logger: this.log,
       ...(this.o.tickMs !== undefined ? { tickMs: this.o.tickMs } : {}),
@@ -287,10 +290,11 @@ export class Daemon {
   private async startAgent(): Promise<void> {
     if (this.agent !== undefined || this.tls === undefined || this.state === undefined) return;
     const paths = statePaths(this.o.dataDir);
+    const images = ImageStore.open({ root: paths.images, logger: this.log.child({ component: "images" }) });
     const agent = new Agent({
       nodeId: this.state.nodeId,
       dataDir: join(this.o.dataDir, "agent"),
-      images: ImageStore.open({ root: paths.images, logger: this.log.child({ component: "images" }) }),
+      images,
       runtime: new Runtime({ stateRoot: join(this.o.dataDir, "runtime"), logger: this.log.child({ component: "runtime" }) }),
       logger: this.log.child({ component: "agent" }),
       containerIdPrefix: `${this.state.nodeId.slice(0, 8)}-`,
@@ -298,7 +302,8 @@ export class Daemon {
     });
     await agent.start();
     this.agent = agent;
-    this.session = new DispatcherSession({ tls: this.tls, managers: () => this.managers, runner: agent, logger: this.log.child({ component: "session" }) });
+    const runner = new ImagePrefetcher({ next: agent, images, tls: this.tls, managers: () => this.managers, logger: this.log.child({ component: "images" }) });
+    this.session = new DispatcherSession({ tls: this.tls, managers: () => this.managers, runner, logger: this.log.child({ component: "session" }) });
     this.session.start();
   }
 

@@ -23,6 +23,8 @@ import { NodeMonitor } from "./dispatcher.js";
 import { NotLeaderError, type LeaderComponent } from "./leader.js";
 import { countReachable, QuorumLostError } from "./quorum.js";
 import { RoleManager } from "./roles.js";
+import type { ImageStore } from "../image/store.js";
+import { addImageService, tlsImagePolicy } from "../image/distribution/service.js";
 import { RaftServerErrorCode } from "../raft/server/errors.js";
 
 /** The loaded membership.proto package. */
@@ -45,6 +47,10 @@ export interface ManagerOptions {
   readonly logger: Logger;
   /** Builds the leader-only components; they start when this manager becomes leader and stop when it steps down. */
   readonly leaderComponents?: (store: Store, logger: Logger) => LeaderComponent[];
+  /** The manager's image store, served to workers that miss an image (mTLS, any node of the cluster). */
+  readonly images?: ImageStore;
+  /** Cluster id (node certificates of other clusters are refused by the image service). */
+  readonly clusterId?: string;
   /** Pins service images to digests (from the manager's image store). */
   readonly pinImage?: ImagePinner;
   /** Raft tick (ms); default: the Raft server's. */
@@ -139,6 +145,7 @@ export class Manager {
     const view = liveNodeView(self);
     addControlService(api, store, managersOnly, { view, pin: o.pinImage });
     monitor.addTo(api);
+    if (o.images !== undefined) addImageService(api, o.images, tlsImagePolicy(o.clusterId || undefined));
     api.addService(membershipProto.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
     try {
       await new Promise<number>((resolve, reject) =>
