@@ -33,6 +33,7 @@ import { Agent } from "../agent/agent.js";
 import { Runtime } from "../runtime/runtime.js";
 import { DispatcherSession } from "./session.js";
 import { ImagePrefetcher } from "./image-prefetch.js";
+import { GossipNode } from "../gossip/node.js";
 import { leaderReconcilers } from "../manager/orchestrator/index.js";
 import { join } from "node:path";
 
@@ -53,6 +54,8 @@ export interface DaemonOptions {
 }
 
 const DEFAULT_PORT = 2377;
+/** Gossip (UDP + TCP) listens on the cluster port + 2 (Raft has + 1). */
+const GOSSIP_PORT_OFFSET = 2;
 
 /** "host" → "host:2377"; "host:port" unchanged. */
 export function withPort(addr: string, port = DEFAULT_PORT): string {
@@ -68,6 +71,8 @@ export class Daemon {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private managers: string[] = [];
   private agent: Agent | undefined;
+  private gossip: GossipNode | undefined;
+  private gossipStarting = false;
   private session: DispatcherSession | undefined;
   private readonly log: Logger;
   private stopped = false;
@@ -320,6 +325,7 @@ export class Daemon {
         const res = await callUnary<HeartbeatResponse__Output>((md, o, cb) => client.Heartbeat({ addr: this.state!.advertiseAddr, hostname: hostname() }, md, o, cb), 3000);
         periodMs = Number(res.periodMs) || periodMs;
         if (res.managers.length > 0) this.managers = [addr, ...res.managers.filter((m) => m !== addr)];
+        if (res.gossipKeys.length > 0) void this.startGossip(res.gossipKeys);
         const role = res.role === "MANAGER" ? "manager" : "worker";
         if (this.state !== undefined && role !== this.state.role) await this.changeRole(addr, role);
         else if (this.tls !== undefined && needsRenewal(parseNodeCertificate(this.tls.current.certPem), new Date())) await this.renew(addr);
@@ -338,6 +344,43 @@ export class Daemon {
       if (!this.stopped) this.heartbeatTimer = setTimeout(() => void beat(), this.heartbeatTimer === undefined ? 0 : periodMs);
     };
     this.heartbeatTimer = setTimeout(() => void beat(), 0);
+  }
+
+  /**
+   * Starts SWIM gossip (once the managers handed out the cluster key): every node is a member, named by
+   * its node id, on the cluster port + 2; seeds are the managers. Gossip "dead" verdicts reach the
+   * leader's node monitor, which then marks the node down after one missed heartbeat.
+   */
+  private async startGossip(keys: Buffer[]): Promise<void> {
+    const s = this.state;
+    if (this.gossip !== undefined || this.gossipStarting || s === undefined) return;
+    this.gossipStarting = true;
+    try {
+      const host = s.advertiseAddr.slice(0, s.advertiseAddr.lastIndexOf(":"));
+      const port = Number(s.advertiseAddr.slice(s.advertiseAddr.lastIndexOf(":") + 1)) + GOSSIP_PORT_OFFSET;
+      const gossip = await GossipNode.start({
+        name: s.nodeId,
+        bindHost: host,
+        bindPort: port,
+        advertiseHost: host,
+        keys,
+        meta: { role: s.role, addresses: [s.advertiseAddr], labels: {} },
+        logger: this.log.child({ component: "gossip" }),
+      });
+      this.gossip = gossip;
+      const seeds = this.managers.map((m) => shiftPort(m, GOSSIP_PORT_OFFSET)).filter((a) => a !== `${host}:${port}`);
+      if (seeds.length > 0) await gossip.join(seeds).catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, "gossip join failed; will be retried by push-pull"));
+      void (async () => {
+        for await (const e of gossip.subscribe()) {
+          if (e.type === "dead") this.manager?.monitor.gossipDead(e.member.name);
+        }
+      })().catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, "gossip event stream ended"));
+      this.log.info({ port, seeds: seeds.length }, "gossip started");
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, "gossip could not start (heartbeats still detect dead nodes)");
+    } finally {
+      this.gossipStarting = false;
+    }
   }
 
   /** Renews this node's certificate before it expires (past 70% of its lifetime); new connections use it. */
@@ -395,6 +438,11 @@ export class Daemon {
     this.heartbeatTimer = undefined;
     this.session?.stop();
     this.session = undefined;
+    if (this.gossip !== undefined) {
+      if (leaving) await this.gossip.leave().catch(() => undefined);
+      await this.gossip.close();
+      this.gossip = undefined;
+    }
     // A daemon restart leaves containers running for the next agent to re-adopt; leaving the swarm
     // stops and removes them.
     if (leaving) await this.agent?.close();

@@ -77,6 +77,20 @@ export class NodeMonitor {
     this.o.logger.info({ nodeId, addr }, "node is ready");
   }
 
+  /**
+   * Gossip declared `nodeId` dead: give it one more heartbeat period instead of the full grace, so a
+   * node that really died is marked down in about one period after gossip noticed.
+   */
+  gossipDead(nodeId: string): void {
+    if (!this.o.leadership().isLeader) return;
+    const now = this.now();
+    const limit = this.o.periodMs() * (this.o.graceMultiplier ?? 3);
+    const soon = now - limit + this.o.periodMs();
+    const seen = this.lastSeen.get(nodeId) ?? now;
+    if (seen > soon) this.lastSeen.set(nodeId, soon);
+    this.o.logger.info({ nodeId }, "gossip declared the node dead; it is marked down unless it heartbeats within one period");
+  }
+
   private async check(): Promise<void> {
     const { isLeader } = this.o.leadership();
     if (!isLeader) {
@@ -116,8 +130,11 @@ export class NodeMonitor {
       Heartbeat: unaryHandler(async (req, call) => {
         const caller = requireRole(call, ["worker", "manager"]);
         await this.heartbeat(caller.nodeId, req.addr);
-        const role = this.o.store.view((tx) => tx.get("node", caller.nodeId)?.role) ?? "WORKER";
-        return { periodMs: this.o.periodMs(), managers: this.o.managers(), role };
+        const { role, gossipKeys } = this.o.store.view((tx) => ({
+          role: tx.get("node", caller.nodeId)?.role ?? "WORKER",
+          gossipKeys: [...(tx.list("cluster")[0]?.gossipKeys ?? [])].sort((a, b) => b.lamportTime - a.lamportTime).map((k) => k.key),
+        }));
+        return { periodMs: this.o.periodMs(), managers: this.o.managers(), role, gossipKeys };
       }),
       Assignments: (call) => this.assignments(call),
       UpdateTaskStatus: unaryHandler(async (req, call) => {

@@ -38,6 +38,8 @@ export function newClusterObject(ca: RootCA, clusterId: string = newId(), random
       caCertDigest: ca.digest,
       joinTokens: { worker: formatJoinToken(ca.digest, random(16)), manager: formatJoinToken(ca.digest, random(16)) },
     },
+    gossipKeys: [{ subsystem: "gossip", algorithm: "aes-256-gcm", key: Buffer.from(random(32)), lamportTime: 1 }],
+    gossipKeyLamportClock: 1,
   });
 }
 

@@ -17,6 +17,11 @@ export interface HeartbeatResponse {
    * its certificate and starts (promotion) or stops (demotion) its manager.
    */
   'role'?: (_swarm_api_NodeRole);
+  /**
+   * GossipKeys are the cluster's gossip encryption keys, the sending key first (distributed by the
+   * managers through Raft; node certificates protect them in transit).
+   */
+  'gossipKeys'?: (Buffer | Uint8Array | string)[];
 }
 
 export interface HeartbeatResponse__Output {
@@ -33,4 +38,9 @@ export interface HeartbeatResponse__Output {
    * its certificate and starts (promotion) or stops (demotion) its manager.
    */
   'role': (_swarm_api_NodeRole__Output);
+  /**
+   * GossipKeys are the cluster's gossip encryption keys, the sending key first (distributed by the
+   * managers through Raft; node certificates protect them in transit).
+   */
+  'gossipKeys': (Buffer)[];
 }
