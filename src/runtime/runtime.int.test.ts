@@ -368,6 +368,12 @@ describe("lifecycle", () => {
       const s = await fx.runtime.state(id).catch(() => undefined);
       return s?.status === "running" ? s : undefined;
     });
+    // Until the container's own process runs, a `run` caller that dies takes the half-made container
+    // with it (by design: PDEATHSIG during setup). The test is about a caller dying afterwards.
+    await until("the container's process to print", async () => {
+      const log = existsSync(join(bundle, "container.log")) ? readFileSync(join(bundle, "container.log"), "utf8") : "";
+      return log.includes("started") ? true : undefined;
+    });
     caller.kill("SIGKILL");
     await new Promise((r) => caller.once("exit", r));
     const after = await fx.runtime.state(id);
