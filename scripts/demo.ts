@@ -4,6 +4,7 @@
  * killed with SIGKILL and a new one takes over while a 5-replica service keeps running. Everything is
  * torn down at the end, also on Ctrl-C. (The routing mesh and rolling updates join the story as they land.)
  */
+import { execFileSync } from "node:child_process";
 import { Cluster } from "../cluster-test/lib/cluster.js";
 import { cleanup } from "../cluster-test/lib/cleanup.js";
 import { buildTestImages } from "../src/image/testing/test-images.js";
@@ -22,6 +23,8 @@ async function swarmctl(c: Cluster, host: string, ...args: string[]): Promise<st
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) throw new Error("the demo creates network namespaces: run it as root");
+  // A fresh Debian machine lacks a few packages (busybox-static for the demo image, iptables…).
+  execFileSync("bash", [new URL("install-host-deps.sh", import.meta.url).pathname, "--demo"], { stdio: "inherit" });
   await cleanup(NAME);
   say("Creating 5 hosts (network namespaces h1..h5, no route out of this machine)");
   const c = await Cluster.up({ name: NAME, hosts: 5 });
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
 
     say("Restart h1's daemon: it rejoins as a follower");
     await c.host("h1").restart("swarmd");
-    await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => / \* .*Reachable$/m.test(r.stdout), { timeoutMs: 30_000, describe: "h1 rejoined" });
+    await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => / \* .*Reachable$/m.test(r.stdout) && /Leader$/m.test(r.stdout), { timeoutMs: 30_000, describe: "h1 rejoined and knows the leader" });
     await swarmctl(c, "h1", "node", "ls");
   } finally {
     await teardown();
