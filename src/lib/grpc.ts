@@ -37,17 +37,24 @@ export function unaryHandler<Req, Res>(fn: (request: Req, call: ServerUnaryCall<
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
     fn(call.request, call).then(
       (res) => callback(null, res),
-      (err: unknown) => {
-        const metadata = new Metadata();
-        if (err instanceof SwarmError) {
-          metadata.set(CODE_KEY, err.code);
-          const fields = safeJson(err.fields);
-          if (fields !== undefined) metadata.set(FIELDS_KEY, fields);
-        }
-        callback({ code: grpcStatusOf(err), details: err instanceof Error ? err.message : String(err), metadata }, null);
-      },
+      (err: unknown) => callback(toServiceError(err), null),
     );
   };
+}
+
+/**
+ * The gRPC error a handler sends for a thrown error: its status, its message, and the project error code
+ * and fields in metadata (so {@link RemoteCallError} restores them on the client). Streams use it too.
+ */
+export function toServiceError(err: unknown): ServiceError {
+  const metadata = new Metadata();
+  if (err instanceof SwarmError) {
+    metadata.set(CODE_KEY, err.code);
+    const fields = safeJson(err.fields);
+    if (fields !== undefined) metadata.set(FIELDS_KEY, fields);
+  }
+  const details = err instanceof Error ? err.message : String(err);
+  return Object.assign(new Error(details), { code: grpcStatusOf(err), details, metadata });
 }
 
 /** A failed remote call: gRPC status, the server's message and the project error code when it sent one. */

@@ -3,17 +3,15 @@
  * `graceMultiplier` heartbeat periods is marked DOWN. Task sessions and assignments come with the
  * service work (issue [6]); this part is what `node ls` needs.
  */
-import { Metadata, type Server, type ServerWritableStream, type ServiceError } from "@grpc/grpc-js";
+import type { Server, ServerWritableStream } from "@grpc/grpc-js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { AssignmentsRequest__Output } from "../gen/swarm/dispatcher/AssignmentsRequest.js";
 import type { AssignmentsMessage } from "../gen/swarm/dispatcher/AssignmentsMessage.js";
 import type { _swarm_dispatcher_UpdateTaskStatusRequest_TaskStatusUpdate__Output as TaskStatusUpdate__Output } from "../gen/swarm/dispatcher/UpdateTaskStatusRequest.js";
-import { grpcStatusOf } from "../lib/grpc.js";
 import { isForwardTransition, taskStateOrder } from "../api/task-state.js";
 import type { ProtoGrpcType } from "../gen/dispatcher.js";
 import type { DispatcherHandlers } from "../gen/swarm/dispatcher/Dispatcher.js";
-import { unaryHandler } from "../lib/grpc.js";
-import { SwarmError } from "../lib/errors.js";
+import { toServiceError, unaryHandler } from "../lib/grpc.js";
 import { loadProto } from "../lib/proto.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
@@ -208,13 +206,6 @@ export class NodeMonitor {
 export function isAssignable(task: Task__Output): boolean {
   const running = taskStateOrder("RUNNING");
   return taskStateOrder(task.desiredState) <= running || taskStateOrder(task.status?.state ?? "NEW") <= running;
-}
-
-function toServiceError(err: unknown): ServiceError {
-  const metadata = new Metadata();
-  if (err instanceof NotLeaderError) metadata.set("swarm-error-fields", JSON.stringify({ leaderAddr: err.leaderAddr }));
-  if (err instanceof SwarmError) metadata.set("swarm-error-code", err.code);
-  return Object.assign(new Error(errorMessage(err)), { code: grpcStatusOf(err), details: errorMessage(err), metadata });
 }
 
 /**
