@@ -4,15 +4,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { withCluster } from "./lib/with-cluster.js";
-import type { Cluster } from "./lib/cluster.js";
-
-const rows = (stdout: string): string[] => stdout.trim().split("\n").slice(1);
-
-async function ok(c: Cluster, host: string, ...args: string[]): Promise<string> {
-  const r = await c.host(host).swarmctl(...args);
-  if (r.code !== 0) throw new Error(`swarmctl ${args.join(" ")} on ${host} exited ${r.code}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
+import { tableRows as rows, swarmctlOk as ok } from "./lib/swarmctl.js";
 
 describe("gossip in swarmd", () => {
   it("marks a killed worker Down sooner than three missed heartbeats", async () => {

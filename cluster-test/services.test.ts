@@ -3,16 +3,8 @@
 // tasks are replaced on the other nodes (time measured), and `service ps` shows the old ones.
 import { describe, expect, it } from "vitest";
 import { buildTestImages } from "../src/image/testing/test-images.js";
-import type { Cluster } from "./lib/cluster.js";
 import { withCluster } from "./lib/with-cluster.js";
-
-const rows = (stdout: string): string[] => stdout.trim().split("\n").slice(1);
-
-async function ok(c: Cluster, host: string, ...args: string[]): Promise<string> {
-  const r = await c.host(host).swarmctl(...args);
-  if (r.code !== 0) throw new Error(`swarmctl ${args.join(" ")} on ${host} exited ${r.code}: ${r.stderr.trim()}`);
-  return r.stdout;
-}
+import { tableRows as rows, swarmctlOk as ok } from "./lib/swarmctl.js";
 
 /** Running tasks per node hostname, from `service ps`. */
 function runningPerNode(ps: string): Map<string, number> {
