@@ -51,6 +51,11 @@ export interface DaemonOptions {
   readonly logger: Logger;
   /** Raft tick in ms (tests shorten it). */
   readonly tickMs?: number;
+  /**
+   * Restart this manager as the only member of a new one-manager cluster, keeping its store (recovery
+   * after quorum was lost for good, as `docker swarm init --force-new-cluster`).
+   */
+  readonly forceNewCluster?: boolean;
 }
 
 const DEFAULT_PORT = 2377;
@@ -85,11 +90,14 @@ export class Daemon {
   static async start(o: DaemonOptions): Promise<Daemon> {
     const d = new Daemon(o);
     const saved = loadNodeState(o.dataDir);
+    if (o.forceNewCluster === true && saved?.state.role !== "manager") {
+      throw new SwarmError(ErrorCode.FailedPrecondition, `--force-new-cluster: ${o.dataDir} holds no manager state (${saved === undefined ? "not part of a swarm" : "this node is a worker"}); run it on a surviving manager`);
+    }
     if (saved !== undefined) {
       d.state = saved.state;
       d.tls = new TlsIdentityProvider(saved.tls);
-      d.managers = [...saved.state.managers];
-      if (saved.state.role === "manager") await d.startManager(false, new Map());
+      d.managers = o.forceNewCluster === true ? [saved.state.advertiseAddr] : [...saved.state.managers];
+      if (saved.state.role === "manager") await d.startManager(false, new Map(), o.forceNewCluster === true);
       d.startHeartbeats();
       d.log.info({ nodeId: saved.state.nodeId, role: saved.state.role }, "resumed from disk");
     }
@@ -256,7 +264,7 @@ export class Daemon {
     throw new SwarmError(ErrorCode.Unavailable, "could not reach the raft leader to join");
   }
 
-  private async startManager(bootstrap: boolean, peers: Map<number, string>): Promise<void> {
+  private async startManager(bootstrap: boolean, peers: Map<number, string>, forceNewCluster = false): Promise<void> {
     const s = this.state;
     const tls = this.tls!;
     const raftId = s?.raftId ?? 0;
@@ -268,6 +276,7 @@ export class Daemon {
       advertiseAddr: s?.advertiseAddr ?? this.o.advertiseAddr,
       tls,
       bootstrap,
+      forceNewCluster,
       peers,
       pinImage: (image) => this.pinImage(image),
       images: ImageStore.open({ root: statePaths(this.o.dataDir).images, logger: this.log.child({ component: "images" }) }),

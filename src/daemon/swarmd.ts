@@ -18,6 +18,7 @@ export function buildProgram(): Command {
     .option("--socket <path>", "local control socket (default: <data-dir>/swarmd.sock)")
     .option("--listen-addr <addr>", "cluster port listen address for init/join", "0.0.0.0:2377")
     .option("--advertise-addr <addr>", "address other nodes reach this one at (host or host:port)", "")
+    .option("--force-new-cluster", "restart this manager as the only manager of a new cluster, keeping its state (after quorum was lost for good)", false)
     .option("--log-level <level>", "trace|debug|info|warn|error|silent", process.env.SWARM_LOG_LEVEL ?? "info")
     .showHelpAfterError()
     .exitOverride();
@@ -35,7 +36,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string }>();
+  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean }>();
   const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
   let daemon: Daemon;
   try {
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       socketPath: opts.socket ?? join(opts.dataDir, "swarmd.sock"),
       listenAddr: opts.listenAddr,
       advertiseAddr: opts.advertiseAddr,
+      forceNewCluster: opts.forceNewCluster,
       logger,
     });
   } catch (err) {

@@ -42,6 +42,8 @@ export interface ManagerOptions {
   readonly tls: TlsIdentityProvider;
   /** Start a new one-member Raft group (init). */
   readonly bootstrap: boolean;
+  /** Restart as the only Raft member, keeping the store (recovery after a permanent quorum loss). */
+  readonly forceNewCluster?: boolean;
   /** Known Raft members (raft id → raft address), for a joining or restarting manager. */
   readonly peers?: ReadonlyMap<number, string>;
   readonly logger: Logger;
@@ -109,6 +111,7 @@ export class Manager {
       advertise: shiftPort(o.advertiseAddr, 1),
       peers: o.peers ?? new Map(),
       ...(o.bootstrap ? { bootstrap: [o.raftId] } : {}),
+      forceNewCluster: o.forceNewCluster === true,
       stateMachine: {
         apply: (index, data) => store.applyEntry(index, data),
         snapshot: () => store.snapshotBytes(),

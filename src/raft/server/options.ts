@@ -26,6 +26,11 @@ export interface RaftServerOptions<R> {
    */
   readonly bootstrap?: readonly number[];
   readonly stateMachine: StateMachine<R>;
+  /**
+   * Restart as the only voter of the group, keeping the log and snapshot (recovery after a permanent
+   * loss of quorum; see force-new-cluster.ts). Needs existing state in `dataDir`.
+   */
+  readonly forceNewCluster?: boolean;
   /** Milliseconds per Raft tick (default 50: heartbeats every 50 ms, elections after 500–1000 ms). */
   readonly tickMs?: number;
   /** Election timeout in ticks (default 10; randomized in [e, 2e)). */
@@ -60,6 +65,7 @@ export interface ResolvedRaftServerOptions<R> {
   readonly peers: ReadonlyMap<number, string>;
   readonly bootstrap: readonly number[] | null;
   readonly stateMachine: StateMachine<R>;
+  readonly forceNewCluster: boolean;
   readonly tickMs: number;
   readonly electionTicks: number;
   readonly heartbeatTicks: number;
@@ -103,6 +109,7 @@ export function resolveServerOptions<R>(o: RaftServerOptions<R>): ResolvedRaftSe
     peers: o.peers,
     bootstrap: o.bootstrap ?? null,
     stateMachine: o.stateMachine,
+    forceNewCluster: o.forceNewCluster ?? false,
     tickMs: positive("tickMs", o.tickMs ?? 50),
     electionTicks,
     heartbeatTicks,

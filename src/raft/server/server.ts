@@ -39,6 +39,7 @@ import { decodeProposal, decodeSnapshotData, encodeProposal, encodeSnapshotData 
 import { resolveServerOptions, type RaftServerOptions, type ResolvedRaftServerOptions } from "./options.js";
 import { recoverStorage, type Recovered } from "./recover.js";
 import { RequestBook } from "./requests.js";
+import { forceNewClusterOnStart } from "./force-new-cluster.js";
 
 /** What a member reports about itself. */
 export interface RaftServerStatus {
@@ -105,9 +106,11 @@ export class RaftServer<R = unknown> {
   /** Opens the WAL (bootstrapping a new cluster if asked), starts the transport, the ticker and the loop. */
   static async start<R>(options: RaftServerOptions<R>): Promise<RaftServer<R>> {
     const o = resolveServerOptions(options);
-    const { wal, state } = await Wal.open({ dir: o.dataDir, segmentBytes: o.segmentBytes, logger: o.logger });
+    const { wal, state: opened } = await Wal.open({ dir: o.dataDir, segmentBytes: o.segmentBytes, logger: o.logger });
     let rec: Recovered;
+    let state = opened;
     try {
+      if (o.forceNewCluster) state = await forceNewClusterOnStart(o, wal, opened);
       rec = await recoverStorage(o, wal, state);
     } catch (err) {
       await wal.close();
