@@ -88,6 +88,11 @@ describe("task state machine: one state forward at a time", () => {
   it("desired ≤ RUNNING never stops; wantsStop is exactly 'past RUNNING'", () => {
     for (const s of TASK_STATES) expect(wantsStop(s)).toBe(taskStateOrder(s) > taskStateOrder("RUNNING"));
     expect(nextAction({ observed: "RUNNING", desired: "READY" })).toEqual({ type: "wait" });
+    // Desired READY (a stop-first update's replacement): prepared, then held until desired RUNNING.
+    expect(nextAction({ observed: "ACCEPTED", desired: "READY" })).toEqual({ type: "prepare" });
+    expect(nextAction({ observed: "READY", desired: "READY" })).toEqual({ type: "hold" });
+    expect(nextAction({ observed: "READY", desired: "RUNNING" })).toEqual({ type: "start" });
+    expect(nextAction({ observed: "READY", desired: "SHUTDOWN" })).toEqual({ type: "cancel" });
   });
 
   it("every final state is finished whatever is desired", () => {

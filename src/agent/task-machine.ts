@@ -6,6 +6,7 @@
  * backwards is refused (`null`). No I/O, no timers: time comes in as `now`.
  *
  *   ASSIGNED → ACCEPTED → PREPARING → READY → STARTING → RUNNING → COMPLETE | FAILED | SHUTDOWN
+ *                                      (held at READY while desired READY: a stop-first update)
  *                            └─→ REJECTED                └─→ FAILED        (+ SHUTDOWN from any state < RUNNING)
  */
 import type { TaskState__Output } from "../gen/swarm/api/TaskState.js";
@@ -23,6 +24,8 @@ export type TaskAction =
   | { readonly type: "prepare" }
   /** Report STARTING, then `Controller.start`. */
   | { readonly type: "start" }
+  /** Prepared, but desired READY (a stop-first update waits for the old task): wait for RUNNING. */
+  | { readonly type: "hold" }
   /** The container runs: wait for it to exit (or for the desired state to change). */
   | { readonly type: "wait" }
   /** Desired state is past RUNNING and the container runs: stop signal, then SIGKILL after the grace period. */
@@ -59,6 +62,7 @@ export function nextAction(s: TaskSituation): TaskAction {
   if (wantsStop(s.desired)) return observed >= taskStateOrder("RUNNING") ? { type: "shutdown" } : { type: "cancel" };
   if (observed < taskStateOrder("ACCEPTED")) return { type: "accept" };
   if (observed < taskStateOrder("READY")) return { type: "prepare" }; // ACCEPTED, or PREPARING interrupted
+  if (observed === taskStateOrder("READY") && taskStateOrder(s.desired) <= taskStateOrder("READY")) return { type: "hold" };
   if (observed < taskStateOrder("RUNNING")) return { type: "start" }; // READY (or STARTING interrupted)
   return s.unhealthy === true ? { type: "failUnhealthy" } : { type: "wait" };
 }

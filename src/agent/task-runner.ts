@@ -160,6 +160,9 @@ export class TaskRunner {
               await this.emit({ type: "startFailed", err: errorMessage(err) });
             }
             break;
+          case "hold":
+            await this.wake();
+            break;
           case "wait": {
             this.startHealth();
             const r = await Promise.race([

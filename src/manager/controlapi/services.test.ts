@@ -56,8 +56,11 @@ describe("service create/update/remove", () => {
     expect(v2.spec?.task?.container?.image).toMatch(/^demo\/web:2@/);
     expect(v2.previousSpec?.task?.container?.image).toMatch(/^demo\/web:1@/);
     await expect(updateService(s, "web", v1.meta!.version, next, false, pin)).rejects.toThrow(/update out of sequence/);
-    const back = await updateService(s, v2.id.slice(0, 6), v2.meta!.version, null, true, pin);
+    expect([v1.specVersion, v2.specVersion, v2.updateStatus]).toEqual([1, 2, null]);
+    const back = await updateService(s, v2.id.slice(0, 6), v2.meta!.version, null, true, pin, () => 1234);
     expect(back.spec?.task?.container?.image).toMatch(/^demo\/web:1@/);
+    expect(back.specVersion).toBe(3);
+    expect(back.updateStatus).toEqual({ state: "ROLLBACK_STARTED", startedAt: 1234, completedAt: 0, message: "manually requested rollback" });
     expect(back.previousSpec?.task?.container?.image).toMatch(/^demo\/web:2@/);
     await removeService(s, "web");
     expect(s.view((tx) => tx.list("service"))).toHaveLength(0);

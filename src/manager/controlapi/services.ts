@@ -1,7 +1,8 @@
 /**
  * Control API operations on services: create (validate, fill defaults, pin the image to a digest,
  * refuse published-port clashes), update (keeping the previous spec for rollback), rollback, remove.
- * The orchestrators on the leader turn the stored spec into tasks.
+ * The orchestrators on the leader turn the stored spec into tasks; the updater rolls existing tasks
+ * over to a new spec.
  */
 import type { Service__Output } from "../../gen/swarm/api/Service.js";
 import type { ServiceSpec, ServiceSpec__Output } from "../../gen/swarm/api/ServiceSpec.js";
@@ -60,12 +61,16 @@ export async function createService(store: Store, spec: ServiceSpec | null | und
   const id = newId();
   await store.update((tx) => {
     checkPorts(tx, id, normalized);
-    tx.create("service", makeService({ id, spec: normalized, endpoint: { spec: normalized.endpoint, ports: normalized.endpoint?.ports ?? [] } }));
+    tx.create("service", makeService({ id, spec: normalized, specVersion: 1, endpoint: { spec: normalized.endpoint, ports: normalized.endpoint?.ports ?? [] } }));
   });
   return store.view((tx) => tx.get("service", id))!;
 }
 
-/** Updates a service's spec (or rolls it back to the previous one) if `version` is current. */
+/**
+ * Updates a service's spec (or rolls it back to the previous one) if `version` is current. The spec
+ * version moves on and the update state is reset, so the updater rolls the tasks over to the new spec
+ * (a rollback starts as ROLLBACK_STARTED "manually requested rollback", with the rollback config).
+ */
 export async function updateService(
   store: Store,
   ref: string,
@@ -73,6 +78,7 @@ export async function updateService(
   spec: ServiceSpec | null | undefined,
   rollback: boolean,
   pin: ImagePinner,
+  now: () => number = Date.now,
 ): Promise<Service__Output> {
   const current = store.view((tx) => findService(tx, ref));
   let next: ServiceSpec__Output;
@@ -94,6 +100,9 @@ export async function updateService(
     base.meta = { ...(base.meta ?? { createdAt: 0, updatedAt: 0 }), version };
     base.spec = next;
     base.previousSpec = previous;
+    // A new spec version starts a new rolling update (the updater picks it up); a rollback says so.
+    base.specVersion = Math.max(Number(base.specVersion), 1) + 1;
+    base.updateStatus = rollback ? { state: "ROLLBACK_STARTED", startedAt: now(), completedAt: 0, message: "manually requested rollback" } : null;
     base.endpoint = { spec: next.endpoint, ports: next.endpoint?.ports ?? [], virtualIps: base.endpoint?.virtualIps ?? [] };
     tx.update("service", base);
   });

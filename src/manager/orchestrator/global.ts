@@ -14,6 +14,7 @@ import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { WriteTx } from "../../store/store.js";
 import { newNodeInfo } from "../scheduler/node-info.js";
 import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "./loop.js";
+import { isTaskDirty } from "./update/dirty.js";
 import {
   byCreation,
   earliest,
@@ -62,6 +63,8 @@ export function reconcileGlobal(tx: WriteTx, now: number, tuning: OrchestratorTu
     const matches = (node: Node__Output): boolean => !(constraints instanceof Error) && matchConstraints(constraints, attributes.get(node.id)!);
     const keeps = (node: Node__Output | undefined): node is Node__Output => node !== undefined && !nodeLost(node) && !nodeDraining(node) && matches(node);
 
+    // A node another task still covers (a start-first update's pair): a dead task there is only shut down.
+    const covered = new Set(tasks.filter((t) => wantedRunning(t) && !isDead(t)).map((t) => t.nodeId));
     const liveOnNode = new Map<string, Task__Output[]>();
     for (const task of tasks) {
       if (!wantedRunning(task) && task.desiredState !== "COMPLETE") continue;
@@ -71,6 +74,10 @@ export function reconcileGlobal(tx: WriteTx, now: number, tuning: OrchestratorTu
         continue;
       }
       if (wantedRunning(task) && isDead(task)) {
+        if (covered.has(task.nodeId)) {
+          writes.update(withDesired(task, "SHUTDOWN"));
+          continue;
+        }
         const decision = restartDecision(task, now);
         if (decision.kind === "wait") wakeAt = earliest(wakeAt, decision.until);
         else if (decision.kind === "give-up") writes.update(withDesired(task, "COMPLETE", { message: decision.message }));
@@ -85,6 +92,8 @@ export function reconcileGlobal(tx: WriteTx, now: number, tuning: OrchestratorTu
     }
     for (const list of liveOnNode.values()) {
       list.sort(byCreation);
+      const dirty = list.map((t) => isTaskDirty(service, t));
+      if (dirty.includes(true) && dirty.includes(false)) continue; // the updater's (start-first or paused)
       for (const older of list.slice(0, -1)) if (wantedRunning(older)) writes.update(withDesired(older, "SHUTDOWN"));
     }
     for (const node of nodeList) {

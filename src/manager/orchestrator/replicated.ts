@@ -13,6 +13,7 @@ import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { WriteTx } from "../../store/store.js";
 import { taskOccupiesNode } from "../scheduler/node-info.js";
 import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "./loop.js";
+import { isTaskDirty } from "./update/dirty.js";
 import {
   byCreation,
   earliest,
@@ -73,7 +74,9 @@ function reconcileService(
   writes: TaskWrites,
 ): number | undefined {
   let wakeAt: number | undefined;
-  // 1. Tasks that should run: move off lost/drained nodes, restart dead ones per policy.
+  // 1. Tasks that should run: move off lost/drained nodes, restart dead ones per policy (a dead task
+  // whose slot another task still covers — a start-first update's pair — is only shut down).
+  const covered = new Set(tasks.filter((t) => wantedRunning(t) && !isDead(t)).map((t) => `${t.slot}`));
   for (const task of tasks) {
     if (!wantedRunning(task)) continue;
     const node = task.nodeId === "" ? undefined : nodes.get(task.nodeId);
@@ -82,6 +85,10 @@ function reconcileService(
       continue;
     }
     if (!isDead(task)) continue;
+    if (covered.has(`${task.slot}`)) {
+      writes.update(withDesired(task, "SHUTDOWN"));
+      continue;
+    }
     const decision = restartDecision(task, now);
     if (decision.kind === "wait") wakeAt = earliest(wakeAt, decision.until);
     else if (decision.kind === "give-up") writes.update(withDesired(task, "COMPLETE", { message: decision.message }));
@@ -91,7 +98,8 @@ function reconcileService(
   }
   wakeAt = earliest(wakeAt, orphanOnLostNodes(tasks.map((t) => writes.current(t)), nodes, now, tuning.orphanAfterMs, (t) => writes.update(t)));
 
-  // 2. Live slots: one live task each (the newest wins if a race left two).
+  // 2. Live slots: one live task each (the newest wins if a race left two). A slot holding tasks of
+  // the old and the current spec is the updater's (start-first, or a paused update): left alone.
   const current = [...tasks.map((t) => writes.current(t)), ...[...writes.tasks.values()].filter((t) => t.serviceId === service.id && !tasks.some((o) => o.id === t.id))];
   const slots = new Map<number, Task__Output[]>();
   for (const t of current) {
@@ -106,6 +114,8 @@ function reconcileService(
     list.sort(byCreation);
     const newest = list[list.length - 1]!;
     slotTask.set(slot, newest);
+    const dirty = list.map((t) => isTaskDirty(service, t));
+    if (dirty.includes(true) && dirty.includes(false)) continue;
     for (const older of list.slice(0, -1)) writes.update(withDesired(older, "SHUTDOWN"));
   }
 

@@ -1,11 +1,13 @@
 /**
  * Test harness for the reconcilers: a real Store over a LocalProposer with a deterministic clock, the
- * four leader components, and a simulated fleet of agents that moves tasks the way the dispatcher
- * writes agents' reports (ASSIGNED → RUNNING; stop wanted → SHUTDOWN; nothing from DOWN nodes).
+ * leader components, and a simulated fleet of agents that moves tasks the way the dispatcher writes
+ * agents' reports (ASSIGNED → READY while desired READY, → RUNNING (or FAILED for a broken image) when
+ * desired RUNNING; stop wanted → SHUTDOWN; nothing from DOWN nodes).
  */
 import { normalizeServiceSpec } from "../../api/defaults.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
-import type { ServiceSpec } from "../../gen/swarm/api/ServiceSpec.js";
+import type { Service__Output } from "../../gen/swarm/api/Service.js";
+import type { ServiceSpec, ServiceSpec__Output } from "../../gen/swarm/api/ServiceSpec.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import { silentLogger } from "../../lib/logger.js";
 import { makeService } from "../../store/objects.js";
@@ -22,6 +24,8 @@ export class Harness {
   components: ReturnType<typeof leaderReconcilers>;
   /** When false the simulated agents do nothing (tests drive task states by hand). */
   agents = true;
+  /** Images whose tasks the simulated agents report FAILED instead of RUNNING. */
+  readonly broken = new Set<string>();
 
   constructor(private readonly orphanAfterMs = 0) {
     const proposer = new LocalProposer();
@@ -69,7 +73,7 @@ export class Harness {
 
   async createService(id: string, spec: ServiceSpec): Promise<void> {
     const normalized = normalizeServiceSpec({ annotations: { name: id }, task: { container: { image: "demo/web:1" } }, ...spec });
-    await this.store.update((tx) => tx.create("service", makeService({ id, spec: normalized })));
+    await this.store.update((tx) => tx.create("service", makeService({ id, spec: normalized, specVersion: 1 })));
   }
 
   async scale(id: string, replicas: number): Promise<void> {
@@ -78,6 +82,26 @@ export class Harness {
       s.spec!.replicated = { replicas };
       tx.update("service", s);
     });
+  }
+
+  /**
+   * Changes a service's spec the way the control API does: the old spec becomes the previous one, the
+   * spec version moves on and the update state is reset (a new rolling update begins).
+   */
+  async updateSpec(id: string, change: (spec: ServiceSpec__Output) => void): Promise<void> {
+    await this.store.updateWithRetry((tx) => {
+      const s = structuredClone(tx.get("service", id)!);
+      s.previousSpec = structuredClone(s.spec);
+      change(s.spec!);
+      s.specVersion = Number(s.specVersion) + 1;
+      s.updateStatus = null;
+      tx.update("service", s);
+    });
+  }
+
+  /** The service as stored. */
+  service(id: string): Service__Output {
+    return this.store.view((tx) => tx.get("service", id))!;
   }
 
   tasks(serviceId?: string): Task__Output[] {
@@ -113,12 +137,13 @@ export class Harness {
       for (const t of tx.list("task")) {
         if (t.nodeId === "" || nodeLost(nodes.get(t.nodeId)) || isDead(t)) continue;
         const state = t.status?.state ?? "NEW";
-        let next: "RUNNING" | "SHUTDOWN" | undefined;
+        let next: "READY" | "RUNNING" | "SHUTDOWN" | "FAILED" | undefined;
         if (!wantedRunning(t)) next = "SHUTDOWN";
-        else if (state === "ASSIGNED") next = "RUNNING";
+        else if (state === "ASSIGNED" && t.desiredState === "READY") next = "READY";
+        else if ((state === "ASSIGNED" || state === "READY") && t.desiredState === "RUNNING") next = this.broken.has(t.spec?.container?.image ?? "") ? "FAILED" : "RUNNING";
         if (next === undefined) continue;
         const copy = structuredClone(t);
-        copy.status = { ...copy.status!, state: next, timestamp: this.now, message: next.toLowerCase(), appliedBy: t.nodeId };
+        copy.status = { ...copy.status!, state: next, timestamp: this.now, message: next.toLowerCase(), appliedBy: t.nodeId, err: next === "FAILED" ? "task: non-zero exit (1)" : "" };
         tx.update("task", copy);
       }
     });
