@@ -30,6 +30,14 @@ export function maybeCommit(r: Raft): boolean {
   return r.raftLog.maybeCommit(mci, r.term);
 }
 
+/** Commits what a quorum acked; on progress, releases queued reads and tells followers. */
+export function leaderCommitted(r: Raft): boolean {
+  if (!maybeCommit(r)) return false;
+  releasePendingReadIndexMessages(r);
+  bcastAppend(r);
+  return true;
+}
+
 function committedEntryInCurrentTerm(r: Raft): boolean {
   return r.raftLog.zeroTermOnErr(r.raftLog.committed) === r.term;
 }
@@ -207,9 +215,8 @@ export function stepLeader(r: Raft, m: Message): void {
       } else if (pr.state === ProgressState.Replicate) {
         pr.inflights.freeLE(m.index);
       }
-      if (maybeCommit(r)) {
-        releasePendingReadIndexMessages(r);
-        bcastAppend(r);
+      if (leaderCommitted(r)) {
+        /* followers learn the new commit index */
       } else if (oldPaused) {
         sendAppend(r, m.from);
       }

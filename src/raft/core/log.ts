@@ -109,6 +109,14 @@ export class RaftLog {
     return this.unstable.maybeLastIndex() ?? this.storage.lastIndex();
   }
 
+  /**
+   * The last index that is persisted and still part of our log (the unstable entries follow it); 0
+   * while a received snapshot is not persisted yet.
+   */
+  stableLastIndex(): number {
+    return this.unstable.snapshot === undefined ? this.unstable.offset - 1 : 0;
+  }
+
   lastTerm(): number {
     return this.term(this.lastIndex());
   }

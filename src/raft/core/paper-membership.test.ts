@@ -156,6 +156,6 @@ describe("§6 cluster membership changes", () => {
     node.advance(rd);
     node.campaign();
     expect(node.raft.state).toBe(StateType.Candidate);
-    expect(node.ready().messages.map((m) => m.to)).toEqual([2]); // the new membership is {1, 2}
+    expect(node.ready().messagesAfterPersist.map((m) => m.to)).toEqual([2]); // the new membership is {1, 2}
   });
 });

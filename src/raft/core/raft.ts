@@ -3,7 +3,8 @@
  * the follower side of replication, and message dispatch. The leader side lives in leader.ts.
  *
  * Pure: no timers, sockets, clocks or randomness of its own. Time advances only through tick();
- * outputs accumulate in `msgs`, the log's unstable part and `readStates`, collected by RaftNode.ready().
+ * outputs accumulate in `msgs`, `msgsAfterPersist`, the log's unstable part and `readStates`, collected
+ * by RaftNode.ready().
  */
 import type { Logger } from "../../lib/logger.js";
 import { type ResolvedRaftConfig } from "./config.js";
@@ -29,7 +30,7 @@ import {
   abortLeaderTransfer,
   bcastAppend,
   becomeLeaderProgress,
-  maybeCommit,
+  leaderCommitted,
   stepLeader,
 } from "./leader.js";
 
@@ -43,6 +44,19 @@ function voteRespType(t: MessageType): MessageType {
   return t === MessageType.MSG_VOTE ? MessageType.MSG_VOTE_RESP : MessageType.MSG_PRE_VOTE_RESP;
 }
 
+/**
+ * Messages that must not leave before the Ready that produced them is durable: an append ack claims the
+ * entries are on disk, a (pre-)vote response claims the vote is, and a vote request is sent only once
+ * our own vote for ourselves (counted at once) is durable — else a crash could let us vote twice in a term.
+ * Everything else (appends, heartbeats, their responses, read index, transfer) may go before the fsync.
+ */
+export const AFTER_PERSIST_TYPES: ReadonlySet<MessageType> = new Set<MessageType>([
+  MessageType.MSG_APP_RESP,
+  MessageType.MSG_VOTE,
+  MessageType.MSG_VOTE_RESP,
+  MessageType.MSG_PRE_VOTE_RESP,
+]);
+
 /** The Raft protocol state of one node. Used through RaftNode; fields are public for leader.ts and tests. */
 export class Raft {
   readonly id: number;
@@ -52,7 +66,10 @@ export class Raft {
   state: StateType = StateType.Follower;
   readonly raftLog: RaftLog;
   readStates: ReadState[] = [];
+  /** Outgoing messages that may leave before this node's unstable state is durable. */
   msgs: Message[] = [];
+  /** Outgoing messages that speak for our durable state (acks, votes): sent only after persisting. */
+  msgsAfterPersist: Message[] = [];
 
   /** Sorted voter and learner ids of the applied configuration. */
   voters: number[] = [];
@@ -152,7 +169,7 @@ export class Raft {
     const next = this.raftLog.lastIndex() + 1;
     for (const [id, pr] of this.progress) {
       const fresh = new Progress(next, this.maxInflight, pr.isLearner);
-      if (id === this.id) fresh.match = this.raftLog.lastIndex();
+      if (id === this.id) fresh.match = this.raftLog.stableLastIndex();
       this.progress.set(id, fresh);
     }
     this.pendingConfIndex = 0;
@@ -201,13 +218,23 @@ export class Raft {
     this.logger?.info({ id: this.id, term: this.term }, "raft: became leader");
   }
 
-  /** Leader: stamps term/index on new entries, appends them and counts our own match. */
+  /**
+   * Leader: stamps term/index on new entries and appends them. They are replicated at once, but our
+   * own match counts them only once they are persisted (persisted(), from RaftNode.advance): the
+   * leader may send entries before its own fsync because it does not vote for them until then.
+   */
   appendEntries(es: Entry[]): void {
     let li = this.raftLog.lastIndex();
     const stamped = es.map((e) => ({ ...e, term: this.term, index: ++li }));
-    li = this.raftLog.append(stamped);
-    this.progress.get(this.id)?.maybeUpdate(li);
-    maybeCommit(this);
+    this.raftLog.append(stamped);
+  }
+
+  /** The runner persisted the log up to stableLastIndex(): a leader now counts it as its own ack. */
+  persisted(): void {
+    if (this.state !== StateType.Leader) return;
+    const pr = this.progress.get(this.id);
+    if (pr === undefined || !pr.maybeUpdate(this.raftLog.stableLastIndex())) return;
+    leaderCommitted(this);
   }
 
   // ---- time -------------------------------------------------------------------------------------
@@ -316,7 +343,8 @@ export class Raft {
     } else if (m.type !== MessageType.MSG_PROP && m.type !== MessageType.MSG_READ_INDEX) {
       m.term = this.term;
     }
-    this.msgs.push(m);
+    if (AFTER_PERSIST_TYPES.has(m.type)) this.msgsAfterPersist.push(m);
+    else this.msgs.push(m);
   }
 
   /** Handles one message (network or local). Throws ProposalDroppedError for refused proposals. */

@@ -3,11 +3,13 @@
  *
  * The loop, in this order (the persistence barrier):
  *   1. feed inputs: tick() on a timer, step(msg) for each received message, propose()/readIndex()...
- *   2. if hasReady(): rd = ready();
- *      persist rd.snapshot, rd.entries and rd.hardState (fdatasync if rd.mustSync) — BEFORE sending;
- *      send rd.messages; apply rd.snapshot then rd.committedEntries to the state machine (calling
- *      applyConfChange() for ENTRY_CONF_CHANGE entries); serve rd.readStates once applied ≥ index;
- *   3. advance(rd).
+ *   2. if hasReady(): rd = ready(); send rd.messages (they may precede persistence);
+ *      persist rd.snapshot, rd.entries and rd.hardState (fdatasync if rd.mustSync) — BEFORE sending
+ *      rd.messagesAfterPersist; apply rd.snapshot (after persisting it) and rd.committedEntries (these
+ *      are committed on a quorum, so they may be applied while the fsync runs) to the state machine
+ *      (calling applyConfChange() for ENTRY_CONF_CHANGE entries); serve rd.readStates once applied ≥ index;
+ *   3. advance(rd) — only once the Ready is durable. Inputs may be stepped while a Ready is being
+ *      persisted, but ready() must not be called again before advance().
  */
 import { type RaftConfig, resolveRaftConfig } from "./config.js";
 import { applyToConfState, encodeConfChange } from "./confchange.js";
@@ -48,8 +50,17 @@ export interface Ready {
   readonly snapshot?: Snapshot;
   /** Entries to apply to the state machine, in order. */
   readonly committedEntries: Entry[];
-  /** Messages to send after the persistence above is durable. */
+  /**
+   * Messages that may be sent at once, before (or while) this Ready is persisted: appends and
+   * heartbeats of a leader whose term is durable, read index, transfer. (The leader replicates
+   * entries before its own fsync; it counts its own ack only after advance().)
+   */
   readonly messages: Message[];
+  /**
+   * Messages to send only after this Ready's snapshot, entries and hard state are durable: append
+   * acks, votes and vote requests — and every message when this Ready changes term or vote.
+   */
+  readonly messagesAfterPersist: Message[];
   /** Completed ReadIndex requests. */
   readonly readStates: ReadState[];
   /** True if entries, term or vote changed: the write must be fdatasync'ed before sending. */
@@ -140,7 +151,7 @@ export class RaftNode {
       const fresh = new Progress(r.raftLog.lastIndex() + 1, r.maxInflight, isLearner);
       // A new member counts as active so CheckQuorum does not depose us before it answers.
       fresh.recentActive = true;
-      if (id === r.id) fresh.match = r.raftLog.lastIndex();
+      if (id === r.id) fresh.match = r.raftLog.stableLastIndex();
       r.progress.set(id, fresh);
       added.push(id);
     }
@@ -210,6 +221,7 @@ export class RaftNode {
     if (r.raftLog.unstable.snapshot !== undefined) return true;
     return (
       r.msgs.length > 0 ||
+      r.msgsAfterPersist.length > 0 ||
       r.raftLog.unstable.entries.length > 0 ||
       r.raftLog.hasNextCommittedEntries() ||
       r.readStates.length > 0
@@ -225,17 +237,22 @@ export class RaftNode {
     const hardChanged = !hardStateEqual(hs, this.prevHardState);
     const entries = r.raftLog.unstableEntries();
     const snapshot = r.raftLog.unstable.snapshot;
+    // A new term or vote must be durable before anything that carries it leaves: otherwise a leader
+    // could restart in its old term and win the same term twice (e.g. a single voter).
+    const termOrVoteChanged = hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
     const rd: Ready = {
       ...(softChanged ? { softState: ss } : {}),
       ...(hardChanged ? { hardState: hs } : {}),
       entries,
       ...(snapshot !== undefined ? { snapshot } : {}),
       committedEntries: r.raftLog.nextCommittedEntries(r.maxCommittedSize),
-      messages: r.msgs,
+      messages: termOrVoteChanged ? [] : r.msgs,
+      messagesAfterPersist: termOrVoteChanged ? r.msgs.concat(r.msgsAfterPersist) : r.msgsAfterPersist,
       readStates: r.readStates,
-      mustSync: entries.length > 0 || hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote,
+      mustSync: entries.length > 0 || termOrVoteChanged,
     };
     r.msgs = [];
+    r.msgsAfterPersist = [];
     r.readStates = [];
     if (softChanged) this.prevSoftState = ss;
     return rd;
@@ -254,6 +271,8 @@ export class RaftNode {
     if (lastApplied !== undefined) r.raftLog.appliedTo(lastApplied.index);
     const lastEntry = rd.entries[rd.entries.length - 1];
     if (lastEntry !== undefined) r.raftLog.stableTo(lastEntry.index, lastEntry.term);
+    // A leader counts its own entries only now that they are durable.
+    r.persisted();
   }
 
   /** Current state (progress only on the leader). */

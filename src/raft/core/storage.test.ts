@@ -159,12 +159,13 @@ describe("Ready and the persistence barrier", () => {
     const rd = node.ready();
     expect(rd.hardState).toEqual({ term: 1, vote: 1, commit: 0 });
     expect(rd.mustSync).toBe(true);
-    expect(rd.messages.map((m) => [m.type, m.reject])).toEqual([[MessageType.MSG_VOTE_RESP, false]]);
+    expect(rd.messages).toEqual([]);
+    expect(rd.messagesAfterPersist.map((m) => [m.type, m.reject])).toEqual([[MessageType.MSG_VOTE_RESP, false]]);
     node.advance(rd);
     expect(node.hasReady()).toBe(false);
   });
 
-  it("a commit-only change needs no sync; a single-node leader commits and applies its own entries", () => {
+  it("a single-node leader commits its own entries only once they are persisted (advance)", () => {
     const storage = new MemoryStorage({ confState: { voters: [1], learners: [] } });
     const node = new RaftNode({ id: 1, storage, electionTick: 10, heartbeatTick: 1, random: () => 0 });
     node.campaign();
@@ -172,7 +173,12 @@ describe("Ready and the persistence barrier", () => {
     storage.append(rd.entries);
     expect(rd.softState?.raftState).toBe("leader");
     expect(rd.entries.map((e) => e.index)).toEqual([1]);
+    expect(rd.committedEntries).toEqual([]);
+    expect(node.status().hardState.commit).toBe(0);
+    node.advance(rd);
+    rd = node.ready();
     expect(rd.committedEntries.map((e) => e.index)).toEqual([1]);
+    expect(rd.mustSync).toBe(false);
     node.advance(rd);
     node.propose(Buffer.from("x"));
     rd = node.ready();
@@ -180,8 +186,48 @@ describe("Ready and the persistence barrier", () => {
     expect(rd.mustSync).toBe(true);
     storage.append(rd.entries);
     node.advance(rd);
+    rd = node.ready();
+    expect(rd.committedEntries.map((e) => e.data.toString())).toEqual(["x"]);
+    node.advance(rd);
     expect(node.status().applied).toBe(2);
     expect(node.hasReady()).toBe(false);
+  });
+
+  it("a leader replicates before its own fsync but counts itself only after advance", () => {
+    const storage = new MemoryStorage({ confState: { voters: [1, 2, 3], learners: [] } });
+    const node = new RaftNode({ id: 1, storage, electionTick: 10, heartbeatTick: 1, random: () => 0, preVote: false });
+    node.campaign();
+    let rd = node.ready();
+    // The Ready that makes us a candidate carries term and vote: its vote requests wait for the fsync.
+    expect(rd.messages).toEqual([]);
+    expect(rd.messagesAfterPersist.map((m) => [m.type, m.to])).toEqual([[MessageType.MSG_VOTE, 2], [MessageType.MSG_VOTE, 3]]);
+    storage.setHardState(rd.hardState ?? { term: 0, vote: 0, commit: 0 });
+    node.advance(rd);
+    node.step(newMessage({ type: MessageType.MSG_VOTE_RESP, from: 2, to: 1, term: 1 }));
+    rd = node.ready();
+    storage.append(rd.entries);
+    node.advance(rd);
+    const ack = (from: number, index: number) => newMessage({ type: MessageType.MSG_APP_RESP, from, to: 1, term: 1, index });
+    node.step(ack(2, 1));
+    node.step(ack(3, 1));
+    node.advance(node.ready());
+    node.propose(Buffer.from("x"));
+    rd = node.ready();
+    // The append leaves at once (our term is durable) although entry 2 is not persisted yet.
+    expect(rd.messages.filter((m) => m.type === MessageType.MSG_APP).map((m) => [m.to, m.entries.map((e) => e.index)])).toEqual([[2, [2]], [3, [2]]]);
+    expect(rd.messagesAfterPersist).toEqual([]);
+    // One follower's ack is not a quorum while our own write is still in flight.
+    node.step(ack(2, 2));
+    expect(node.status().hardState.commit).toBe(1);
+    storage.append(rd.entries);
+    node.advance(rd);
+    expect(node.status().hardState.commit).toBe(2);
+    // Both followers' acks commit without the leader's own (it may still be fsyncing).
+    node.propose(Buffer.from("y"));
+    rd = node.ready();
+    node.step(ack(2, 3));
+    node.step(ack(3, 3));
+    expect(node.status().hardState.commit).toBe(3);
   });
 
   it("a commit index that advances alone is persisted without fsync (mustSync false)", () => {

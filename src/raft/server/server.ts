@@ -3,14 +3,14 @@
  *
  *   1. batch queued proposals into ONE MSG_PROP (stepped locally on the leader, sent to the leader
  *      otherwise) and queued reads into ONE ReadIndex request;
- *   2. rd = node.ready();
- *   3. persist: installed snapshot (file + marker), entries and hard state, ONE fdatasync if mustSync —
- *      the persistence barrier: nothing below happens before the Ready's state is durable;
- *   4. send rd.messages;
- *   5. apply the snapshot, then the committed entries, resolving the proposer's promise with the state
- *      machine's result; serve reads whose index is applied. (Committed entries already made durable
- *      by an earlier turn are applied before step 3, overlapping this turn's fsync.)
- *   6. node.advance(rd); take a snapshot + compact when enough entries were applied.
+ *   2. rd = node.ready(); send rd.messages at once — a leader's appends leave before its own fsync
+ *      (the core counts the leader's own ack only at advance, so nothing commits on its unsynced write);
+ *   3. persist: installed snapshot (file + marker), entries and hard state, ONE fdatasync if mustSync,
+ *      while applying the committed entries (durable on a quorum already), resolving the proposer's
+ *      promise with the state machine's result (a snapshot is persisted before it is applied);
+ *   4. the persistence barrier: only now send rd.messagesAfterPersist (append acks, votes);
+ *   5. node.advance(rd) (the leader's own ack may commit more); serve reads whose index is applied;
+ *      take a snapshot + compact when enough entries were applied.
  *
  * Messages from peers and ticks are stepped as they arrive (between turns); proposals that arrive while
  * a turn waits on fsync pile up and go into the next turn's single batch, which is the group commit.
@@ -36,7 +36,7 @@ import type { Logger } from "../../lib/logger.js";
 import { errorMessage } from "../../lib/errors.js";
 import { RaftServerError, RaftServerErrorCode } from "./errors.js";
 import { decodeProposal, decodeSnapshotData, encodeProposal, encodeSnapshotData } from "./envelope.js";
-import { resolveServerOptions, type RaftServerOptions, type ResolvedRaftServerOptions } from "./options.js";
+import { memberId, resolveServerOptions, type RaftServerOptions, type ResolvedRaftServerOptions } from "./options.js";
 import { recoverStorage, type Recovered } from "./recover.js";
 import { RequestBook } from "./requests.js";
 import { forceNewClusterOnStart } from "./force-new-cluster.js";
@@ -214,6 +214,11 @@ export class RaftServer<R = unknown> {
   private changeMembership(type: ConfChangeType, nodeId: number, addr: string): Promise<ConfState> {
     const bad = this.unusable();
     if (bad !== null) return Promise.reject(bad);
+    try {
+      memberId("nodeId", nodeId);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     if (!this.isLeaderNow) {
       return Promise.reject(new RaftServerError(RaftServerErrorCode.NotLeader, `raft: membership changes go to the leader (member ${this.leader || "unknown"})`, { leader: this.leader }));
     }
@@ -350,17 +355,23 @@ export class RaftServer<R = unknown> {
       const rd = this.node.ready();
       this.counters.readies++;
       this.counters.entriesPersisted += rd.entries.length;
-      this.counters.messagesSent += rd.messages.length;
+      this.counters.messagesSent += rd.messages.length + rd.messagesAfterPersist.length;
       this.counters.entriesApplied += rd.committedEntries.length;
       if (rd.mustSync) this.counters.syncs++;
-      // Committed entries that were persisted by an earlier turn are applied (and their proposers
-      // answered) while this turn's fsync runs; only entries arriving in this very Ready, or a
-      // snapshot, must wait for it.
-      const lastCommitted = rd.committedEntries[rd.committedEntries.length - 1]?.index ?? 0;
-      const applyEarly = rd.snapshot === undefined && lastCommitted < (rd.entries[0]?.index ?? Infinity);
-      if (applyEarly) this.apply(rd);
+      // Appends and heartbeats leave before our own fsync (the core counts our ack only at advance);
+      // the committed entries (durable on a quorum) are applied while the fsync runs.
+      this.transport.send(rd.messages.filter((m) => m.to !== this.o.id));
+      if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === "leader");
       try {
-        await this.persist(rd);
+        if (rd.snapshot === undefined) {
+          const persisted = this.persist(rd);
+          persisted.catch(() => undefined); // awaited below; avoids an unhandled rejection if apply throws
+          this.apply(rd);
+          await persisted;
+        } else {
+          await this.persist(rd);
+          this.apply(rd);
+        }
         this.counters.persistMs += performance.now() - t0;
       } catch (err) {
         this.fatal = err;
@@ -370,9 +381,7 @@ export class RaftServer<R = unknown> {
         if (this.ticker !== null) clearInterval(this.ticker);
         return;
       }
-      this.transport.send(rd.messages.filter((m) => m.to !== this.o.id));
-      if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === "leader");
-      if (!applyEarly) this.apply(rd);
+      this.transport.send(rd.messagesAfterPersist.filter((m) => m.to !== this.o.id));
       this.node.advance(rd);
       for (const rs of rd.readStates) {
         const b = this.req.readBatches.get(rs.requestCtx.toString("hex"));

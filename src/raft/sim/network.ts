@@ -130,7 +130,7 @@ export class Network {
       if (rd.snapshot !== undefined) n.storage.applySnapshot(rd.snapshot);
       n.storage.append(rd.entries);
       if (rd.hardState !== undefined) n.storage.setHardState(rd.hardState);
-      out.push(...rd.messages);
+      out.push(...rd.messages, ...rd.messagesAfterPersist);
       if (rd.snapshot !== undefined) n.confState = snapshotMeta(rd.snapshot).confState ?? n.confState;
       for (const e of rd.committedEntries) {
         if (e.type === EntryType.ENTRY_CONF_CHANGE) n.confState = n.node.applyConfChange(decodeConfChange(e.data));

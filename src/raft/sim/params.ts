@@ -26,6 +26,8 @@ export interface SimParams {
   readonly crashRate: number;
   readonly leaderCrashRate: number;
   readonly readyCrashRate: number;
+  /** Chance that a Ready's persistence completes 0–2 ticks later (the node keeps stepping meanwhile). */
+  readonly persistDelayRate: number;
   readonly partitionRate: number;
   readonly confChangeRate: number;
   readonly transferRate: number;
@@ -89,6 +91,7 @@ export function drawParams(rng: Prng): SimParams {
     maxSizePerMsg: rng.pick([1, 64, 512, 1 << 20]) ?? 512,
     maxInflightMsgs: rng.pick([1, 2, 8, 256]) ?? 8,
     maxCommittedSizePerReady: rng.pick([undefined, undefined, 1, 200]),
+    persistDelayRate: rng.pick([0, 0, 0.2, 0.6]) ?? 0,
   };
 }
 

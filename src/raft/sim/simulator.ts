@@ -17,6 +17,7 @@ import {
   ProposalDroppedError,
   RaftNode,
   type ReadState,
+  type Ready,
   StateType,
   bootstrapEntries,
   decodeConfChange,
@@ -52,6 +53,8 @@ interface SimNode {
   appliedIndex: number;
   confState: ConfState;
   restartAt: number;
+  /** A Ready whose persistence is in progress (sent, applied, not yet durable). */
+  inflight: { readonly rd: Ready; readonly doneAt: number } | undefined;
 }
 
 interface InFlight {
@@ -114,6 +117,7 @@ class Simulation {
         appliedIndex: 0,
         confState: emptyConfState(),
         restartAt: 0,
+        inflight: undefined,
       };
       this.nodes.set(id, n);
       this.start(n);
@@ -152,6 +156,7 @@ class Simulation {
   private crash(n: SimNode, where: string): void {
     this.log(`crash ${n.id} (${where})`);
     n.node = undefined;
+    n.inflight = undefined;
     n.restartAt = this.now + this.rng.int(3, 40);
     this.stats.crashes++;
   }
@@ -172,43 +177,79 @@ class Simulation {
     }
   }
 
-  /** Handles every pending Ready of a node with the persistence barrier. */
+  /**
+   * Handles every pending Ready of a node as the server does: messages that may precede persistence
+   * leave first, committed entries are applied (they are durable on a quorum), then the Ready is
+   * persisted — at once or, with `persistDelayRate`, some ticks later (0–2) while the node keeps stepping
+   * messages — and only then are the after-persist messages sent and advance() called. Crashes strike
+   * before sending, after sending but before persisting (the leader's entries are then lost locally
+   * although followers may have them), and after persisting but before the rest is sent.
+   */
   private processReady(n: SimNode): void {
-    while (n.node?.hasReady() === true) {
+    while (n.inflight === undefined && n.node?.hasReady() === true) {
       const node = n.node;
       const rd = node.ready();
       if (this.rng.chance(this.params.readyCrashRate)) {
-        this.crash(n, "before persisting a Ready");
+        this.crash(n, "before sending a Ready");
         return;
       }
       if (this.tracing && rd.softState !== undefined) {
         this.log(`${n.id} is ${rd.softState.raftState} (term ${node.raft.term}, leader ${rd.softState.lead})`);
       }
-      if (rd.snapshot !== undefined) n.storage.applySnapshot(rd.snapshot);
-      n.storage.append(rd.entries);
-      this.checker.appended(n.id, node.raft, rd.entries);
-      if (rd.hardState !== undefined) {
-        n.storage.setHardState(rd.hardState);
-        this.checker.persistedHardState(n.id, rd.hardState.commit);
-      }
-      if (this.rng.chance(this.params.readyCrashRate)) {
-        this.crash(n, "after persisting, before sending");
+      for (const m of rd.messages) this.enqueue(m);
+      if (rd.messages.length > 0 && this.rng.chance(this.params.readyCrashRate * 4)) {
+        this.crash(n, "after sending, before persisting");
         return;
       }
-      for (const m of rd.messages) this.enqueue(m);
-      if (rd.snapshot !== undefined) {
-        const meta = snapshotMeta(rd.snapshot);
-        n.kv = decodeKv(rd.snapshot.data);
-        n.appliedIndex = meta.index;
-        n.confState = snapshotConfState(rd.snapshot);
-        this.checker.restoredSnapshot(n.id, meta.index);
-        this.log(`${n.id} restored snapshot ${meta.index}`);
+      if (rd.snapshot === undefined) {
+        for (const e of rd.committedEntries) this.apply(n, node, e);
       }
+      if (rd.snapshot === undefined && this.rng.chance(this.params.persistDelayRate)) {
+        n.inflight = { rd, doneAt: this.now + this.rng.int(0, 2) };
+        return;
+      }
+      this.finishReady(n, node, rd);
+    }
+  }
+
+  /** Persists a Ready, then sends what had to wait for it and advances the node. */
+  private finishReady(n: SimNode, node: RaftNode, rd: Ready): void {
+    n.inflight = undefined;
+    if (rd.snapshot !== undefined) n.storage.applySnapshot(rd.snapshot);
+    n.storage.append(rd.entries);
+    this.checker.appended(n.id, node.raft, rd.entries);
+    if (rd.hardState !== undefined) {
+      n.storage.setHardState(rd.hardState);
+      this.checker.persistedHardState(n.id, rd.hardState.commit);
+    }
+    if (this.rng.chance(this.params.readyCrashRate)) {
+      this.crash(n, "after persisting, before sending");
+      return;
+    }
+    for (const m of rd.messagesAfterPersist) this.enqueue(m);
+    if (rd.snapshot !== undefined) {
+      const meta = snapshotMeta(rd.snapshot);
+      n.kv = decodeKv(rd.snapshot.data);
+      n.appliedIndex = meta.index;
+      n.confState = snapshotConfState(rd.snapshot);
+      this.checker.restoredSnapshot(n.id, meta.index);
+      this.log(`${n.id} restored snapshot ${meta.index}`);
       for (const e of rd.committedEntries) this.apply(n, node, e);
-      for (const rs of rd.readStates) this.readStateReady(n, rs);
-      node.advance(rd);
-      this.maybeSnapshot(n);
-      this.completeReads(n);
+    }
+    for (const rs of rd.readStates) this.readStateReady(n, rs);
+    node.advance(rd);
+    this.maybeSnapshot(n);
+    this.completeReads(n);
+  }
+
+  /** Completes the delayed persistence of Readies that are due. */
+  private finishDuePersists(): void {
+    for (const n of this.nodes.values()) {
+      const f = n.inflight;
+      if (f === undefined || n.node === undefined || f.doneAt > this.now) continue;
+      this.finishReady(n, n.node, f.rd);
+      this.processReady(n);
+      this.checkAll();
     }
   }
 
@@ -453,6 +494,7 @@ class Simulation {
         this.checkAll();
       }
       this.deliverDue();
+      this.finishDuePersists();
       if (!quiet) this.admin();
       this.clientsStep();
     }
