@@ -22,13 +22,20 @@ export interface ProposalId {
   readonly seq: number;
 }
 
-/** Wraps a payload into a proposal envelope. */
+function u32(field: string, v: number): number {
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff) {
+    throw new SwarmError(ErrorCode.InvalidArgument, `raft proposal envelope: ${field} ${v} does not fit a u32`);
+  }
+  return v;
+}
+
+/** Wraps a payload into a proposal envelope; every id part must fit a u32 (else InvalidArgument). */
 export function encodeProposal(id: ProposalId, payload: Uint8Array): Buffer {
   const buf = Buffer.allocUnsafe(ENVELOPE_BYTES + payload.length);
   buf.writeUInt8(ENVELOPE_VERSION, 0);
-  buf.writeUInt32LE(id.proposer >>> 0, 1);
-  buf.writeUInt32LE(id.nonce >>> 0, 5);
-  buf.writeUInt32LE(id.seq >>> 0, 9);
+  buf.writeUInt32LE(u32("proposer", id.proposer), 1);
+  buf.writeUInt32LE(u32("nonce", id.nonce), 5);
+  buf.writeUInt32LE(u32("seq", id.seq), 9);
   buf.set(payload, ENVELOPE_BYTES);
   return buf;
 }

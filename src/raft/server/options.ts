@@ -10,7 +10,7 @@ import type { StateMachine } from "./state-machine.js";
 
 /** How to start a Raft member. */
 export interface RaftServerOptions<R> {
-  /** This member's id (positive integer). */
+  /** This member's id (an integer in [1, 2^32 − 1]: the proposal envelope stores it as u32). */
   readonly id: number;
   /** Data directory (WAL + snapshots). */
   readonly dataDir: string;
@@ -47,7 +47,7 @@ export interface RaftServerOptions<R> {
   readonly segmentBytes?: number;
   /** Random number in [0, 1) (election jitter); default Math.random. */
   readonly random?: () => number;
-  /** Incarnation nonce (default: random 32-bit). */
+  /** Incarnation nonce, an integer in [0, 2^32 − 1] (default: random). */
   readonly nonce?: number;
   /** Called when this member learns a new leader (0 = none) or its role changes. */
   readonly onLeaderChange?: (leader: number, isLeader: boolean) => void;
@@ -86,18 +86,41 @@ function positive(field: string, v: number): number {
   return v;
 }
 
+/** Largest member id (and nonce): proposal envelopes and read contexts store them as u32. */
+export const MAX_MEMBER_ID = 0xffff_ffff;
+
+/**
+ * Checks a member id: a positive integer that fits the u32 of the proposal envelope. A larger id would
+ * be truncated there and its member would never recognise its own entries.
+ */
+export function memberId(field: string, v: number): number {
+  if (!Number.isSafeInteger(v) || v <= 0 || v > MAX_MEMBER_ID) {
+    throw new ValidationError(`raft.${field}`, `${v} is not a member id (an integer from 1 to ${MAX_MEMBER_ID}; proposals carry it as u32)`);
+  }
+  return v;
+}
+
+function nonceOf(v: number | undefined): number {
+  if (v === undefined) return randomInt(0, MAX_MEMBER_ID);
+  if (!Number.isSafeInteger(v) || v < 0 || v > MAX_MEMBER_ID) {
+    throw new ValidationError("raft.nonce", `${v} is not an integer from 0 to ${MAX_MEMBER_ID} (proposals carry it as u32)`);
+  }
+  return v;
+}
+
 /** Validates options and fills defaults; errors name the field and value. */
 export function resolveServerOptions<R>(o: RaftServerOptions<R>): ResolvedRaftServerOptions<R> {
-  positive("id", o.id);
+  memberId("id", o.id);
   const electionTicks = positive("electionTicks", o.electionTicks ?? 10);
   const heartbeatTicks = positive("heartbeatTicks", o.heartbeatTicks ?? 1);
   if (heartbeatTicks >= electionTicks) {
     throw new ValidationError("raft.heartbeatTicks", `${heartbeatTicks} must be less than electionTicks ${electionTicks}`);
   }
   for (const id of o.bootstrap ?? []) {
-    positive("bootstrap[]", id);
+    memberId("bootstrap[]", id);
     if (!o.peers.has(id) && id !== o.id) throw new ValidationError("raft.bootstrap", `voter ${id} has no address in peers`);
   }
+  for (const id of o.peers.keys()) memberId("peers", id);
   if (o.bootstrap !== undefined && !o.bootstrap.includes(o.id)) {
     throw new ValidationError("raft.bootstrap", `${o.bootstrap.join(",")} does not include this member ${o.id}`);
   }
@@ -118,7 +141,7 @@ export function resolveServerOptions<R>(o: RaftServerOptions<R>): ResolvedRaftSe
     requestTimeoutMs: positive("requestTimeoutMs", o.requestTimeoutMs ?? 5000),
     segmentBytes: o.segmentBytes,
     random: o.random ?? Math.random,
-    nonce: o.nonce ?? randomInt(0, 0xffffffff),
+    nonce: nonceOf(o.nonce),
     onLeaderChange: o.onLeaderChange ?? (() => undefined),
     serverCredentials: o.serverCredentials,
     channelCredentials: o.channelCredentials,
