@@ -217,7 +217,7 @@ export class RaftServer<R = unknown> {
     try {
       memberId("nodeId", nodeId);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     if (!this.isLeaderNow) {
       return Promise.reject(new RaftServerError(RaftServerErrorCode.NotLeader, `raft: membership changes go to the leader (member ${this.leader || "unknown"})`, { leader: this.leader }));
