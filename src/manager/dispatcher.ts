@@ -38,6 +38,8 @@ export interface NodeMonitorOptions {
 /** Tracks heartbeats and marks nodes READY / DOWN in the store. */
 export class NodeMonitor {
   private readonly lastSeen = new Map<string, number>();
+  /** Open assignment streams per node (a node with none has no session with this leader). */
+  private readonly sessions = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
   private wasLeader = false;
@@ -76,13 +78,21 @@ export class NodeMonitor {
   }
 
   /**
-   * Gossip declared `nodeId` dead: give it one more heartbeat period instead of the full grace, so a
-   * node that really died is marked down in about one period after gossip noticed.
+   * Gossip declared `nodeId` dead. When its assignment session with this leader is gone too (a dead
+   * daemon's connection is closed by its kernel), two independent signals agree: it is marked down at
+   * once. Otherwise it gets one more heartbeat period instead of the full grace, so a node that really
+   * died is marked down in about one period after gossip noticed.
    */
   gossipDead(nodeId: string): void {
     if (!this.o.leadership().isLeader) return;
     const now = this.now();
     const limit = this.o.periodMs() * (this.o.graceMultiplier ?? 3);
+    if ((this.sessions.get(nodeId) ?? 0) === 0 && this.wasLeader) {
+      this.lastSeen.set(nodeId, now - limit - 1);
+      this.o.logger.info({ nodeId }, "gossip declared the node dead and its session is closed: marking it down");
+      void this.check();
+      return;
+    }
     const soon = now - limit + this.o.periodMs();
     const seen = this.lastSeen.get(nodeId) ?? now;
     if (seen > soon) this.lastSeen.set(nodeId, soon);
@@ -170,9 +180,16 @@ export class NodeMonitor {
         call.destroy(toServiceError(new NotLeaderError(this.o.leadership().leaderAddr)));
       }
     }, 500);
+    this.sessions.set(nodeId, (this.sessions.get(nodeId) ?? 0) + 1);
+    let finished = false;
     const finish = (): void => {
       clearInterval(leadership);
       watcher.close();
+      if (finished) return;
+      finished = true;
+      const open = (this.sessions.get(nodeId) ?? 1) - 1;
+      if (open > 0) this.sessions.set(nodeId, open);
+      else this.sessions.delete(nodeId);
     };
     call.on("cancelled", finish);
     call.on("close", finish);
@@ -191,7 +208,7 @@ export class NodeMonitor {
       } catch (err) {
         call.destroy(toServiceError(err));
       } finally {
-        clearInterval(leadership);
+        finish();
       }
     })();
   }
