@@ -198,6 +198,11 @@ export class Agent {
     return this.runners.get(taskId)?.status;
   }
 
+  /** The assignments of the tasks the agent currently tracks (for log subscriptions by service). */
+  tasks(): Task__Output[] {
+    return [...this.runners.values()].map((r) => r.assignment);
+  }
+
   /** Ids of the tasks the agent currently tracks. */
   taskIds(): string[] {
     return [...this.runners.keys()];

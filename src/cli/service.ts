@@ -76,7 +76,8 @@ function printTasks(tasks: Task__Output[], names: Map<string, string>, serviceNa
         names.get(t.nodeId) ?? "",
         taskStateDisplayName(t.desiredState),
         `${taskStateDisplayName(t.status?.state ?? "NEW")} ${ago} seconds ago`,
-        t.status?.err ?? "",
+        // As Docker: a task left pending shows why ("no suitable node (…)").
+        t.status?.err || (t.status?.state === "PENDING" && t.status.message.startsWith("no suitable node") ? t.status.message : ""),
       ];
     }),
   );

@@ -7,6 +7,7 @@ import { VERSION } from "../lib/version.js";
 import { registerImageCommands } from "./image.js";
 import { registerNodeCommands } from "./node.js";
 import { registerServiceCommands } from "./service.js";
+import { registerServiceLogsCommand } from "./service-logs.js";
 import { registerSwarmCommands } from "./swarm.js";
 
 /** Builds the command tree (exported for tests that parse without spawning). */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerSwarmCommands(program);
   registerNodeCommands(program);
   registerServiceCommands(program);
+  registerServiceLogsCommand(program);
   registerImageCommands(program);
   return program;
 }

@@ -14,7 +14,7 @@ import type { InfoResponse } from "../gen/swarm/daemon/InfoResponse.js";
 import type { HeartbeatResponse__Output } from "../gen/swarm/dispatcher/HeartbeatResponse.js";
 import type { JoinRaftResponse__Output } from "../gen/swarm/membership/JoinRaftResponse.js";
 import { ErrorCode, SwarmError, errorMessage } from "../lib/errors.js";
-import { callUnary, unaryHandler } from "../lib/grpc.js";
+import { callUnary, toServiceError, unaryHandler } from "../lib/grpc.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import { loadProto } from "../lib/proto.js";
@@ -25,6 +25,8 @@ import { joinCluster, renewCertificate } from "../manager/ca/join.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, TlsIdentityProvider } from "../manager/ca/tls.js";
 import { addControlService, localSocket } from "../manager/controlapi/service.js";
 import { dispatcherProto } from "../manager/dispatcher.js";
+import { logsProto, type LogSubscriberCall } from "../manager/logbroker.js";
+import { LogPublisher } from "./log-publisher.js";
 import { leaderAddrOf } from "../manager/leader.js";
 import { Manager, membershipProto, shiftPort } from "../manager/manager.js";
 import { loadNodeState, saveNodeState, statePaths, type NodeState } from "./state.js";
@@ -79,6 +81,7 @@ export class Daemon {
   private gossip: GossipNode | undefined;
   private gossipStarting = false;
   private session: DispatcherSession | undefined;
+  private logPublisher: LogPublisher | undefined;
   private readonly log: Logger;
   private stopped = false;
 
@@ -118,6 +121,15 @@ export class Daemon {
     addControlService(this.local, this.controlStoreProxy(), localSocket, {
       view: (n) => (this.manager === undefined ? n : this.manager.nodeView(n)),
       pin: (image) => this.pinImage(image),
+    });
+    this.local.addService(logsProto.Logs.service, {
+      SubscribeLogs: (call: LogSubscriberCall) => {
+        if (this.manager === undefined) {
+          call.destroy(toServiceError(new SwarmError(ErrorCode.FailedPrecondition, "this node is not a swarm manager: run `swarmctl service logs` on a manager")));
+          return;
+        }
+        this.manager.logs.logsHandlers(localSocket).SubscribeLogs(call);
+      },
     });
     mkdirSync(dirname(this.o.socketPath), { recursive: true, mode: 0o700 });
     if (existsSync(this.o.socketPath)) rmSync(this.o.socketPath);
@@ -319,6 +331,8 @@ export class Daemon {
     const runner = new ImagePrefetcher({ next: agent, images, tls: this.tls, managers: () => this.managers, logger: this.log.child({ component: "images" }) });
     this.session = new DispatcherSession({ tls: this.tls, managers: () => this.managers, runner, logger: this.log.child({ component: "session" }) });
     this.session.start();
+    this.logPublisher = new LogPublisher({ tls: this.tls, managers: () => this.managers, agent, logger: this.log.child({ component: "logs" }) });
+    this.logPublisher.start();
   }
 
   private startHeartbeats(): void {
@@ -447,6 +461,8 @@ export class Daemon {
     this.heartbeatTimer = undefined;
     this.session?.stop();
     this.session = undefined;
+    this.logPublisher?.stop();
+    this.logPublisher = undefined;
     if (this.gossip !== undefined) {
       if (leaving) await this.gossip.leave().catch(() => undefined);
       await this.gossip.close();

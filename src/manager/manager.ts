@@ -16,7 +16,8 @@ import type { ApplyOutcome } from "../store/memory.js";
 import { NodeRole } from "./ca/certs.js";
 import { NodeCertificateIssuer } from "./ca/issuer.js";
 import { addNodeCAService } from "./ca/service.js";
-import { requireRole, serverCredentials, managerChannelCredentials, type TlsIdentityProvider } from "./ca/tls.js";
+import { requireRole, serverCredentials, managerChannelCredentials, MANAGER_TARGET_OPTIONS, type TlsIdentityProvider } from "./ca/tls.js";
+import { LogBroker, logsProto } from "./logbroker.js";
 import { addControlService, managersOnly, type NodeView } from "./controlapi/service.js";
 import type { ImagePinner } from "./controlapi/services.js";
 import { NodeMonitor } from "./dispatcher.js";
@@ -71,15 +72,19 @@ export function shiftPort(addr: string, delta: number): string {
 export class Manager {
   readonly store: Store;
   readonly monitor: NodeMonitor;
+  /** The log broker (`service logs`): serves subscribers, nodes publish into it. */
+  readonly logs: LogBroker;
   private constructor(
     readonly raft: RaftServer<ApplyOutcome>,
     store: Store,
     private readonly api: Server,
     monitor: NodeMonitor,
+    logs: LogBroker,
     private readonly o: ManagerOptions,
   ) {
     this.store = store;
     this.monitor = monitor;
+    this.logs = logs;
   }
 
   /** Starts Raft, the store on top of it, and the API listener. */
@@ -148,6 +153,13 @@ export class Manager {
     const view = liveNodeView(self);
     addControlService(api, store, managersOnly, { view, pin: o.pinImage });
     monitor.addTo(api);
+    const logs = new LogBroker({
+      store,
+      leadership: () => ({ isLeader: self.status().isLeader, leaderAddr: leaderApiAddr() }),
+      dialLeader: (addr) => new logsProto.Logs(addr, managerChannelCredentials(o.tls), MANAGER_TARGET_OPTIONS),
+      logger: log,
+    });
+    logs.addTo(api, managersOnly);
     if (o.images !== undefined) addImageService(api, o.images, tlsImagePolicy(o.clusterId || undefined));
     api.addService(membershipProto.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
     try {
@@ -160,7 +172,7 @@ export class Manager {
     }
     monitor.start();
     log.info({ listen: o.listenAddr, raftId: o.raftId }, "manager started");
-    const manager = new Manager(raft, store, api, monitor, o);
+    const manager = new Manager(raft, store, api, monitor, logs, o);
     manager.leading = leading;
     void leading.set(raft.status().isLeader);
     return manager;
@@ -191,6 +203,7 @@ export class Manager {
   async stop(): Promise<void> {
     await this.leading?.set(false);
     this.monitor.stop();
+    this.logs.stop();
     this.store.close();
     await new Promise<void>((resolve) => this.api.tryShutdown(() => resolve()));
     await this.raft.stop();

@@ -1,0 +1,8 @@
+// Original file: proto/logs.proto
+
+
+export interface ListenSubscriptionsRequest {
+}
+
+export interface ListenSubscriptionsRequest__Output {
+}
