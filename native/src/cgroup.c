@@ -128,14 +128,17 @@ static int v1_create(const sr_spec *spec, const char *id, sr_cgroup *cg, sr_err 
 	return 0;
 }
 
-static int enter_all(const sr_cgroup *cg, pid_t pid, sr_err *err)
+static int join_all(const sr_cgroup *cg, const char *file, sr_err *err)
 {
-	char buf[32];
-	snprintf(buf, sizeof(buf), "%d", pid);
 	for (size_t i = 0; i < cg->n_dirs; i++)
-		if (write_at(cg->dirs[i], "cgroup.procs", buf, err) < 0)
-			return -1;
+		if (write_at(cg->dirs[i], file, "0", err) < 0)
+			return sr_wrap(err, "join cgroup");
 	return 0;
+}
+
+static int v1_join(const sr_cgroup *cg, sr_err *err)
+{
+	return join_all(cg, "tasks", err);
 }
 
 static int destroy_all(const sr_cgroup *cg, sr_err *err)
@@ -257,8 +260,13 @@ static int v2_create(const sr_spec *spec, const char *id, sr_cgroup *cg, sr_err 
 	return 0;
 }
 
-static const sr_cgroup_ops v1_ops = { .version = 1, .create = v1_create, .enter = enter_all, .destroy = destroy_all };
-static const sr_cgroup_ops v2_ops = { .version = 2, .create = v2_create, .enter = enter_all, .destroy = destroy_all };
+static int v2_join(const sr_cgroup *cg, sr_err *err)
+{
+	return join_all(cg, "cgroup.procs", err);
+}
+
+static const sr_cgroup_ops v1_ops = { .version = 1, .create = v1_create, .join = v1_join, .destroy = destroy_all };
+static const sr_cgroup_ops v2_ops = { .version = 2, .create = v2_create, .join = v2_join, .destroy = destroy_all };
 
 const sr_cgroup_ops *sr_cgroup_ops_for(int version)
 {

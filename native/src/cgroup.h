@@ -19,8 +19,13 @@ typedef struct sr_cgroup_ops {
 	int version;
 	/* Creates the directories for the spec's limits and applies them. */
 	int (*create)(const sr_spec *spec, const char *id, sr_cgroup *cg, sr_err *err);
-	/* Moves pid into every directory. */
-	int (*enter)(const sr_cgroup *cg, pid_t pid, sr_err *err);
+	/*
+	 * Moves the calling (single-threaded) process into every directory. v1 writes 0 to `tasks`: a task
+	 * moving itself skips the global threadgroup lock, whose RCU grace period costs several ms when
+	 * someone else moves a process (cgroup.procs with a pid). v2 writes 0 to cgroup.procs (only used when
+	 * clone3(CLONE_INTO_CGROUP) is refused).
+	 */
+	int (*join)(const sr_cgroup *cg, sr_err *err);
 	/* Removes the directories (they must be empty); missing ones are fine. */
 	int (*destroy)(const sr_cgroup *cg, sr_err *err);
 } sr_cgroup_ops;

@@ -58,13 +58,24 @@ typedef struct child_args {
 	sr_mode mode;
 } child_args;
 
-/* Mount hook: wait until the caller has put us in our cgroups, then create the cgroup namespace. */
+/*
+ * Mount hook (before the cgroup mounts and pivot_root, while the host's cgroupfs is still reachable):
+ * wait for "G<cgroups>" from the caller, move ourselves into those cgroups, create the cgroup namespace.
+ */
 static int join_cgroup_then_unshare(void *ctx, sr_err *err)
 {
 	const child_args *a = ctx;
-	char c;
-	if (TEMP_FAILURE_RETRY(read(a->sock, &c, 1)) != 1 || c != 'G')
+	char msg[SR_CGROUP_MAX_DIRS * 1100 + 16];
+	ssize_t n = TEMP_FAILURE_RETRY(read(a->sock, msg, sizeof(msg) - 1));
+	if (n < 1 || msg[0] != 'G')
 		_exit(1); /* the caller failed or died; it reports */
+	msg[n] = '\0';
+	if (n > 1) {
+		sr_cgroup cg;
+		sr_cgroup_from_string(msg + 1, &cg);
+		if (sr_cgroup_ops_for(cg.version)->join(&cg, err) < 0)
+			return -1;
+	}
 	if ((a->spec->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return sr_fail(err, errno, "create cgroup namespace");
 	return 0;
@@ -94,17 +105,8 @@ static void child_main(const child_args *a)
 		child_fail(a->sock, (sr_fail(&err, errno, "hostname: set \"%s\"", spec->hostname), &err));
 	umask(0);
 	sr_trace("child: namespaces ready");
-	/*
-	 * Wait for our cgroup as late as possible: the caller's cgroup.procs write waits for an RCU grace
-	 * period. Only cgroup-type mounts must come after it.
-	 */
-	int early = 0;
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (strncmp(spec->mounts[i].type, "cgroup", 6) == 0)
-			early = 1; /* cgroup mounts show (or bind) our own cgroup: join it first */
-	if (sr_mount_setup_rootfs(spec, a->cgroup_version, early ? join_cgroup_then_unshare : NULL, (void *)a, &err) < 0)
-		child_fail(a->sock, &err);
-	if (!early && join_cgroup_then_unshare((void *)a, &err) < 0)
+	/* The caller creates our cgroups meanwhile; we join them before the cgroup mounts (mount hook). */
+	if (sr_mount_setup_rootfs(spec, a->cgroup_version, join_cgroup_then_unshare, (void *)a, &err) < 0)
 		child_fail(a->sock, &err);
 	umask(022);
 	sr_trace("child: rootfs ready");
@@ -149,9 +151,9 @@ static ssize_t recv_from_child(int sock, char *buf, size_t len, int flags)
  * Sends a one-byte command to the child. When the child is gone, its "E<message>" (if any) says why,
  * and becomes the error.
  */
-static int send_to_child(int sock, char c, sr_err *err)
+static int send_to_child(int sock, const char *buf, size_t len, sr_err *err)
 {
-	if (send(sock, &c, 1, MSG_NOSIGNAL) == 1)
+	if (send(sock, buf, len, MSG_NOSIGNAL) == (ssize_t)len)
 		return 0;
 	int e = errno;
 	char msg[sizeof(err->msg) + 1];
@@ -277,13 +279,15 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	close_fd(&sv[1]);
 	sr_trace(born_in_cgroup ? "cloned into cgroup" : "cloned");
 	/* The child builds its namespaces and rootfs meanwhile; it runs nothing of the image before "G". */
-	if (!born_in_cgroup && ((cg.n_dirs == 0 && cgops->create(&spec, o->id, &cg, err) < 0) || cgops->enter(&cg, pid, err) < 0))
+	if (!born_in_cgroup && cg.n_dirs == 0 && cgops->create(&spec, o->id, &cg, err) < 0)
 		goto fail;
-	if (send_to_child(sv[0], 'G', err) < 0)
-		goto fail;
-	sr_trace("cgroup entered");
-	cleanup_free char *created = sr_now_rfc3339();
+	/* "G<cgroups>": the child moves itself in (no grace period, see cgroup.h); just "G" when born there. */
 	cleanup_free char *cgstr = sr_cgroup_to_string(&cg);
+	cleanup_free char *go = sr_xasprintf("G%s", born_in_cgroup ? "" : cgstr);
+	if (send_to_child(sv[0], go, strlen(go), err) < 0)
+		goto fail;
+	sr_trace("cgroups created");
+	cleanup_free char *created = sr_now_rfc3339();
 	sr_state st = { .id = (char *)o->id, .pid = pid, .starttime = sr_proc_starttime(pid), .bundle = spec.bundle,
 			.rootfs = spec.rootfs, .created = created, .cgroup = cgstr };
 	if (sr_state_write(statefd, &st, err) < 0)
@@ -291,7 +295,7 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	sr_trace("state written");
 	if (o->mode != SR_MODE_CREATE) {
 		/* run: no round trip; the child starts as soon as its rootfs is ready. */
-		if (send_to_child(sv[0], 'S', err) < 0)
+		if (send_to_child(sv[0], "S", 1, err) < 0)
 			goto fail;
 	}
 	char msg[sizeof(err->msg) + 1];

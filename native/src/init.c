@@ -110,6 +110,7 @@ void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 		}
 		sr_process_exec(spec);
 	}
+	sr_trace("init: forked");
 	prctl(PR_SET_NAME, "swarm-init", 0, 0, 0);
 	/* The caller's command line names host paths: show only "swarm-init" in the container's ps. */
 	if (sr_argv && sr_argc > 0) {
@@ -161,6 +162,7 @@ void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 			while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
 				if (p != child)
 					continue;
+				sr_trace("init: main process reaped");
 				for (int i = 0; i < 2; i++)
 					if (streams[i].fd >= 0)
 						log_pump(&streams[i], logfd);

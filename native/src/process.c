@@ -82,6 +82,7 @@ void sr_process_exec(const sr_spec *spec)
 	if (sr_caps_drop_bounding(&spec->caps, &err) < 0 || sr_caps_apply_user(spec, &err) < 0)
 		die(err.msg, 126);
 	environ = with_home(spec->env, spec->uid);
+	sr_trace("process: exec");
 	execvp(spec->args[0], spec->args);
 	sr_fail(&err, errno, "exec \"%s\"", spec->args[0]);
 	die(err.msg, errno == ENOENT ? 127 : 126);
