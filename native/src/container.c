@@ -55,21 +55,40 @@ typedef struct child_args {
 	int stdout_fd, stderr_fd;
 	const int *nsfds;
 	int cgroup_version;
+	int netns_from_caller; /* the caller makes the new network namespace and sends it with "G" */
 	sr_mode mode;
 } child_args;
 
 /*
- * Mount hook (before the cgroup mounts and pivot_root, while the host's cgroupfs is still reachable):
- * wait for "G<cgroups>" from the caller, move ourselves into those cgroups, create the cgroup namespace.
+ * Mount hook (before sysfs and cgroup mounts and pivot_root, while the host's cgroupfs is reachable):
+ * wait for "G<cgroups>" from the caller, with the new network namespace attached when the caller made
+ * it; join that namespace, move ourselves into the cgroups, create the cgroup namespace.
  */
-static int join_cgroup_then_unshare(void *ctx, sr_err *err)
+static int join_from_caller(void *ctx, sr_err *err)
 {
 	const child_args *a = ctx;
 	char msg[SR_CGROUP_MAX_DIRS * 1100 + 16];
-	ssize_t n = TEMP_FAILURE_RETRY(read(a->sock, msg, sizeof(msg) - 1));
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) - 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	ssize_t n = TEMP_FAILURE_RETRY(recvmsg(a->sock, &mh, MSG_CMSG_CLOEXEC));
 	if (n < 1 || msg[0] != 'G')
 		_exit(1); /* the caller failed or died; it reports */
 	msg[n] = '\0';
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	if (a->netns_from_caller) {
+		int fd;
+		if (!c || c->cmsg_type != SCM_RIGHTS)
+			return sr_fail(err, 0, "network namespace: not received from the caller");
+		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+		int r = setns(fd, CLONE_NEWNET);
+		close(fd);
+		if (r < 0)
+			return sr_fail(err, errno, "join the new network namespace");
+	}
 	if (n > 1) {
 		sr_cgroup cg;
 		sr_cgroup_from_string(msg + 1, &cg);
@@ -96,7 +115,7 @@ static void child_main(const child_args *a)
 	if (a->logfd >= 0 && ((a->stdout_fd < 0 && dup2(a->logfd, 1) < 0) || (a->stderr_fd < 0 && dup2(a->logfd, 2) < 0)))
 		child_fail(a->sock, (sr_fail(&err, errno, "redirect stdio to the container log"), &err));
 	/* The pid namespace came with clone(); the others are made here, while the caller sets up cgroups. */
-	int flags = spec->clone_flags & ~(CLONE_NEWPID | CLONE_NEWCGROUP);
+	int flags = spec->clone_flags & ~(CLONE_NEWPID | CLONE_NEWCGROUP | (a->netns_from_caller ? CLONE_NEWNET : 0));
 	if (flags && unshare(flags) < 0)
 		child_fail(a->sock, (sr_fail(&err, errno, "create namespaces (flags 0x%x)", flags), &err));
 	if (sr_ns_join(spec, a->nsfds, &err) < 0)
@@ -105,8 +124,8 @@ static void child_main(const child_args *a)
 		child_fail(a->sock, (sr_fail(&err, errno, "hostname: set \"%s\"", spec->hostname), &err));
 	umask(0);
 	sr_trace("child: namespaces ready");
-	/* The caller creates our cgroups meanwhile; we join them before the cgroup mounts (mount hook). */
-	if (sr_mount_setup_rootfs(spec, a->cgroup_version, join_cgroup_then_unshare, (void *)a, &err) < 0)
+	/* The caller makes our cgroups (and network namespace) meanwhile; we join them in the mount hook. */
+	if (sr_mount_setup_rootfs(spec, a->cgroup_version, join_from_caller, (void *)a, &err) < 0)
 		child_fail(a->sock, &err);
 	umask(022);
 	sr_trace("child: rootfs ready");
@@ -165,6 +184,28 @@ static int send_to_child(int sock, const char *buf, size_t len, sr_err *err)
 	return sr_fail(err, e, "container process exited during setup");
 }
 
+/* Sends buf with fd attached (SCM_RIGHTS) when fd >= 0. */
+static int send_with_fd(int sock, const char *buf, size_t len, int fd, sr_err *err)
+{
+	if (fd < 0)
+		return send_to_child(sock, buf, len, err);
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	memset(&ctl, 0, sizeof(ctl));
+	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len)
+		return 0;
+	return send_to_child(sock, buf, len, err); /* fails too: reports the child's error */
+}
+
 static pid_t forward_to;
 
 static void forward_signal(int sig)
@@ -220,6 +261,11 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	pid_t pid = -1;
 	for (size_t i = 0; i < 16; i++)
 		nsfds[i] = -1;
+	/* A new network namespace is the costliest step: a helper makes it while everything else goes on. */
+	static sr_netns_maker netns = { .fd = -1 };
+	int netfd = -1;
+	if ((spec.clone_flags & CLONE_NEWNET) && sr_netns_start(&netns, err) < 0)
+		goto fail;
 
 	statefd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (statefd < 0) {
@@ -273,7 +319,8 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	if (pid == 0) {
 		close(sv[0]);
 		child_args a = { .spec = &spec, .sock = sv[1], .statefd = statefd, .logfd = log_fd, .stdout_fd = out_fd,
-				 .stderr_fd = err_fd, .nsfds = nsfds, .cgroup_version = cgops->version, .mode = o->mode };
+				 .stderr_fd = err_fd, .nsfds = nsfds, .cgroup_version = cgops->version,
+				 .netns_from_caller = (spec.clone_flags & CLONE_NEWNET) != 0, .mode = o->mode };
 		child_main(&a);
 	}
 	close_fd(&sv[1]);
@@ -284,8 +331,11 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	/* "G<cgroups>": the child moves itself in (no grace period, see cgroup.h); just "G" when born there. */
 	cleanup_free char *cgstr = sr_cgroup_to_string(&cg);
 	cleanup_free char *go = sr_xasprintf("G%s", born_in_cgroup ? "" : cgstr);
-	if (send_to_child(sv[0], go, strlen(go), err) < 0)
+	if ((spec.clone_flags & CLONE_NEWNET) && (netfd = sr_netns_finish(&netns, err)) < 0)
 		goto fail;
+	if (send_with_fd(sv[0], go, strlen(go), netfd, err) < 0)
+		goto fail;
+	close_fd(&netfd);
 	sr_trace("cgroups created");
 	cleanup_free char *created = sr_now_rfc3339();
 	sr_state st = { .id = (char *)o->id, .pid = pid, .starttime = sr_proc_starttime(pid), .bundle = spec.bundle,
@@ -381,6 +431,11 @@ fail:
 		sr_state_remove(o->root, o->id, &ignored);
 	}
 out:
+	if (netns.pid > 0) {
+		sr_err ignored;
+		netfd = sr_netns_finish(&netns, &ignored);
+	}
+	close_fd(&netfd);
 	close_fd(&statefd);
 	close_fd(&sv[0]);
 	close_fd(&sv[1]);

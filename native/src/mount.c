@@ -286,12 +286,13 @@ static int mask_paths(const sr_spec *spec, sr_err *err)
 	return 0;
 }
 
-static int is_cgroup_mount(const sr_mount *m)
+/* sysfs shows the mounter's network namespace, cgroup mounts its cgroups: both wait for the hook. */
+static int needs_hook(const sr_mount *m)
 {
-	return strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0;
+	return strcmp(m->type, "sysfs") == 0 || strcmp(m->type, "cgroup") == 0 || strcmp(m->type, "cgroup2") == 0;
 }
 
-int sr_mount_setup_rootfs(const sr_spec *spec, int cgroup_version, sr_mount_hook before_cgroup, void *ctx, sr_err *err)
+int sr_mount_setup_rootfs(const sr_spec *spec, int cgroup_version, sr_mount_hook hook, void *ctx, sr_err *err)
 {
 	if (mount(NULL, "/", NULL, spec->rootfs_propagation, NULL) < 0)
 		return sr_fail(err, errno, "make / %s", (spec->rootfs_propagation & MS_SHARED) ? "shared" : "private");
@@ -300,22 +301,21 @@ int sr_mount_setup_rootfs(const sr_spec *spec, int cgroup_version, sr_mount_hook
 	cleanup_close int rootfd = open(spec->rootfs, O_DIRECTORY | O_PATH | O_CLOEXEC);
 	if (rootfd < 0)
 		return sr_fail(err, errno, "open rootfs %s", spec->rootfs);
-	int dev_is_tmpfs = 0;
-	/* Plain mounts first, then (after the hook: cgroup joined, cgroupns created) the cgroup ones. */
+	int dev_is_tmpfs = 0, hooked = 0;
 	for (size_t i = 0; i < spec->n_mounts; i++) {
 		const sr_mount *m = &spec->mounts[i];
-		if (is_cgroup_mount(m))
-			continue;
+		if (!hooked && needs_hook(m)) {
+			hooked = 1;
+			if (hook(ctx, err) < 0)
+				return -1;
+		}
 		if (mount_one(spec, rootfd, m, cgroup_version, err) < 0)
 			return -1;
 		if (strcmp(m->destination, "/dev") == 0)
 			dev_is_tmpfs = strcmp(m->type, "tmpfs") == 0;
 	}
-	if (before_cgroup && before_cgroup(ctx, err) < 0)
+	if (!hooked && hook(ctx, err) < 0)
 		return -1;
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (is_cgroup_mount(&spec->mounts[i]) && mount_one(spec, rootfd, &spec->mounts[i], cgroup_version, err) < 0)
-			return -1;
 	if (dev_is_tmpfs && setup_dev(rootfd, err) < 0)
 		return -1;
 	/* Create cwd now (as root, before pivot) so a missing working directory is not fatal, like runc. */

@@ -4,13 +4,14 @@
 
 #include "spec.h"
 
-/* Called between the plain mounts and the cgroup-type mounts (the caller joins its cgroup there). */
+/* The container's side of the handshake with the caller (network namespace, cgroups). */
 typedef int (*sr_mount_hook)(void *ctx, sr_err *err);
 
 /*
- * Runs in the container's new mount namespace, as root; leaves the process in the new "/".
- * before_cgroup runs once, after every non-cgroup spec mount and before the cgroup ones.
+ * Runs in the container's new mount namespace, as root; leaves the process in the new "/". Spec mounts
+ * go in order; hook runs once, before the first sysfs or cgroup mount (they show the mounter's network
+ * namespace and cgroups), or after the last mount, and always before pivot_root.
  */
-int sr_mount_setup_rootfs(const sr_spec *spec, int cgroup_version, sr_mount_hook before_cgroup, void *ctx, sr_err *err);
+int sr_mount_setup_rootfs(const sr_spec *spec, int cgroup_version, sr_mount_hook hook, void *ctx, sr_err *err);
 
 #endif

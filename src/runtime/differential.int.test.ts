@@ -55,6 +55,8 @@ const cases: readonly Case[] = [
   { name: "capabilities and no_new_privs", args: sh("grep -E '^(Cap|NoNewPrivs)' /proc/self/status") },
   { name: "device nodes", args: sh("ls -A /dev | sort; ls -l /dev/null /dev/zero /dev/urandom | awk '{print $1, $5, $6}'") },
   { name: "network namespace", args: sh("ls /sys/class/net") },
+  { name: "loopback up in a new network namespace", args: sh("cat /sys/class/net/lo/flags; ip -o addr show lo | awk '{print $3, $4}'") },
+  { name: "cgroup mount flags (runc leaves the tmpfs itself rw; we make it ro too)", args: sh("awk '$5 ~ \"^/sys/fs/cgroup/\" { print $5, $6 }' /proc/self/mountinfo | sort") },
   { name: "read-only root", args: sh("touch /newfile; echo rc=$?"), stderr: true },
   { name: "mount refused", args: sh("mount -t tmpfs none /tmp; echo rc=$?"), stderr: true },
   { name: "rlimit", args: sh("ulimit -n; ulimit -Hn") },

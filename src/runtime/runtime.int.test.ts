@@ -85,9 +85,12 @@ describe("process isolation", () => {
     }
   });
 
-  it("has only lo in a new network namespace", async () => {
-    const r = await fx.runToExit("net", sh("ls /sys/class/net"));
-    expect(r.stdout.split(/\s+/).filter(Boolean)).toEqual(["lo"]);
+  it("has only lo in a new network namespace, up (127.0.0.1 answers), like runc", async () => {
+    const r = await fx.runToExit("net", sh("ls /sys/class/net; cat /sys/class/net/lo/flags; ping -c 1 -W 5 127.0.0.1 >/dev/null && echo pong"));
+    const [names, flags, reply] = r.stdout.split("\n");
+    expect(names?.split(/\s+/).filter(Boolean)).toEqual(["lo"]);
+    expect(Number(flags) & 1).toBe(1); // IFF_UP
+    expect(reply).toBe("pong");
   });
 
   it("joins an existing network namespace by path", async () => {
