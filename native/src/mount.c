@@ -83,7 +83,9 @@ static void fd_path(int fd, char *buf, size_t len)
  * cgroup v1: a tmpfs with one directory per hierarchy this process is in. In a cgroup namespace each is a
  * fresh cgroup mount (the kernel shows the namespace root); without one, like runc, a bind of this
  * process's own cgroup directory from the host (so the container does not see the host's tree, and no
- * new superblock mount has to wait for dying cgroups to drain). v2: cgroup2.
+ * new superblock mount has to wait for dying cgroups to drain). The tmpfs is new and ours, so its
+ * directories are made relative to its fd; one recursive mount_setattr() then applies the mount's
+ * flags (ro, nosuid, ...) to the tmpfs and every mount in it. v2: cgroup2.
  */
 static int mount_cgroup_fs(int rootfd, const sr_mount *m, int targetfd, int version, int own_ns, sr_err *err)
 {
@@ -97,6 +99,10 @@ static int mount_cgroup_fs(int rootfd, const sr_mount *m, int targetfd, int vers
 	}
 	if (mount("tmpfs", target, "tmpfs", (flags & ~MS_RDONLY), "mode=755") < 0)
 		return sr_fail(err, errno, "mount tmpfs on %s", m->destination);
+	/* targetfd is the covered directory: reopen to reach the tmpfs root. */
+	cleanup_close int top = openat2_in_root(rootfd, m->destination, O_PATH | O_DIRECTORY);
+	if (top < 0)
+		return sr_fail(err, errno, "open the tmpfs on %s", m->destination);
 	cleanup_free char *self = sr_read_file("/proc/self/cgroup", NULL, err);
 	if (!self)
 		return -1;
@@ -108,34 +114,22 @@ static int mount_cgroup_fs(int rootfd, const sr_mount *m, int targetfd, int vers
 		*c2 = '\0';
 		const char *ctrl = c1 + 1;
 		const char *dirname = strncmp(ctrl, "name=", 5) == 0 ? ctrl + 5 : ctrl;
+		if (mkdirat(top, dirname, 0755) < 0 && errno != EEXIST)
+			return sr_fail(err, errno, "create %s/%s", m->destination, dirname);
+		char dpath[320];
+		snprintf(dpath, sizeof(dpath), "/proc/self/fd/%d/%s", top, dirname);
+		cleanup_free char *host = own_ns ? NULL : sr_xasprintf("/sys/fs/cgroup/%s%s", dirname, c2 + 1);
+		if (host && mount(host, dpath, NULL, MS_BIND | MS_REC, NULL) == 0)
+			continue;
 		char opts[256];
 		snprintf(opts, sizeof(opts), "%s%s", strncmp(ctrl, "name=", 5) == 0 ? "none," : "", ctrl);
-		cleanup_free char *dst = sr_xasprintf("%s/%s", m->destination, dirname);
-		cleanup_close int dfd = open_or_create_in_root(rootfd, dst, 0, err);
-		if (dfd < 0)
-			return -1;
-		char dpath[64];
-		fd_path(dfd, dpath, sizeof(dpath));
-		cleanup_free char *host = own_ns ? NULL : sr_xasprintf("/sys/fs/cgroup/%s%s", dirname, c2 + 1);
-		if (host && mount(host, dpath, NULL, MS_BIND | MS_REC, NULL) == 0) {
-			cleanup_close int top = openat2_in_root(rootfd, dst, O_PATH);
-			char tpath[64];
-			fd_path(top, tpath, sizeof(tpath));
-			if (top < 0 || mount(NULL, tpath, NULL, MS_BIND | MS_REMOUNT | flags, NULL) < 0)
-				return sr_fail(err, errno, "remount cgroup bind %s", dst);
-			continue;
-		}
 		if (mount("cgroup", dpath, "cgroup", flags, opts) < 0)
-			return sr_fail(err, errno, "mount cgroup (%s) on %s", opts, dst);
+			return sr_fail(err, errno, "mount cgroup (%s) on %s/%s", opts, m->destination, dirname);
 	}
-	if (m->flags & MS_RDONLY) {
-		/* targetfd is the covered directory: reopen to reach the tmpfs root. */
-		cleanup_close int top = openat2_in_root(rootfd, m->destination, O_PATH);
-		char tpath[64];
-		fd_path(top, tpath, sizeof(tpath));
-		if (top < 0 || mount(NULL, tpath, NULL, MS_REMOUNT | MS_RDONLY | (flags & ~MS_RDONLY), "mode=755") < 0)
-			return sr_fail(err, errno, "remount %s read-only", m->destination);
-	}
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+					       ((m->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0) };
+	if (mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return sr_fail(err, errno, "set the flags of %s and its cgroup mounts", m->destination);
 	return 0;
 }
 
