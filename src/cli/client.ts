@@ -3,8 +3,14 @@ import { credentials } from "@grpc/grpc-js";
 import type { Command } from "commander";
 import type { ControlClient } from "../gen/swarm/control/Control.js";
 import type { DaemonClient } from "../gen/swarm/daemon/Daemon.js";
-import { daemonProto } from "../daemon/daemon.js";
-import { controlProto } from "../manager/controlapi/service.js";
+import type { ProtoGrpcType as DaemonProto } from "../gen/daemon.js";
+import type { ProtoGrpcType as ControlProto } from "../gen/control.js";
+import { loadProto } from "../lib/proto.js";
+
+// The CLI loads only the two protos it speaks, not the daemon's or the manager's modules: every
+// swarmctl call is a fresh process, and importing the daemon graph cost ~0.5–1 s per call under load.
+let daemonProto: DaemonProto["swarm"]["daemon"] | undefined;
+let controlProto: ControlProto["swarm"]["control"] | undefined;
 
 /** Default socket path (swarmd's default data dir). */
 export const DEFAULT_SOCKET = "/var/lib/swarmd/swarmd.sock";
@@ -19,11 +25,13 @@ export function socketPath(cmd: Command): string {
 
 /** A Daemon client on the local socket. */
 export function daemonClient(cmd: Command): DaemonClient {
+  daemonProto ??= loadProto<DaemonProto>("daemon.proto").swarm.daemon;
   return new daemonProto.Daemon(`unix://${socketPath(cmd)}`, credentials.createInsecure());
 }
 
 /** A Control client on the local socket. */
 export function controlClient(cmd: Command): ControlClient {
+  controlProto ??= loadProto<ControlProto>("control.proto").swarm.control;
   return new controlProto.Control(`unix://${socketPath(cmd)}`, credentials.createInsecure());
 }
 

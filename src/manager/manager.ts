@@ -24,6 +24,7 @@ import { NodeMonitor } from "./dispatcher.js";
 import { NotLeaderError, type LeaderComponent } from "./leader.js";
 import { countReachable, QuorumLostError } from "./quorum.js";
 import { RoleManager } from "./roles.js";
+import { liveReachability, ReachabilityRecorder, storedReachability, type ReachabilityClock } from "./reachability.js";
 import type { ImageStore } from "../image/store.js";
 import { addImageService, tlsImagePolicy } from "../image/distribution/service.js";
 import { RaftServerErrorCode } from "../raft/server/errors.js";
@@ -81,6 +82,7 @@ export class Manager {
     monitor: NodeMonitor,
     logs: LogBroker,
     private readonly o: ManagerOptions,
+    private readonly clock: ReachabilityClock,
   ) {
     this.store = store;
     this.monitor = monitor;
@@ -91,7 +93,13 @@ export class Manager {
   static async start(o: ManagerOptions): Promise<Manager> {
     const log = o.logger.child({ component: "manager" });
     const ref: { raft?: RaftServer<ApplyOutcome> } = {};
-    const leading = new LeaderRole(() => (ref.raft === undefined ? [] : [new RoleManager(store, ref.raft, log), ...(o.leaderComponents?.(store, o.logger) ?? [])]), log);
+    // Reachability: a member silent for two election timeouts (default 1 s) is unreachable.
+    let leaderSince = 0;
+    const clock: ReachabilityClock = { leaderSince: () => leaderSince, unreachableAfterMs: 2 * 10 * (o.tickMs ?? 50) };
+    const leading = new LeaderRole(
+      () => (ref.raft === undefined ? [] : [new RoleManager(store, ref.raft, log), new ReachabilityRecorder(store, ref.raft, clock, log), ...(o.leaderComponents?.(store, o.logger) ?? [])]),
+      log,
+    );
     const store = new Store({
       proposer: {
         propose: async (data) => {
@@ -127,6 +135,7 @@ export class Manager {
       channelCredentials: managerChannelCredentials(o.tls),
       onLeaderChange: (leader, isLeader) => {
         log.info({ leader, isLeader }, "raft leadership changed");
+        leaderSince = isLeader ? Date.now() : 0;
         if (ref.raft !== undefined) void leading.set(isLeader);
       },
       logger: o.logger.child({ component: "raft" }),
@@ -150,7 +159,7 @@ export class Manager {
     });
     const api = new Server();
     addNodeCAService(api, new NodeCertificateIssuer(store));
-    const view = liveNodeView(self);
+    const view = liveNodeView(self, clock);
     addControlService(api, store, managersOnly, { view, pin: o.pinImage });
     monitor.addTo(api);
     const logs = new LogBroker({
@@ -172,7 +181,7 @@ export class Manager {
     }
     monitor.start();
     log.info({ listen: o.listenAddr, raftId: o.raftId }, "manager started");
-    const manager = new Manager(raft, store, api, monitor, logs, o);
+    const manager = new Manager(raft, store, api, monitor, logs, o, clock);
     manager.leading = leading;
     void leading.set(raft.status().isLeader);
     return manager;
@@ -189,7 +198,7 @@ export class Manager {
 
   /** Node view with live manager status (leader, reachability), for the Control API. */
   get nodeView(): NodeView {
-    return liveNodeView(this.raft);
+    return liveNodeView(this.raft, this.clock);
   }
 
   /** The API address of this manager. */
@@ -210,16 +219,15 @@ export class Manager {
   }
 }
 
-/** Fills managerStatus.leader and reachability from this manager's Raft view. */
-function liveNodeView(raft: RaftServer<ApplyOutcome>): NodeView {
+/** Fills managerStatus.leader and reachability from this manager's Raft view (reachability.ts). */
+function liveNodeView(raft: RaftServer<ApplyOutcome>, clock: ReachabilityClock): NodeView {
   return (node) => {
     const ms = node.managerStatus;
     if (ms == null || ms.raftId === 0) return node;
     const status = raft.status();
     const copy = structuredClone(node);
     const leader = status.leader !== 0 && ms.raftId === status.leader;
-    const reachable = leader || node.status?.state === "READY";
-    copy.managerStatus = { ...ms, leader, reachability: reachable ? "REACHABLE" : "UNREACHABLE" };
+    copy.managerStatus = { ...ms, leader, reachability: liveReachability(raft, clock, ms.raftId, storedReachability(node)) };
     return copy;
   };
 }

@@ -1,12 +1,11 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapEntries, decodeConfChange, encodeConfChange, newEntry } from "../core/index.js";
-import { KvStateMachine, encodeKvCommand, type KvApplyResult } from "../kv/state-machine.js";
+import { encodeKvCommand } from "../kv/state-machine.js";
 import { forceNewClusterLog } from "./force-new-cluster.js";
-import { RaftServer } from "./server.js";
+import { KvMembers, freeAddr, waitFor } from "./testing/kv-members.js";
 
 const root = mkdtempSync(join(tmpdir(), "swarm-raft-fnc-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -43,61 +42,21 @@ describe("forceNewClusterLog (pure)", () => {
   });
 });
 
-async function freeAddr(): Promise<string> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      s.close(() => resolve(`127.0.0.1:${typeof a === "object" && a !== null ? a.port : 0}`));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined && v !== null && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-interface Member {
-  id: number;
-  dir: string;
-  sm: KvStateMachine;
-  server: RaftServer<KvApplyResult>;
-}
-const running = new Set<Member>();
-afterEach(async () => {
-  await Promise.all([...running].map((m) => m.server.stop()));
-  running.clear();
-});
-
-async function start(id: number, dir: string, peers: Map<number, string>, extra: { bootstrap?: number[]; forceNewCluster?: boolean; snapshotEntries?: number } = {}): Promise<Member> {
-  const sm = new KvStateMachine();
-  const server = await RaftServer.start({ id, dataDir: dir, listen: peers.get(id)!, peers, stateMachine: sm, tickMs: 30, ...extra });
-  const m = { id, dir, sm, server };
-  running.add(m);
-  return m;
-}
-
-async function stop(m: Member): Promise<void> {
-  await m.server.stop();
-  running.delete(m);
-}
+const members = new KvMembers();
+afterEach(() => members.stopAll());
+const start = members.start.bind(members);
+const stop = members.stop.bind(members);
 
 describe("force-new-cluster on a real member", () => {
   it("restarts a survivor of a lost quorum as a one-voter group with its data, which takes writes and new members", async () => {
     const peers = new Map<number, string>();
     for (const id of [1, 2, 3]) peers.set(id, await freeAddr());
-    const members = await Promise.all([1, 2, 3].map((id) => start(id, join(root, `a${id}`), peers, { bootstrap: [1, 2, 3], snapshotEntries: 30 })));
-    const leader = await waitFor("a leader", () => members.find((m) => m.server.status().isLeader));
+    const group = await Promise.all([1, 2, 3].map((id) => start(id, join(root, `a${id}`), peers, { bootstrap: [1, 2, 3], snapshotEntries: 30 })));
+    const leader = await waitFor("a leader", () => group.find((m) => m.server.status().isLeader));
     for (let i = 0; i < 50; i++) await leader.server.propose(put(`k${i}`, `v${i}`));
-    const survivor = members.find((m) => m !== leader)!;
+    const survivor = group.find((m) => m !== leader)!;
     await waitFor("the survivor applied 50 keys", () => survivor.sm.size === 50);
-    for (const m of members) await stop(m);
+    for (const m of group) await stop(m);
 
     // Without the flag the survivor alone has no leader and refuses writes.
     const stuck = await start(survivor.id, survivor.dir, peers);

@@ -40,6 +40,7 @@ import { memberId, resolveServerOptions, type RaftServerOptions, type ResolvedRa
 import { recoverStorage, type Recovered } from "./recover.js";
 import { RequestBook } from "./requests.js";
 import { forceNewClusterOnStart } from "./force-new-cluster.js";
+import { PeerActivityBook, type PeerActivity } from "./peer-activity.js";
 
 /** What a member reports about itself. */
 export interface RaftServerStatus {
@@ -71,6 +72,7 @@ export class RaftServer<R = unknown> {
   private seq = 0;
   private readSeq = 0;
   private readonly req = new RequestBook<R>();
+  private readonly activity = new PeerActivityBook();
   private wake: (() => void) | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private stopping = false;
@@ -160,7 +162,9 @@ export class RaftServer<R = unknown> {
   }
 
   private onMessages(ms: readonly Message[]): void {
+    const now = Date.now();
     for (const m of ms) {
+      this.activity.heardFrom(m.from, now);
       try {
         this.node.step(m);
       } catch (err) {
@@ -283,6 +287,11 @@ export class RaftServer<R = unknown> {
   /** On the leader: each follower's replication state and match index, e.g. "2:replicate@120". */
   progressSummary(): string {
     return [...this.node.status().progress].map(([id, p]) => `${id}:${p.state}@${p.match}/${p.next}`).join(" ");
+  }
+
+  /** Read-only: when each other member was last heard from, and (on the leader) its progress. */
+  peerActivity(): PeerActivity[] {
+    return this.activity.view(this.o.id, this.members.keys(), this.node.status().progress, Date.now());
   }
 
   /** The transport port actually bound (useful with port 0). */
