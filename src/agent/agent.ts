@@ -41,6 +41,12 @@ export interface AgentOptions {
   readonly network?: NetworkHook;
   /** Prefix of container ids (default ""; container id = prefix + task id). */
   readonly containerIdPrefix?: string;
+  /**
+   * Runs before a task gets its stop signal, bounded by its grace period: the daemon drains the
+   * task in the routing mesh here, so a stopping replica gets no new connections and its open ones
+   * finish first (the "drain before stop" that zero-downtime updates rely on).
+   */
+  readonly beforeStop?: (task: Task__Output, graceMs: number) => Promise<void>;
 }
 
 /** The node agent; see the module comment. */
@@ -129,6 +135,7 @@ export class Agent {
       report: (status) => this.persistAndReport(runner, meta, status),
       logger: this.log,
       ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(this.o.beforeStop !== undefined ? { beforeStop: this.o.beforeStop } : {}),
     });
     this.runners.set(task.id, runner);
     this.meta.set(runner, meta);

@@ -11,11 +11,12 @@
  */
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { errorMessage } from "../lib/errors.js";
+import { deleteNetns, ip } from "../network/ip.js";
 import type { Logger } from "../lib/logger.js";
 import { ImageError, ImageErrorCode } from "../image/errors.js";
 import type { Healthcheck } from "../image/manifest.js";
@@ -31,6 +32,10 @@ export interface TaskNetwork {
   /** Network namespace to join (e.g. /run/netns/x); absent = a fresh namespace with only lo. */
   readonly netnsPath?: string;
   readonly hostname?: string;
+  /** The task's address on the overlay (no prefix), listed in its /etc/hosts under its hostname. */
+  readonly address?: string;
+  /** Contents of the task's /etc/resolv.conf; default the host's without loopback nameservers. */
+  readonly resolvConf?: string;
   /** Releases the task's network (veth, IP, netns). */
   cleanup(): Promise<void>;
 }
@@ -156,6 +161,7 @@ export class RuntimeController implements Controller {
         resources: { memoryBytes: limits?.memoryBytes ?? 0, nanoCpus: limits?.nanoCpus ?? 0, pidsLimit: limits?.pids ?? 0 },
         readonlyRootfs: spec.readOnly,
       };
+      writeEtcFiles(this.prepared.rootfs, input.hostname ?? defaultHostname(task), this.net);
       const config = await writeBundle(this.bundleDir, input);
       this.env = config.process.env ?? [];
       this.user = { uid: config.process.user?.uid ?? 0, gid: config.process.user?.gid ?? 0 };
@@ -270,7 +276,7 @@ export class RuntimeController implements Controller {
     else await releaseRootfsDir(this.o.images, this.fsDir).catch((err: unknown) => problems.push(errorMessage(err)));
     const net = this.net;
     if (net) await net.cleanup().then(() => (this.net = undefined), (err: unknown) => problems.push(errorMessage(err)));
-    else if (!this.o.network) await deleteNetns(this.o.containerId).catch((err: unknown) => problems.push(errorMessage(err))); // adopted task
+    else await deleteNetns(this.o.containerId).catch((err: unknown) => problems.push(errorMessage(err))); // adopted task: its netns is named by the container id
     rmSync(this.bundleDir, { recursive: true, force: true });
     if (problems.length > 0) throw new Error(`task ${this.o.task.id}: cleanup: ${problems.join("; ")}`);
     this.removed = true;
@@ -343,21 +349,30 @@ export function runInContainer(pid: number, argv: readonly string[], as: { env: 
   });
 }
 
-/** Runs `ip` with `args`, or `ip -batch -` fed with `batch` lines (several commands, one process). */
-function ip(args: readonly string[], batch?: string): Promise<void> {
-  const what = batch === undefined ? `ip ${args.join(" ")}` : `ip -batch: ${batch.trim().replace(/\n/g, "; ")}`;
-  return new Promise((resolve, reject) => {
-    const p = spawn("ip", batch === undefined ? args : ["-batch", "-"], { stdio: [batch === undefined ? "ignore" : "pipe", "ignore", "pipe"] });
-    let err = "";
-    p.stderr?.setEncoding("utf8").on("data", (d: string) => (err += d));
-    p.on("error", (e) => reject(new Error(`${what}: ${e.message}`)));
-    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`${what}: ${err.trim() || `exit ${String(code)}`}`))));
-    p.stdin?.end(batch);
-  });
+/** The host's /etc/resolv.conf without loopback nameservers (they mean nothing inside a task), as Docker does. */
+export function taskResolvConf(hostText: string): string {
+  const lines = hostText.split("\n").filter((l) => !/^\s*nameserver\s+(127\.|::1\b)/.test(l));
+  return `${lines.join("\n").trim()}\n`;
 }
 
-async function deleteNetns(name: string): Promise<void> {
-  if (existsSync(join("/run/netns", name))) await ip(["netns", "del", name]);
+/** Writes the task's /etc/hostname, /etc/hosts and /etc/resolv.conf into its (mounted) rootfs. */
+function writeEtcFiles(rootfs: string, hostname: string, net: TaskNetwork | undefined): void {
+  const etc = join(rootfs, "etc");
+  mkdirSync(etc, { recursive: true });
+  let resolv = net?.resolvConf;
+  if (resolv === undefined) {
+    try {
+      resolv = taskResolvConf(readFileSync("/etc/resolv.conf", "utf8"));
+    } catch {
+      resolv = "\n";
+    }
+  }
+  const hosts = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...(net?.address ? [`${net.address}\t${hostname}`] : [`127.0.1.1\t${hostname}`])];
+  for (const [name, text] of [["hostname", `${hostname}\n`], ["hosts", `${hosts.join("\n")}\n`], ["resolv.conf", resolv]] as const) {
+    const path = join(etc, name);
+    rmSync(path, { force: true }); // a symlink in the image must not redirect the write
+    writeFileSync(path, text);
+  }
 }
 
 /**

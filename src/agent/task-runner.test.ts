@@ -69,7 +69,7 @@ function task(desiredState: TaskState__Output = "RUNNING", grace?: number): Task
   } as unknown as Task__Output;
 }
 
-function runner(ctl: Controller, t: Task__Output = task()): { r: TaskRunner; reports: TaskStatus__Output[] } {
+function runner(ctl: Controller, t: Task__Output = task(), beforeStop?: (task: Task__Output, graceMs: number) => Promise<void>): { r: TaskRunner; reports: TaskStatus__Output[] } {
   const reports: TaskStatus__Output[] = [];
   let now = 0;
   const r = new TaskRunner({
@@ -83,6 +83,7 @@ function runner(ctl: Controller, t: Task__Output = task()): { r: TaskRunner; rep
       return Promise.resolve();
     },
     logger: silentLogger(),
+    ...(beforeStop !== undefined ? { beforeStop } : {}),
   });
   return { r, reports };
 }
@@ -129,6 +130,29 @@ describe("task runner", () => {
     expect(states(reports)).toEqual(["ACCEPTED", "PREPARING", "READY", "STARTING", "RUNNING", "SHUTDOWN"]);
     expect(reports.at(-1)?.containerStatus?.exitCode).toBe(143);
     await r.remove();
+  });
+
+  it("drains before the stop signal (beforeStop), bounded by the grace period", async () => {
+    const ctl = new ScriptedController();
+    const { r } = runner(ctl, task("RUNNING", 2500), (_t, grace) => {
+      ctl.calls.push(`drain(${String(grace)})`);
+      return Promise.resolve();
+    });
+    await until("RUNNING", () => r.status.state === "RUNNING");
+    r.update(task("SHUTDOWN", 2500));
+    await until("remove", () => ctl.calls.includes("remove"));
+    expect(ctl.calls).toEqual(["prepare", "start", "drain(2500)", "shutdown(2500)", "remove"]);
+    await r.remove();
+    // A drain that never ends is cut at the grace period; the stop goes on.
+    const slow = new ScriptedController();
+    const started = Date.now();
+    const { r: r2 } = runner(slow, task("RUNNING", 200), () => new Promise<void>(() => undefined));
+    await until("RUNNING", () => r2.status.state === "RUNNING");
+    r2.update(task("SHUTDOWN", 200));
+    await until("remove", () => slow.calls.includes("remove"));
+    expect(slow.calls).toEqual(["prepare", "start", "shutdown(200)", "remove"]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+    await r2.remove();
   });
 
   it("a prepare failure is REJECTED with the error; nothing is started", async () => {

@@ -30,6 +30,11 @@ export interface TaskRunnerOptions {
   readonly logger: Logger;
   /** When the container started (Unix ms), for an adopted task's health start period. */
   readonly startedAt?: number;
+  /**
+   * Called before the stop signal (e.g. the routing mesh drains the task's connections), bounded by
+   * the grace period; its failure is logged and the stop goes on.
+   */
+  readonly beforeStop?: (task: Task__Output, graceMs: number) => Promise<void>;
 }
 
 /** Grace period of a task's spec. */
@@ -51,6 +56,7 @@ export class TaskRunner {
   private health: HealthLoop | undefined;
   private resourcesRemoved = false;
   private startedAt: number | undefined;
+  private drained = false;
   /** Resolves when the loop has ended (removed or detached). */
   readonly done: Promise<void>;
 
@@ -218,8 +224,16 @@ export class TaskRunner {
 
   /** Stops the container by the spec's grace period; undefined (after a pause) when the stop failed. */
   private async stopContainer(): Promise<TaskExit | undefined> {
+    const grace = stopGraceMs(this.task);
+    if (this.opts.beforeStop !== undefined && !this.drained) {
+      this.drained = true;
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((r) => (timer = setTimeout(r, grace)));
+      await Promise.race([this.opts.beforeStop(this.task, grace).catch((err: unknown) => this.opts.logger.warn({ task: this.id, err: errorMessage(err) }, "drain before stop failed")), bound]);
+      clearTimeout(timer);
+    }
     try {
-      return await this.ctl.shutdown(stopGraceMs(this.task));
+      return await this.ctl.shutdown(grace);
     } catch (err) {
       // SwarmKit's fallback: a container that cannot be stopped gracefully is killed, then the stop retried.
       this.opts.logger.warn({ task: this.id, err: errorMessage(err) }, "stopping the container failed; killing it and retrying");

@@ -6,7 +6,7 @@ import { matchConstraint, parseConstraint, type NodeAttributes } from "./constra
 
 describe("parsePublish", () => {
   it("parses short forms", () => {
-    expect(parsePublish("--publish", "8080:80")).toEqual({ name: "", protocol: "TCP", targetPort: 80, publishedPort: 8080, publishMode: "INGRESS" });
+    expect(parsePublish("--publish", "8080:80")).toEqual({ name: "", protocol: "TCP", targetPort: 80, publishedPort: 8080, publishMode: "INGRESS", proxyProtocol: "NONE" });
     expect(parsePublish("--publish", "8080:80/udp")).toMatchObject({ protocol: "UDP", targetPort: 80, publishedPort: 8080 });
     expect(parsePublish("--publish", "80")).toMatchObject({ targetPort: 80, publishedPort: 0 });
   });
@@ -18,7 +18,10 @@ describe("parsePublish", () => {
       targetPort: 53,
       publishedPort: 53,
       publishMode: "HOST",
+      proxyProtocol: "NONE",
     });
+    expect(parsePublish("--publish", "published=8080,target=80,proxy=v2")).toMatchObject({ publishedPort: 8080, proxyProtocol: "V2" });
+    expect(parsePublish("--publish", "published=8080,target=80,proxy=V1")).toMatchObject({ proxyProtocol: "V1" });
   });
 
   it.each([
@@ -30,6 +33,8 @@ describe("parsePublish", () => {
     ["published=53,protocol=udp", 'missing target port in "published=53,protocol=udp"'],
     ["target=53,mode=ipvs", 'invalid publish mode "ipvs"'],
     ["target=53,color=red", 'unknown publish field "color"'],
+    ["target=53,proxy=v3", 'invalid proxy protocol "v3" (expected v1, v2 or none)'],
+    ["target=53,protocol=udp,proxy=v1", "proxy=v1 is TCP only"],
     ["", "empty publish spec"],
   ])("rejects %j", (text, message) => {
     expect(() => parsePublish("--publish", text)).toThrow(message);

@@ -1,7 +1,8 @@
 /**
  * Published-port parsing, Docker's `--publish` syntax: the short form "8080:80", "8080:80/udp",
  * "80" (target only; the allocator picks the published port) and the long form
- * "published=53,target=53,protocol=udp,mode=host".
+ * "published=53,target=53,protocol=udp,mode=host" (plus `proxy=v1|v2`: the routing mesh sends a PROXY
+ * protocol header with the client's address ahead of its bytes).
  */
 import { ValidationError } from "../lib/errors.js";
 import type { PortConfig__Output } from "../gen/swarm/api/PortConfig.js";
@@ -32,6 +33,14 @@ function parseMode(field: string, text: string): PublishMode {
   throw new ValidationError(field, `invalid publish mode ${JSON.stringify(text)} (expected ingress or host)`);
 }
 
+function parseProxy(field: string, text: string): PortConfig__Output["proxyProtocol"] {
+  const v = text.toLowerCase();
+  if (v === "v1") return "V1";
+  if (v === "v2") return "V2";
+  if (v === "none") return "NONE";
+  throw new ValidationError(field, `invalid proxy protocol ${JSON.stringify(text)} (expected v1, v2 or none)`);
+}
+
 /** Parses one `--publish` value into a port config. */
 export function parsePublish(field: string, text: string): PortConfig__Output {
   const spec = text.trim();
@@ -55,11 +64,12 @@ export function parsePublish(field: string, text: string): PortConfig__Output {
     targetPort,
     publishedPort,
     publishMode: "INGRESS",
+    proxyProtocol: "NONE",
   };
 }
 
 function parseLongPublish(field: string, spec: string): PortConfig__Output {
-  const out: PortConfig__Output = { name: "", protocol: "TCP", targetPort: 0, publishedPort: 0, publishMode: "INGRESS" };
+  const out: PortConfig__Output = { name: "", protocol: "TCP", targetPort: 0, publishedPort: 0, publishMode: "INGRESS", proxyProtocol: "NONE" };
   for (const item of spec.split(",")) {
     const eq = item.indexOf("=");
     const key = (eq < 0 ? item : item.slice(0, eq)).trim().toLowerCase();
@@ -81,11 +91,15 @@ function parseLongPublish(field: string, spec: string): PortConfig__Output {
       case "name":
         out.name = value;
         break;
+      case "proxy":
+        out.proxyProtocol = parseProxy(field, value);
+        break;
       default:
-        throw new ValidationError(field, `unknown publish field ${JSON.stringify(key)} (expected published, target, protocol, mode, name)`);
+        throw new ValidationError(field, `unknown publish field ${JSON.stringify(key)} (expected published, target, protocol, mode, name, proxy)`);
     }
   }
   if (out.targetPort === 0) throw new ValidationError(field, `missing target port in ${JSON.stringify(spec)}`);
+  if (out.proxyProtocol === "V1" && out.protocol === "UDP") throw new ValidationError(field, `proxy=v1 is TCP only (use proxy=v2 for UDP) in ${JSON.stringify(spec)}`);
   return out;
 }
 

@@ -7,7 +7,7 @@ describe("service create flags → spec", () => {
     expect(spec.annotations?.name).toBe("web");
     expect(spec.replicated?.replicas).toBe(5);
     expect(spec.task?.container?.image).toBe("demo/web:1");
-    expect(spec.endpoint?.ports).toEqual([{ name: "", protocol: "TCP", targetPort: 80, publishedPort: 8080, publishMode: "INGRESS" }]);
+    expect(spec.endpoint?.ports).toEqual([{ name: "", protocol: "TCP", targetPort: 80, publishedPort: 8080, publishMode: "INGRESS", proxyProtocol: "NONE" }]);
     expect(spec.update).toMatchObject({ parallelism: 1, delayMs: 0, monitorMs: 5000, failureAction: "PAUSE", order: "STOP_FIRST" });
     expect(spec.task?.restart).toMatchObject({ condition: "ANY", delayMs: 5000 });
     expect(spec.task?.container?.stopGracePeriodMs).toBe(10_000);

@@ -24,10 +24,11 @@ export function registerSwarmCommands(program: Command): void {
     .option("--advertise-addr <addr>", "address other nodes reach this node at (host or host:port)", "")
     .option("--listen-addr <addr>", "cluster listen address (default 0.0.0.0:2377)", "")
     .option("--dispatcher-heartbeat <duration>", "heartbeat period of the nodes, e.g. 5s or 500ms", "")
-    .action(async (o: { advertiseAddr: string; listenAddr: string; dispatcherHeartbeat: string }, cmd: Command) => {
+    .option("--default-addr-pool <cidrs>", "address pool(s) the nodes' task subnets are carved from, comma-separated (default 10.0.0.0/8)", "")
+    .action(async (o: { advertiseAddr: string; listenAddr: string; dispatcherHeartbeat: string; defaultAddrPool: string }, cmd: Command) => {
       const heartbeatMs = o.dispatcherHeartbeat === "" ? 0 : parseDurationMs("--dispatcher-heartbeat", o.dispatcherHeartbeat);
       const res = await withClient(daemonClient(cmd), (c) =>
-        callUnary<InitResponse__Output>((md, opt, cb) => c.Init({ advertiseAddr: o.advertiseAddr, listenAddr: o.listenAddr, dispatcherHeartbeatMs: heartbeatMs }, md, opt, cb), JOIN_TIMEOUT_MS),
+        callUnary<InitResponse__Output>((md, opt, cb) => c.Init({ advertiseAddr: o.advertiseAddr, listenAddr: o.listenAddr, dispatcherHeartbeatMs: heartbeatMs, defaultAddrPool: o.defaultAddrPool }, md, opt, cb), JOIN_TIMEOUT_MS),
       );
       process.stdout.write(
         `Swarm initialized: current node (${res.nodeId}) is now a manager.\n\n` +

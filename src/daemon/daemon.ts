@@ -19,6 +19,7 @@ import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import { loadProto } from "../lib/proto.js";
 import { makeNode } from "../store/objects.js";
+import { validateClusterSpec } from "../api/node-cluster-spec.js";
 import { createNodeKeyAndCsr, createRootCA, needsRenewal, parseNodeCertificate, signNodeCertificate } from "../manager/ca/certs.js";
 import { clusterOf, newClusterObject } from "../manager/ca/issuer.js";
 import { joinCluster, renewCertificate } from "../manager/ca/join.js";
@@ -35,6 +36,7 @@ import { Agent } from "../agent/agent.js";
 import { Runtime } from "../runtime/runtime.js";
 import { DispatcherSession } from "./session.js";
 import { ImagePrefetcher } from "./image-prefetch.js";
+import { DataPlane } from "./data-plane.js";
 import { GossipNode } from "../gossip/node.js";
 import { leaderReconcilers } from "../manager/orchestrator/index.js";
 import { join } from "node:path";
@@ -82,6 +84,7 @@ export class Daemon {
   private gossipStarting = false;
   private session: DispatcherSession | undefined;
   private logPublisher: LogPublisher | undefined;
+  private dataPlane: DataPlane | undefined;
   private readonly log: Logger;
   private stopped = false;
 
@@ -111,7 +114,7 @@ export class Daemon {
   private async listenLocal(): Promise<void> {
     const handlers: DaemonHandlers = {
       Info: unaryHandler(async () => this.info()),
-      Init: unaryHandler(async (req) => this.init(req.listenAddr, req.advertiseAddr, Number(req.dispatcherHeartbeatMs))),
+      Init: unaryHandler(async (req) => this.init(req.listenAddr, req.advertiseAddr, Number(req.dispatcherHeartbeatMs), req.defaultAddrPool)),
       Join: unaryHandler(async (req) => this.join(req.remoteAddrs, req.joinToken, req.listenAddr, req.advertiseAddr)),
       Leave: unaryHandler(async (req) => this.leave(req.force)),
     };
@@ -179,9 +182,11 @@ export class Daemon {
     return { listenAddr, advertiseAddr: withPort(adv, port) };
   }
 
-  private async init(listen: string, advertise: string, heartbeatMs: number) {
+  private async init(listen: string, advertise: string, heartbeatMs: number, addrPool = "") {
     if (this.state !== undefined) throw new SwarmError(ErrorCode.FailedPrecondition, "this node is already part of a swarm (`swarmctl leave --force` to leave it)");
     const { listenAddr, advertiseAddr } = this.resolveAddrs(listen, advertise);
+    const pool = addrPool.split(",").map((p) => p.trim()).filter((p) => p !== "");
+    validateClusterSpec({ defaultAddrPool: pool }, "init");
     const ca = await createRootCA();
     const clusterId = newId();
     const nodeId = newId();
@@ -199,6 +204,7 @@ export class Daemon {
     await manager.waitForLeader();
     const cluster = newClusterObject(ca, clusterId);
     if (heartbeatMs > 0) cluster.spec = { ...(cluster.spec ?? { annotations: null }), dispatcher: { heartbeatPeriodMs: heartbeatMs } } as typeof cluster.spec;
+    if (pool.length > 0) cluster.spec = { ...(cluster.spec ?? { annotations: null }), defaultAddrPool: pool } as typeof cluster.spec;
     await manager.store.update((tx) => {
       tx.create("cluster", cluster);
       tx.create(
@@ -317,17 +323,32 @@ export class Daemon {
     if (this.agent !== undefined || this.tls === undefined || this.state === undefined) return;
     const paths = statePaths(this.o.dataDir);
     const images = ImageStore.open({ root: paths.images, logger: this.log.child({ component: "images" }) });
+    const prefix = `${this.state.nodeId.slice(0, 8)}-`;
+    const adv = this.state.advertiseAddr;
+    const dataPlane = new DataPlane({
+      nodeId: this.state.nodeId,
+      underlayIp: adv.slice(0, adv.lastIndexOf(":")),
+      tls: this.tls,
+      managers: () => this.managers,
+      containerId: (taskId) => `${prefix}${taskId}`,
+      logger: this.log.child({ component: "data-plane" }),
+    });
+    this.dataPlane = dataPlane;
     const agent = new Agent({
       nodeId: this.state.nodeId,
       dataDir: join(this.o.dataDir, "agent"),
       images,
       runtime: new Runtime({ stateRoot: join(this.o.dataDir, "runtime"), logger: this.log.child({ component: "runtime" }) }),
       logger: this.log.child({ component: "agent" }),
-      containerIdPrefix: `${this.state.nodeId.slice(0, 8)}-`,
+      containerIdPrefix: prefix,
       reportStatus: (taskId, status) => this.session?.reportStatus(taskId, status),
+      network: dataPlane.networkHook,
+      beforeStop: dataPlane.beforeStop,
     });
     await agent.start();
     this.agent = agent;
+    await dataPlane.sweep(prefix, agent.taskIds().map((id) => `${prefix}${id}`));
+    dataPlane.start();
     const runner = new ImagePrefetcher({ next: agent, images, tls: this.tls, managers: () => this.managers, logger: this.log.child({ component: "images" }) });
     this.session = new DispatcherSession({ tls: this.tls, managers: () => this.managers, runner, logger: this.log.child({ component: "session" }) });
     this.session.start();
@@ -396,6 +417,7 @@ export class Daemon {
       void (async () => {
         for await (const e of gossip.subscribe()) {
           if (e.type === "dead") this.manager?.monitor.gossipDead(e.member.name);
+          this.dataPlane?.gossipEvent(e);
         }
       })().catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, "gossip event stream ended"));
       this.log.info({ port, seeds: seeds.length }, "gossip started");
@@ -473,6 +495,9 @@ export class Daemon {
     if (leaving) await this.agent?.close();
     else await this.agent?.stop();
     this.agent = undefined;
+    await this.dataPlane?.stop();
+    if (leaving) await this.dataPlane?.network.destroy();
+    this.dataPlane = undefined;
     if (this.manager !== undefined) await this.manager.stop();
     this.manager = undefined;
   }

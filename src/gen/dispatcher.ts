@@ -52,6 +52,8 @@ import type { AssignmentsRequest as _swarm_dispatcher_AssignmentsRequest, Assign
 import type { DispatcherClient as _swarm_dispatcher_DispatcherClient, DispatcherDefinition as _swarm_dispatcher_DispatcherDefinition } from './swarm/dispatcher/Dispatcher.js';
 import type { HeartbeatRequest as _swarm_dispatcher_HeartbeatRequest, HeartbeatRequest__Output as _swarm_dispatcher_HeartbeatRequest__Output } from './swarm/dispatcher/HeartbeatRequest.js';
 import type { HeartbeatResponse as _swarm_dispatcher_HeartbeatResponse, HeartbeatResponse__Output as _swarm_dispatcher_HeartbeatResponse__Output } from './swarm/dispatcher/HeartbeatResponse.js';
+import type { RoutesMessage as _swarm_dispatcher_RoutesMessage, RoutesMessage__Output as _swarm_dispatcher_RoutesMessage__Output } from './swarm/dispatcher/RoutesMessage.js';
+import type { RoutesRequest as _swarm_dispatcher_RoutesRequest, RoutesRequest__Output as _swarm_dispatcher_RoutesRequest__Output } from './swarm/dispatcher/RoutesRequest.js';
 import type { UpdateTaskStatusRequest as _swarm_dispatcher_UpdateTaskStatusRequest, UpdateTaskStatusRequest__Output as _swarm_dispatcher_UpdateTaskStatusRequest__Output } from './swarm/dispatcher/UpdateTaskStatusRequest.js';
 import type { UpdateTaskStatusResponse as _swarm_dispatcher_UpdateTaskStatusResponse, UpdateTaskStatusResponse__Output as _swarm_dispatcher_UpdateTaskStatusResponse__Output } from './swarm/dispatcher/UpdateTaskStatusResponse.js';
 
@@ -117,6 +119,8 @@ export interface ProtoGrpcType {
       Dispatcher: SubtypeConstructor<typeof grpc.Client, _swarm_dispatcher_DispatcherClient> & { service: _swarm_dispatcher_DispatcherDefinition }
       HeartbeatRequest: MessageTypeDefinition<_swarm_dispatcher_HeartbeatRequest, _swarm_dispatcher_HeartbeatRequest__Output>
       HeartbeatResponse: MessageTypeDefinition<_swarm_dispatcher_HeartbeatResponse, _swarm_dispatcher_HeartbeatResponse__Output>
+      RoutesMessage: MessageTypeDefinition<_swarm_dispatcher_RoutesMessage, _swarm_dispatcher_RoutesMessage__Output>
+      RoutesRequest: MessageTypeDefinition<_swarm_dispatcher_RoutesRequest, _swarm_dispatcher_RoutesRequest__Output>
       UpdateTaskStatusRequest: MessageTypeDefinition<_swarm_dispatcher_UpdateTaskStatusRequest, _swarm_dispatcher_UpdateTaskStatusRequest__Output>
       UpdateTaskStatusResponse: MessageTypeDefinition<_swarm_dispatcher_UpdateTaskStatusResponse, _swarm_dispatcher_UpdateTaskStatusResponse__Output>
     }

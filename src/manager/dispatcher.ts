@@ -18,6 +18,7 @@ import { errorMessage } from "../lib/errors.js";
 import type { Store } from "../store/store.js";
 import { requireRole } from "./ca/tls.js";
 import { NotLeaderError } from "./leader.js";
+import { streamRoutes } from "./routes.js";
 
 /** The loaded dispatcher.proto package. */
 export const dispatcherProto = loadProto<ProtoGrpcType>("dispatcher.proto").swarm.dispatcher;
@@ -145,6 +146,7 @@ export class NodeMonitor {
         return { periodMs: this.o.periodMs(), managers: this.o.managers(), role, gossipKeys };
       }),
       Assignments: (call) => this.assignments(call),
+      Routes: (call) => streamRoutes(call, { store: this.o.store, leadership: this.o.leadership }),
       UpdateTaskStatus: unaryHandler(async (req, call) => {
         const caller = requireRole(call, ["worker", "manager"]);
         const { isLeader, leaderAddr } = this.o.leadership();
@@ -219,10 +221,16 @@ export class NodeMonitor {
   }
 }
 
-/** A task the node should know about: still wanted, or still running. */
+/**
+ * A task the node should know about: still wanted, or still running. A task to be started waits for
+ * its overlay address (the network allocator gives it one once it has a node).
+ */
 export function isAssignable(task: Task__Output): boolean {
   const running = taskStateOrder("RUNNING");
-  return taskStateOrder(task.desiredState) <= running || taskStateOrder(task.status?.state ?? "NEW") <= running;
+  const state = taskStateOrder(task.status?.state ?? "NEW");
+  const wanted = taskStateOrder(task.desiredState) <= running;
+  if (wanted && state < running && task.networks.length === 0) return false;
+  return wanted || state <= running;
 }
 
 /**

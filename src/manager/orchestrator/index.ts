@@ -6,6 +6,7 @@ import { GlobalOrchestrator } from "./global.js";
 import { ReplicatedOrchestrator } from "./replicated.js";
 import { TaskReaper } from "./reaper.js";
 import { Updater } from "./update/updater.js";
+import { NetworkAllocator } from "../allocator/network-allocator.js";
 
 export { ReconcileLoop, type ReconcilerOptions, type PassResult } from "./loop.js";
 export { ReplicatedOrchestrator, reconcileReplicated } from "./replicated.js";
@@ -24,9 +25,10 @@ export interface LeaderReconcilerOptions {
 
 /**
  * The leader-only reconcilers in start order: replicated and global orchestrators, updater, scheduler
- * loop, task reaper. Pass to the manager's `leaderComponents`.
+ * loop, task reaper, network allocator (node subnets, task addresses). Pass to the manager's
+ * `leaderComponents`.
  */
-export function leaderReconcilers(store: Store, logger: Logger, o: LeaderReconcilerOptions = {}): [ReplicatedOrchestrator, GlobalOrchestrator, Updater, SchedulerLoop, TaskReaper] {
+export function leaderReconcilers(store: Store, logger: Logger, o: LeaderReconcilerOptions = {}): [ReplicatedOrchestrator, GlobalOrchestrator, Updater, SchedulerLoop, TaskReaper, NetworkAllocator] {
   const base = { store, clock: o.clock };
   return [
     new ReplicatedOrchestrator({ ...base, logger: logger.child({ component: "replicated-orchestrator" }), orphanAfterMs: o.orphanAfterMs }),
@@ -34,5 +36,6 @@ export function leaderReconcilers(store: Store, logger: Logger, o: LeaderReconci
     new Updater({ ...base, logger: logger.child({ component: "updater" }) }),
     new SchedulerLoop({ ...base, logger: logger.child({ component: "scheduler" }) }),
     new TaskReaper({ ...base, logger: logger.child({ component: "task-reaper" }) }),
+    new NetworkAllocator({ ...base, logger: logger.child({ component: "network-allocator" }) }),
   ];
 }

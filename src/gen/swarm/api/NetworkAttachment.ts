@@ -2,7 +2,8 @@
 
 
 /**
- * NetworkAttachment is a task's address on a network (placeholder until the network allocator).
+ * NetworkAttachment is a task's address on a network, set by the leader's network allocator once the
+ * task has a node (the dispatcher sends a task to its node only after that).
  */
 export interface NetworkAttachment {
   /**
@@ -20,7 +21,8 @@ export interface NetworkAttachment {
 }
 
 /**
- * NetworkAttachment is a task's address on a network (placeholder until the network allocator).
+ * NetworkAttachment is a task's address on a network, set by the leader's network allocator once the
+ * task has a node (the dispatcher sends a task to its node only after that).
  */
 export interface NetworkAttachment__Output {
   /**

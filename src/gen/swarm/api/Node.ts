@@ -44,6 +44,11 @@ export interface Node {
    * Certificate is the node's TLS identity.
    */
   'certificate'?: (_swarm_api_NodeCertificate | null);
+  /**
+   * TaskSubnet is the node's task subnet (CIDR, e.g. "10.0.3.0/24"), carved by the leader's network
+   * allocator from the cluster's default_addr_pool; its first address is the node bridge's gateway.
+   */
+  'taskSubnet'?: (string);
 }
 
 /**
@@ -82,4 +87,9 @@ export interface Node__Output {
    * Certificate is the node's TLS identity.
    */
   'certificate': (_swarm_api_NodeCertificate__Output | null);
+  /**
+   * TaskSubnet is the node's task subnet (CIDR, e.g. "10.0.3.0/24"), carved by the leader's network
+   * allocator from the cluster's default_addr_pool; its first address is the node bridge's gateway.
+   */
+  'taskSubnet': (string);
 }

@@ -40,6 +40,54 @@ export type _swarm_api_PortConfig_Protocol__Output = typeof _swarm_api_PortConfi
 // Original file: proto/types.proto
 
 /**
+ * ProxyProtocol is the PROXY protocol header the routing mesh sends to the task ahead of the
+ * client's bytes, so the task learns the client address (opt-in; TCP for V1).
+ */
+export const _swarm_api_PortConfig_ProxyProtocol = {
+  /**
+   * NONE: no header (the default).
+   */
+  NONE: 'NONE',
+  /**
+   * V1: HAProxy's text header ("PROXY TCP4 ...\r\n"), TCP only.
+   */
+  V1: 'V1',
+  /**
+   * V2: HAProxy's binary header (TCP or UDP).
+   */
+  V2: 'V2',
+} as const;
+
+/**
+ * ProxyProtocol is the PROXY protocol header the routing mesh sends to the task ahead of the
+ * client's bytes, so the task learns the client address (opt-in; TCP for V1).
+ */
+export type _swarm_api_PortConfig_ProxyProtocol =
+  /**
+   * NONE: no header (the default).
+   */
+  | 'NONE'
+  | 0
+  /**
+   * V1: HAProxy's text header ("PROXY TCP4 ...\r\n"), TCP only.
+   */
+  | 'V1'
+  | 1
+  /**
+   * V2: HAProxy's binary header (TCP or UDP).
+   */
+  | 'V2'
+  | 2
+
+/**
+ * ProxyProtocol is the PROXY protocol header the routing mesh sends to the task ahead of the
+ * client's bytes, so the task learns the client address (opt-in; TCP for V1).
+ */
+export type _swarm_api_PortConfig_ProxyProtocol__Output = typeof _swarm_api_PortConfig_ProxyProtocol[keyof typeof _swarm_api_PortConfig_ProxyProtocol]
+
+// Original file: proto/types.proto
+
+/**
  * PublishMode says where the published port listens.
  */
 export const _swarm_api_PortConfig_PublishMode = {
@@ -99,6 +147,10 @@ export interface PortConfig {
    * PublishMode of the port.
    */
   'publishMode'?: (_swarm_api_PortConfig_PublishMode);
+  /**
+   * ProxyProtocol header sent by the mesh.
+   */
+  'proxyProtocol'?: (_swarm_api_PortConfig_ProxyProtocol);
 }
 
 /**
@@ -125,4 +177,8 @@ export interface PortConfig__Output {
    * PublishMode of the port.
    */
   'publishMode': (_swarm_api_PortConfig_PublishMode__Output);
+  /**
+   * ProxyProtocol header sent by the mesh.
+   */
+  'proxyProtocol': (_swarm_api_PortConfig_ProxyProtocol__Output);
 }

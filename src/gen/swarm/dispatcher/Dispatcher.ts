@@ -6,6 +6,8 @@ import type { AssignmentsMessage as _swarm_dispatcher_AssignmentsMessage, Assign
 import type { AssignmentsRequest as _swarm_dispatcher_AssignmentsRequest, AssignmentsRequest__Output as _swarm_dispatcher_AssignmentsRequest__Output } from '../../swarm/dispatcher/AssignmentsRequest.js';
 import type { HeartbeatRequest as _swarm_dispatcher_HeartbeatRequest, HeartbeatRequest__Output as _swarm_dispatcher_HeartbeatRequest__Output } from '../../swarm/dispatcher/HeartbeatRequest.js';
 import type { HeartbeatResponse as _swarm_dispatcher_HeartbeatResponse, HeartbeatResponse__Output as _swarm_dispatcher_HeartbeatResponse__Output } from '../../swarm/dispatcher/HeartbeatResponse.js';
+import type { RoutesMessage as _swarm_dispatcher_RoutesMessage, RoutesMessage__Output as _swarm_dispatcher_RoutesMessage__Output } from '../../swarm/dispatcher/RoutesMessage.js';
+import type { RoutesRequest as _swarm_dispatcher_RoutesRequest, RoutesRequest__Output as _swarm_dispatcher_RoutesRequest__Output } from '../../swarm/dispatcher/RoutesRequest.js';
 import type { UpdateTaskStatusRequest as _swarm_dispatcher_UpdateTaskStatusRequest, UpdateTaskStatusRequest__Output as _swarm_dispatcher_UpdateTaskStatusRequest__Output } from '../../swarm/dispatcher/UpdateTaskStatusRequest.js';
 import type { UpdateTaskStatusResponse as _swarm_dispatcher_UpdateTaskStatusResponse, UpdateTaskStatusResponse__Output as _swarm_dispatcher_UpdateTaskStatusResponse__Output } from '../../swarm/dispatcher/UpdateTaskStatusResponse.js';
 
@@ -43,6 +45,23 @@ export interface DispatcherClient extends grpc.Client {
   heartbeat(argument: _swarm_dispatcher_HeartbeatRequest, callback: grpc.requestCallback<_swarm_dispatcher_HeartbeatResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Routes streams the cluster's network map for the routing mesh and the overlay: every node's
+   * underlay address and task subnet, and every service with published ports with its routable
+   * tasks. Each message is the complete map (sent again, coalesced, after every relevant change);
+   * the stream ends when this manager loses leadership.
+   */
+  Routes(argument: _swarm_dispatcher_RoutesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_dispatcher_RoutesMessage__Output>;
+  Routes(argument: _swarm_dispatcher_RoutesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_dispatcher_RoutesMessage__Output>;
+  /**
+   * Routes streams the cluster's network map for the routing mesh and the overlay: every node's
+   * underlay address and task subnet, and every service with published ports with its routable
+   * tasks. Each message is the complete map (sent again, coalesced, after every relevant change);
+   * the stream ends when this manager loses leadership.
+   */
+  routes(argument: _swarm_dispatcher_RoutesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_dispatcher_RoutesMessage__Output>;
+  routes(argument: _swarm_dispatcher_RoutesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_dispatcher_RoutesMessage__Output>;
+  
+  /**
    * UpdateTaskStatus reports observed task states of the calling node's tasks; the dispatcher batches
    * them into store transactions. A status never moves a task backwards.
    */
@@ -76,6 +95,14 @@ export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
   Heartbeat: grpc.handleUnaryCall<_swarm_dispatcher_HeartbeatRequest__Output, _swarm_dispatcher_HeartbeatResponse>;
   
   /**
+   * Routes streams the cluster's network map for the routing mesh and the overlay: every node's
+   * underlay address and task subnet, and every service with published ports with its routable
+   * tasks. Each message is the complete map (sent again, coalesced, after every relevant change);
+   * the stream ends when this manager loses leadership.
+   */
+  Routes: grpc.handleServerStreamingCall<_swarm_dispatcher_RoutesRequest__Output, _swarm_dispatcher_RoutesMessage>;
+  
+  /**
    * UpdateTaskStatus reports observed task states of the calling node's tasks; the dispatcher batches
    * them into store transactions. A status never moves a task backwards.
    */
@@ -86,5 +113,6 @@ export interface DispatcherHandlers extends grpc.UntypedServiceImplementation {
 export interface DispatcherDefinition extends grpc.ServiceDefinition {
   Assignments: MethodDefinition<_swarm_dispatcher_AssignmentsRequest, _swarm_dispatcher_AssignmentsMessage, _swarm_dispatcher_AssignmentsRequest__Output, _swarm_dispatcher_AssignmentsMessage__Output>
   Heartbeat: MethodDefinition<_swarm_dispatcher_HeartbeatRequest, _swarm_dispatcher_HeartbeatResponse, _swarm_dispatcher_HeartbeatRequest__Output, _swarm_dispatcher_HeartbeatResponse__Output>
+  Routes: MethodDefinition<_swarm_dispatcher_RoutesRequest, _swarm_dispatcher_RoutesMessage, _swarm_dispatcher_RoutesRequest__Output, _swarm_dispatcher_RoutesMessage__Output>
   UpdateTaskStatus: MethodDefinition<_swarm_dispatcher_UpdateTaskStatusRequest, _swarm_dispatcher_UpdateTaskStatusResponse, _swarm_dispatcher_UpdateTaskStatusRequest__Output, _swarm_dispatcher_UpdateTaskStatusResponse__Output>
 }

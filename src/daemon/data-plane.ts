@@ -1,0 +1,191 @@
+/**
+ * A node's data plane in swarmd: the task network (bridge, VXLAN overlay, per-task netns) and the
+ * routing mesh, fed by the leader's Routes stream (overlay peers, published services and their
+ * routable tasks) and by gossip liveness. When no manager answers, both keep their last state: the
+ * mesh serves from its last table.
+ *
+ * It gives the agent its network hook (the task's netns + address from the allocator) and its
+ * "drain before stop" hook (the mesh stops routing to the task and waits for its connections,
+ * bounded by the grace period, before the stop signal).
+ */
+import type { ClientReadableStream } from "@grpc/grpc-js";
+import { readFileSync } from "node:fs";
+import type { Task__Output } from "../gen/swarm/api/Task.js";
+import type { PortConfig__Output } from "../gen/swarm/api/PortConfig.js";
+import type { RoutesMessage__Output } from "../gen/swarm/dispatcher/RoutesMessage.js";
+import type { TaskNetwork } from "../agent/runtime-controller.js";
+import { loopbackNetwork, taskResolvConf } from "../agent/runtime-controller.js";
+import type { GossipEvent } from "../gossip/types.js";
+import { errorMessage } from "../lib/errors.js";
+import { RemoteCallError } from "../lib/grpc.js";
+import type { Logger } from "../lib/logger.js";
+import { OVERLAY_NETWORK_ID } from "../manager/allocator/network-allocator.js";
+import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../manager/ca/tls.js";
+import { dispatcherProto } from "../manager/dispatcher.js";
+import { leaderAddrOf } from "../manager/leader.js";
+import { Mesh } from "../mesh/mesh.js";
+import type { PublishedPort, ServiceRoutes } from "../mesh/types.js";
+import { NodeNetwork } from "../network/node-network.js";
+
+/** Options of {@link DataPlane}. */
+export interface DataPlaneOptions {
+  readonly nodeId: string;
+  /** This node's underlay IP (advertise address without the port). */
+  readonly underlayIp: string;
+  readonly tls: TlsIdentityProvider;
+  readonly managers: () => string[];
+  /** Container id of a task (the task netns is named by it). */
+  readonly containerId: (taskId: string) => string;
+  readonly logger: Logger;
+}
+
+/** A published port as the mesh takes it. */
+export function meshPort(p: PortConfig__Output): PublishedPort {
+  return {
+    published: p.publishedPort,
+    target: p.targetPort,
+    protocol: p.protocol === "UDP" ? "udp" : "tcp",
+    mode: p.publishMode === "HOST" ? "host" : "ingress",
+    proxyProtocol: p.proxyProtocol === "V1" ? "v1" : p.proxyProtocol === "V2" ? "v2" : "none",
+  };
+}
+
+/** The mesh's routes of every service in a Routes message. */
+export function meshServices(m: RoutesMessage__Output): Map<string, ServiceRoutes> {
+  const out = new Map<string, ServiceRoutes>();
+  for (const s of m.services) {
+    out.set(s.serviceId, {
+      ports: s.ports.map(meshPort),
+      backends: s.backends.map((b) => ({ id: b.taskId, taskId: b.taskId, nodeId: b.nodeId, addr: b.addr })),
+    });
+  }
+  return out;
+}
+
+/** See the module comment. */
+export class DataPlane {
+  /** The routing mesh of this node. */
+  readonly mesh: Mesh;
+  /** The task network of this node. */
+  readonly network: NodeNetwork;
+  private stream: ClientReadableStream<RoutesMessage__Output> | undefined;
+  private readonly applied = new Map<string, string>();
+  private preferred: string | undefined;
+  private attempt = 0;
+  private stopped = false;
+  private chain: Promise<void> = Promise.resolve();
+  private resolv: string | undefined;
+
+  constructor(private readonly o: DataPlaneOptions) {
+    this.mesh = new Mesh({ localNodeId: o.nodeId, logger: o.logger });
+    this.network = new NodeNetwork({ underlayIp: o.underlayIp, logger: o.logger.child({ component: "network" }) });
+  }
+
+  /** The agent's network hook: the task's netns with its overlay address (lo only when it has none). */
+  readonly networkHook = async (task: Task__Output): Promise<TaskNetwork> => {
+    const name = this.o.containerId(task.id);
+    const att = task.networks.find((n) => n.networkId === OVERLAY_NETWORK_ID);
+    const cidr = att?.addresses[0];
+    if (att === undefined || cidr === undefined || att.gateway === "") return loopbackNetwork(name);
+    const attached = await this.network.attach(name, { cidr, gateway: att.gateway });
+    return { netnsPath: attached.netnsPath, address: attached.address, resolvConf: this.resolvConf(), cleanup: () => attached.cleanup() };
+  };
+
+  /** The agent's drain-before-stop hook. */
+  readonly beforeStop = async (task: Task__Output, graceMs: number): Promise<void> => {
+    const r = await this.mesh.drain(task.id, { timeoutMs: graceMs });
+    if (r.waitedMs > 0 || r.remaining > 0) this.o.logger.info({ task: task.id, ...r }, "drained the task in the mesh before stopping it");
+  };
+
+  private resolvConf(): string {
+    if (this.resolv === undefined) {
+      try {
+        this.resolv = taskResolvConf(readFileSync("/etc/resolv.conf", "utf8"));
+      } catch {
+        this.resolv = "\n";
+      }
+    }
+    return this.resolv;
+  }
+
+  /** Sweeps task network leftovers of a crashed daemon (netns named `prefix…` not in `keep`). */
+  async sweep(prefix: string, keep: readonly string[]): Promise<void> {
+    await this.network.sweep(prefix, new Set(keep)).catch((err: unknown) => this.o.logger.warn({ err: errorMessage(err) }, "task network sweep failed"));
+  }
+
+  /** Opens the Routes stream (and keeps reopening it until stop). */
+  start(): void {
+    this.connect();
+  }
+
+  /** Gossip liveness → the mesh (effective for the next connection). */
+  gossipEvent(e: GossipEvent): void {
+    if (e.type === "dead" || e.type === "leave") this.mesh.markNodeDead(e.member.name);
+    else if (e.type === "alive" || e.type === "join") this.mesh.markNodeAlive(e.member.name);
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    const list = this.o.managers();
+    const addr = this.preferred ?? list[this.attempt % Math.max(1, list.length)];
+    if (addr === undefined) {
+      setTimeout(() => this.connect(), 1000).unref();
+      return;
+    }
+    const client = new dispatcherProto.Dispatcher(addr, managerChannelCredentials(this.o.tls), MANAGER_TARGET_OPTIONS);
+    const stream = client.Routes({});
+    this.stream = stream;
+    stream.on("data", (m: RoutesMessage__Output) => {
+      this.attempt = 0;
+      this.chain = this.chain.then(() => this.apply(m)).catch((err: unknown) => this.o.logger.warn({ err: errorMessage(err) }, "applying the network map failed"));
+    });
+    const retry = (err?: unknown): void => {
+      client.close();
+      if (this.stream !== stream || this.stopped) return;
+      this.stream = undefined;
+      const leader = err === undefined ? undefined : leaderAddrOf(err instanceof RemoteCallError ? err : new RemoteCallError(err as never));
+      this.preferred = leader;
+      if (leader === undefined) this.attempt++;
+      this.o.logger.debug({ manager: addr, err: err === undefined ? undefined : errorMessage(err) }, "routes stream ended; the mesh serves from its last table; reconnecting");
+      setTimeout(() => this.connect(), leader === undefined ? 500 : 50).unref();
+    };
+    stream.on("error", (err) => retry(err));
+    stream.on("end", () => retry());
+  }
+
+  /** Applies one complete network map: overlay first (so new backends are reachable), then the mesh. */
+  async apply(m: RoutesMessage__Output): Promise<void> {
+    const self = m.peers.find((p) => p.nodeId === this.o.nodeId);
+    if (self !== undefined && self.taskSubnet !== "") {
+      const [base = "", prefix = "24"] = self.taskSubnet.split("/");
+      const o = base.split(".").map(Number);
+      o[3] = (o[3] ?? 0) + 1;
+      await this.network.ensureNode(`${o.join(".")}/${prefix}`);
+    }
+    await this.network.setPeers(m.peers.map((p) => ({ nodeId: p.nodeId, addr: p.addr, taskSubnet: p.taskSubnet })));
+    const services = meshServices(m);
+    for (const [id, routes] of services) {
+      const text = JSON.stringify(routes);
+      if (this.applied.get(id) === text) continue;
+      try {
+        await this.mesh.setService(id, routes);
+        this.applied.set(id, text);
+      } catch (err) {
+        this.o.logger.error({ service: id, err: errorMessage(err) }, "the mesh cannot serve this service's published ports on this node");
+      }
+    }
+    for (const id of [...this.applied.keys()]) {
+      if (services.has(id)) continue;
+      await this.mesh.removeService(id);
+      this.applied.delete(id);
+    }
+  }
+
+  /** Closes the stream and the mesh's listeners (the task network stays for re-adopted tasks). Safe twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.stream?.cancel();
+    await this.mesh.close();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * A node's share of the task network (see design/network.md):
+ *
+ *   host netns:  swbr0 (bridge, <gateway>/<prefix> of the node's task subnet)
+ *                  ├─ swvx0   VXLAN (VNI 4097, dstport 4789, local <underlay ip>), FDB 00:00:00:00:00:00
+ *                  │          → every peer's underlay ip (floods ARP), MACs learned from traffic
+ *                  └─ swv<h>  host end of each task's veth
+ *                routes: <peer task subnet> dev swbr0 (on link: ARP crosses the overlay)
+ *   task netns:  lo, eth0 <task ip>/<prefix> (MTU of the VXLAN), default via <gateway>
+ *
+ * All changes go through `ip`/`bridge` batches; calls are serialized. Everything is named with the
+ * `sw` prefix so a restarted daemon finds and sweeps what a crashed one left.
+ */
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { errorMessage } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
+import { deleteNetns, ip, iproute, IpCommandError, netnsPath } from "./ip.js";
+
+/** Bridge of the node's tasks. */
+export const BRIDGE = "swbr0";
+/** VXLAN device of the overlay. */
+export const VXLAN = "swvx0";
+/** VXLAN network identifier of the overlay. */
+export const VNI = 4097;
+/** IANA VXLAN port. */
+export const VXLAN_PORT = 4789;
+const ZERO_MAC = "00:00:00:00:00:00";
+
+/** One other node of the overlay. */
+export interface OverlayPeer {
+  readonly nodeId: string;
+  /** Underlay IP. */
+  readonly addr: string;
+  /** Task subnet (CIDR); "" while not allocated. */
+  readonly taskSubnet: string;
+}
+
+/** A task's address as the allocator gave it. */
+export interface TaskAddress {
+  /** "10.0.3.7/24". */
+  readonly cidr: string;
+  /** "10.0.3.1". */
+  readonly gateway: string;
+}
+
+/** What {@link NodeNetwork.attach} made (matches the agent's TaskNetwork). */
+export interface AttachedTask {
+  readonly netnsPath: string;
+  readonly address: string;
+  cleanup(): Promise<void>;
+}
+
+/** Options of {@link NodeNetwork}. */
+export interface NodeNetworkOptions {
+  /** This node's underlay IP (the VXLAN `local`). */
+  readonly underlayIp: string;
+  readonly logger: Logger;
+}
+
+/** Host end name of a task's veth: `swv` + 10 hex characters of the container id's hash. */
+export function vethName(containerId: string): string {
+  return `swv${createHash("sha256").update(containerId).digest("hex").slice(0, 10)}`;
+}
+
+interface LinkInfo {
+  readonly ifname: string;
+  readonly mtu: number;
+  readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number }[];
+}
+
+/** See the module comment. */
+export class NodeNetwork {
+  private queue: Promise<unknown> = Promise.resolve();
+  private bridgeCidr: string | undefined;
+  private mtu = 1450;
+  private peers = new Map<string, OverlayPeer>();
+
+  constructor(private readonly o: NodeNetworkOptions) {}
+
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Makes (or fixes) bridge + VXLAN for the node's task subnet, gateway = first host address. Idempotent. */
+  ensureNode(gatewayCidr: string): Promise<void> {
+    return this.serialized(() => this.ensureNodeNow(gatewayCidr));
+  }
+
+  private async ensureNodeNow(gatewayCidr: string): Promise<void> {
+    if (this.bridgeCidr === gatewayCidr) return;
+    const links = await this.links();
+    const bridge = links.get(BRIDGE);
+    const lines: string[] = [];
+    if (bridge === undefined) lines.push(`link add ${BRIDGE} type bridge`);
+    const has = bridge?.addr_info?.some((a) => a.family === "inet" && `${a.local}/${String(a.prefixlen)}` === gatewayCidr) ?? false;
+    if (!has) {
+      if (bridge !== undefined) lines.push(`addr flush dev ${BRIDGE}`);
+      lines.push(`addr add ${gatewayCidr} dev ${BRIDGE}`);
+    }
+    if (!links.has(VXLAN)) lines.push(`link add ${VXLAN} type vxlan id ${String(VNI)} dstport ${String(VXLAN_PORT)} local ${this.o.underlayIp}`);
+    lines.push(`link set ${VXLAN} master ${BRIDGE} up`, `link set ${BRIDGE} up`);
+    await ip([], `${lines.join("\n")}\n`);
+    writeFileSync("/proc/sys/net/ipv4/ip_forward", "1\n");
+    this.mtu = (await this.links()).get(VXLAN)?.mtu ?? this.mtu;
+    this.bridgeCidr = gatewayCidr;
+    this.o.logger.info({ bridge: BRIDGE, gateway: gatewayCidr, mtu: this.mtu }, "node task network ready");
+    // Peers known before the bridge existed get their routes now.
+    await this.applyPeers([...this.peers.values()], true);
+  }
+
+  /** Sets the overlay peers: FDB flood entries and on-link routes to their task subnets. */
+  setPeers(peers: readonly OverlayPeer[]): Promise<void> {
+    return this.serialized(() => this.applyPeers(peers.filter((p) => p.addr !== this.o.underlayIp && p.addr !== ""), false));
+  }
+
+  private async applyPeers(peers: readonly OverlayPeer[], force: boolean): Promise<void> {
+    const next = new Map(peers.map((p) => [p.nodeId, p]));
+    const before = this.peers;
+    this.peers = next;
+    if (this.bridgeCidr === undefined) return; // applied once the bridge exists
+    const fdb: string[] = [];
+    const routes: string[] = [];
+    const nextAddrs = new Set([...next.values()].map((p) => p.addr));
+    for (const old of before.values()) {
+      const now = next.get(old.nodeId);
+      if (!nextAddrs.has(old.addr)) fdb.push(`fdb del ${ZERO_MAC} dev ${VXLAN} dst ${old.addr}`);
+      if (old.taskSubnet !== "" && old.taskSubnet !== now?.taskSubnet) routes.push(`route del ${old.taskSubnet} dev ${BRIDGE}`);
+    }
+    for (const p of next.values()) {
+      const old = before.get(p.nodeId);
+      if (force || old?.addr !== p.addr) fdb.push(`fdb append ${ZERO_MAC} dev ${VXLAN} dst ${p.addr}`);
+      if (p.taskSubnet !== "" && (force || old?.taskSubnet !== p.taskSubnet)) routes.push(`route replace ${p.taskSubnet} dev ${BRIDGE}`);
+    }
+    // Deletions may name entries a crashed daemon never made: run them one by one, ignoring "not found".
+    for (const line of [...fdb.filter((l) => l.startsWith("fdb del")), ...routes.filter((l) => l.startsWith("route del"))]) {
+      await iproute(line.startsWith("fdb") ? "bridge" : "ip", line.split(" ")).catch((err: unknown) => this.o.logger.debug({ cmd: line, err: errorMessage(err) }, "overlay cleanup step"));
+    }
+    const adds = fdb.filter((l) => l.startsWith("fdb append"));
+    for (const line of adds) {
+      await iproute("bridge", line.split(" ")).catch((err: unknown) => {
+        if (!(err instanceof IpCommandError && /exists/i.test(err.stderr))) throw err;
+      });
+    }
+    const routeAdds = routes.filter((l) => l.startsWith("route replace"));
+    if (routeAdds.length > 0) await ip([], `${routeAdds.join("\n")}\n`);
+    if (adds.length + routeAdds.length > 0) this.o.logger.info({ peers: next.size }, "overlay peers updated");
+  }
+
+  /** Makes a task's netns `name` with a veth on the bridge and its address; see the module comment. */
+  attach(name: string, address: TaskAddress): Promise<AttachedTask> {
+    return this.serialized(async () => {
+      const prefix = address.cidr.slice(address.cidr.indexOf("/") + 1);
+      await this.ensureNodeNow(`${address.gateway}/${prefix}`);
+      const veth = vethName(name);
+      await this.detachNow(name);
+      try {
+        await ip([], `netns add ${name}\nlink add ${veth} mtu ${String(this.mtu)} type veth peer name eth0 mtu ${String(this.mtu)} netns ${name}\nlink set ${veth} master ${BRIDGE} up\n`);
+        await ip(["-n", name], `link set lo up\naddr add ${address.cidr} dev eth0\nlink set eth0 up\nroute add default via ${address.gateway}\n`);
+      } catch (err) {
+        await this.detachNow(name).catch(() => undefined);
+        throw err;
+      }
+      return { netnsPath: netnsPath(name), address: address.cidr.slice(0, address.cidr.indexOf("/")), cleanup: () => this.detach(name) };
+    });
+  }
+
+  /** Removes a task's netns and veth (both idempotent). */
+  detach(name: string): Promise<void> {
+    return this.serialized(() => this.detachNow(name));
+  }
+
+  private async detachNow(name: string): Promise<void> {
+    await deleteNetns(name);
+    await ip(["link", "del", vethName(name)]).catch(() => undefined); // gone with the netns, normally
+  }
+
+  /**
+   * Removes what a crashed daemon left: task netns named `<prefix>…` that are not in `keep`, and host
+   * veth ends (`swv…`) whose task netns is gone. Returns the names removed.
+   */
+  async sweep(prefix: string, keep: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    let names: string[] = [];
+    try {
+      names = readdirSync("/run/netns");
+    } catch {
+      names = [];
+    }
+    for (const n of names) {
+      if (!n.startsWith(prefix) || keep.has(n)) continue;
+      await this.detach(n).then(
+        () => removed.push(n),
+        (err: unknown) => this.o.logger.warn({ netns: n, err: errorMessage(err) }, "sweep: could not remove a task netns"),
+      );
+    }
+    const wanted = new Set([...keep].map(vethName));
+    for (const l of (await this.links()).keys()) {
+      if (!l.startsWith("swv") || wanted.has(l)) continue;
+      await ip(["link", "del", l]).then(
+        () => removed.push(l),
+        () => undefined,
+      );
+    }
+    if (removed.length > 0) this.o.logger.info({ removed }, "swept task network leftovers");
+    return removed;
+  }
+
+  /** Removes bridge and VXLAN (node leaving). */
+  async destroy(): Promise<void> {
+    await this.serialized(async () => {
+      for (const l of [VXLAN, BRIDGE]) await ip(["link", "del", l]).catch(() => undefined);
+      this.bridgeCidr = undefined;
+      this.peers.clear();
+    });
+  }
+
+  private async links(): Promise<Map<string, LinkInfo>> {
+    const out = await ip(["-j", "addr", "show"]);
+    const list = JSON.parse(out || "[]") as LinkInfo[];
+    return new Map(list.map((l) => [l.ifname, l]));
+  }
+}
+
+/** The node's IPv4 forwarding switch (for tests and diagnostics). */
+export function ipForwarding(): boolean {
+  return readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8").trim() === "1";
+}
