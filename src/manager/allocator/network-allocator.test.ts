@@ -58,13 +58,13 @@ describe("network allocator", () => {
       const deadline = Date.now() + 5000;
       while (s.view((tx) => tx.get("task", "t1")!.networks.length) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       expect(s.view((tx) => tx.get("task", "t1")!.networks[0]?.addresses)).toEqual(["10.0.0.2/24"]);
-      expect(s.view((tx) => buildRoutes(tx)).services[0]?.backends).toEqual([]); // not RUNNING yet
+      expect(s.view((tx) => buildRoutes(tx)).services?.[0]?.backends).toEqual([]); // not RUNNING yet
       await s.updateWithRetry((tx) => {
         const t = structuredClone(tx.get("task", "t1")!);
         t.status = { ...t.status!, state: "RUNNING", health: "HEALTH_STARTING" };
         tx.update("task", t);
       });
-      expect(s.view((tx) => buildRoutes(tx)).services[0]?.backends).toEqual([]); // health check not passed yet
+      expect(s.view((tx) => buildRoutes(tx)).services?.[0]?.backends).toEqual([]); // health check not passed yet
       await s.updateWithRetry((tx) => {
         const t = structuredClone(tx.get("task", "t1")!);
         t.status = { ...t.status!, health: "HEALTHY" };
@@ -72,13 +72,13 @@ describe("network allocator", () => {
       });
       const routes = s.view((tx) => buildRoutes(tx));
       expect(routes.peers).toEqual([{ nodeId: "n1", addr: "192.168.5.1", taskSubnet: "10.0.0.0/24" }]);
-      expect(routes.services[0]?.backends).toEqual([{ taskId: "t1", nodeId: "n1", addr: "10.0.0.2" }]);
+      expect(routes.services?.[0]?.backends).toEqual([{ taskId: "t1", nodeId: "n1", addr: "10.0.0.2" }]);
       await s.updateWithRetry((tx) => {
         const t = structuredClone(tx.get("task", "t1")!);
         t.desiredState = "SHUTDOWN";
         tx.update("task", t);
       });
-      expect(s.view((tx) => buildRoutes(tx)).services[0]?.backends).toEqual([]); // stopping: out of the mesh at once
+      expect(s.view((tx) => buildRoutes(tx)).services?.[0]?.backends).toEqual([]); // stopping: out of the mesh at once
     } finally {
       await loop.stop();
     }
