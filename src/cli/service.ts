@@ -9,12 +9,13 @@ import type { ListServicesResponse__Output } from "../gen/swarm/control/ListServ
 import type { ListTasksResponse__Output } from "../gen/swarm/control/ListTasksResponse.js";
 import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
 import type { ServiceSpec__Output } from "../gen/swarm/api/ServiceSpec.js";
-import { serviceSpecFromFlags, type ServiceCreateFlags } from "../api/service-flags.js";
+import { serviceSpecFromFlags, type ServiceCreateFlags, type UpdateFlags } from "../api/service-flags.js";
 import { applyServiceUpdate, type ServiceUpdateFlags } from "../api/service-update-flags.js";
 import { isTerminalTaskState, taskStateDisplayName } from "../api/task-state.js";
 import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
 import { callUnary } from "../lib/grpc.js";
 import { controlClient, printTable, withClient } from "./client.js";
+import { watchUpdate } from "./update-progress.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -111,8 +112,11 @@ export function registerServiceCommands(program: Command): void {
     .option("--stop-grace-period <d>").option("--health-cmd <cmd>").option("--health-interval <d>").option("--health-retries <n>").option("--no-healthcheck")
     .option("--mount <spec>", "type=bind|tmpfs,source=,target= (repeatable)", collect, [])
     .option("--label <k=v>", "service label (repeatable)", collect, [])
+    .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
+    .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>").option("--rollback-max-failure-ratio <r>")
     .option("-d, --detach", "exit at once instead of waiting for the service to converge")
     .action(async (image: string, args: string[], o: Record<string, unknown>, cmd: Command) => {
+      const tuning = updateTuningFlags(o);
       const flags: ServiceCreateFlags = {
         name: o.name as string,
         image,
@@ -140,6 +144,7 @@ export function registerServiceCommands(program: Command): void {
         noHealthcheck: o.healthcheck === false,
         mounts: o.mount as string[],
         labels: o.label as string[],
+        ...tuning,
         envLookup: (k) => process.env[k],
       };
       const spec = serviceSpecFromFlags(flags);
@@ -196,13 +201,22 @@ export function registerServiceCommands(program: Command): void {
 
   const update = async (cmd: Command, ref: string, change: (spec: ServiceSpec__Output) => ServiceSpec__Output, rollback: boolean, detach: boolean): Promise<void> => {
     await withClient(controlClient(cmd), async (c) => {
-      const current = await getService(c, ref);
-      const spec = rollback ? null : change(current.spec!);
-      const res = await callUnary<{ service: Service__Output | null }>((md, o, cb) =>
-        c.UpdateService({ serviceId: current.id, serviceVersion: current.meta?.version ?? 0, spec, rollback }, md, o, cb),
-      );
+      // The leader's updater writes the service's update state too: re-read and re-apply on a conflict.
+      let current = await getService(c, ref);
+      for (let attempt = 1; ; attempt++) {
+        const spec = rollback ? null : change(current.spec!);
+        try {
+          await callUnary<{ service: Service__Output | null }>((md, o, cb) =>
+            c.UpdateService({ serviceId: current.id, serviceVersion: current.meta?.version ?? 0, spec, rollback }, md, o, cb),
+          );
+          break;
+        } catch (err) {
+          if (attempt >= 5 || !/out of sequence/.test(err instanceof Error ? err.message : "")) throw err;
+          current = await getService(c, current.id);
+        }
+      }
       process.stdout.write(`${current.spec?.annotations?.name ?? ref}\n`);
-      if (!detach) await converge(c, res.service!, 300_000);
+      if (!detach) await watchUpdate({ service: () => getService(c, current.id), tasks: (id) => listTasks(c, { serviceIds: [id] }) }, rollback, 600_000);
     });
   };
 
@@ -232,7 +246,7 @@ export function registerServiceCommands(program: Command): void {
     .option("--constraint-add <expr>", "", collect, []).option("--constraint-rm <expr>", "", collect, [])
     .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
     .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
-    .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>")
+    .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>").option("--rollback-max-failure-ratio <r>")
     .option("--force", "replace every task even if nothing changed")
     .option("--rollback", "roll back to the previous spec")
     .option("-d, --detach", "do not wait for convergence")
@@ -252,8 +266,7 @@ export function registerServiceCommands(program: Command): void {
         limitMemory: s("limitMemory"),
         reserveCpu: s("reserveCpu"),
         reserveMemory: s("reserveMemory"),
-        update: { parallelism: s("updateParallelism"), delay: s("updateDelay"), failureAction: s("updateFailureAction"), monitor: s("updateMonitor"), order: s("updateOrder"), maxFailureRatio: s("updateMaxFailureRatio") },
-        rollback: { parallelism: s("rollbackParallelism"), delay: s("rollbackDelay"), failureAction: s("rollbackFailureAction"), monitor: s("rollbackMonitor"), order: s("rollbackOrder") },
+        ...updateTuningFlags(o),
         force: o.force === true,
         envLookup: (k) => process.env[k],
       };
@@ -294,6 +307,20 @@ export function registerServiceCommands(program: Command): void {
         printTasks(tasks, names, new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
       });
     });
+}
+
+/** The `--update-*` and `--rollback-*` flags as typed (unset ones undefined). */
+function updateTuningFlags(o: Record<string, unknown>): { update: UpdateFlags; rollback: UpdateFlags } {
+  const s = (k: string): string | undefined => o[k] as string | undefined;
+  const tuning = (p: "update" | "rollback"): UpdateFlags => ({
+    parallelism: s(`${p}Parallelism`),
+    delay: s(`${p}Delay`),
+    failureAction: s(`${p}FailureAction`),
+    monitor: s(`${p}Monitor`),
+    order: s(`${p}Order`),
+    maxFailureRatio: s(`${p}MaxFailureRatio`),
+  });
+  return { update: tuning("update"), rollback: tuning("rollback") };
 }
 
 function stripUndefined(flags: ServiceUpdateFlags): ServiceUpdateFlags {
