@@ -6,7 +6,8 @@
  * per target and the added p99 vs direct (goal ≤ 2 ms).
  *
  * Env: ROUNDS (5), SECONDS per run (6), CONNECTIONS (64), MESH_WORKERS (worker processes of the
- * headline mesh, default 1), MESH_VARIANTS (other worker counts measured too; default "0").
+ * headline mesh, default 0 = in-process, as swarmd runs it), MESH_VARIANTS (other worker counts
+ * measured too; default "1").
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -18,8 +19,8 @@ import { median, printTable, writeResult } from "./lib/results.js";
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
-const HEADLINE_WORKERS = Number(process.env.MESH_WORKERS ?? 1);
-const VARIANTS = (process.env.MESH_VARIANTS ?? "0")
+const HEADLINE_WORKERS = Number(process.env.MESH_WORKERS ?? 0);
+const VARIANTS = (process.env.MESH_VARIANTS ?? "1")
   .split(",")
   .filter((s) => s.trim() !== "")
   .map(Number)

@@ -4,6 +4,7 @@
 // replicas (each page names its task's hostname); a UDP echo service answers through the mesh; kill -9 of
 // a worker's daemon → measured window until no new connection goes to its (still running) replica; all managers
 // stopped → every request through the mesh still succeeds; a taken published port is refused.
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { buildTestImages } from "../src/image/testing/test-images.js";
 import type { Cluster } from "./lib/cluster.js";
@@ -128,11 +129,29 @@ describe("routing mesh and task network on five netns hosts", () => {
         expect(r.stdout.trim()).toBe(`ping-${h}`);
       }
 
+      // Removing a service removes its tasks' networks: every host keeps one veth (its web task) only.
+      await ok(c, "h1", "service", "rm", "echo");
+      const veths = async (h: Host): Promise<number> => (await h.execOk(["ip", "-o", "link", "show", "type", "veth"])).split("\n").filter((l) => / swv[0-9a-f]{10}@/.test(l)).length;
+      await c.waitFor(() => Promise.all(c.hosts.map(veths)), (n) => n.every((x) => x === 1), { timeoutMs: 30_000, describe: "one task veth per host after service rm echo" });
+
+      // Leftovers of a crashed daemon (a task netns nobody claims, a dangling veth) are swept at start.
+      const h4 = c.host("h4");
+      const h4Id = (/NodeID: (\S+)/.exec(await ok(c, "h4", "info"))?.[1] ?? "").slice(0, 8);
+      expect(h4Id).toHaveLength(8);
+      const stale = `${h4Id}-staletask`;
+      await h4.execOk(["ip", "netns", "add", stale]);
+      await h4.execOk(["ip", "link", "add", "swv00deadbeef", "type", "veth", "peer", "name", "swvpeer", "netns", stale]);
+      await h4.kill("swarmd");
+      await h4.swarmd();
+      await c.waitFor(async () => ({ netns: existsSync(`/run/netns/${stale}`), veths: await veths(h4) }), (v) => !v.netns && v.veths === 1, { timeoutMs: 30_000, describe: "h4's restarted daemon sweeping the stale netns and veth" });
+
       // A published port that is taken is refused at create, naming the port and the holder.
       const taken = await h1.swarmctl("service", "create", "--name", "web2", "--publish", "8080:80", "demo/web:1");
       expect(taken.code).not.toBe(0);
       expect(taken.stderr).toMatch(/8080/);
-      expect(taken.stderr).toMatch(/web|already/i);
+      expect(taken.stderr).toMatch(/already published by service web/);
+      const own = await h1.swarmctl("service", "create", "--name", "web3", "--publish", "2377:80", "demo/web:1");
+      expect(own.stderr).toMatch(/2377\/tcp is already in use by swarmd itself/);
 
       // kill -9 a worker's daemon: its replica keeps running (and answering), so a page it serves after
       // the kill is a connection the mesh still sent there. Gossip's verdict (and the managers' routes)

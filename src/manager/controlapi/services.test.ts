@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { serviceSpecFromFlags } from "../../api/service-flags.js";
 import { SwarmError, ErrorCode } from "../../lib/errors.js";
+import { makeNode } from "../../store/objects.js";
 import { LocalProposer, Store } from "../../store/store.js";
 import { createService, removeService, updateService, type ImagePinner } from "./services.js";
 
@@ -46,6 +47,19 @@ describe("service create/update/remove", () => {
     await createService(s, spec("web", { publish: ["8080:80"] }), pin);
     await expect(createService(s, spec("api", { publish: ["8080:8080"] }), pin)).rejects.toThrow(/8080.*web/);
     await createService(s, spec("dns", { publish: ["published=8080,target=53,protocol=udp"] }), pin);
+  });
+
+  it("refuses the ports swarmd holds itself (cluster, Raft, gossip, VXLAN)", async () => {
+    const s = store();
+    await s.update((tx) =>
+      tx.create("node", makeNode({ id: "n1", description: { hostname: "h1" }, status: { state: "READY", addr: "10.0.0.11:2377" }, managerStatus: { raftId: 1, addr: "10.0.0.11:2377" } })),
+    );
+    await expect(createService(s, spec("a", { publish: ["2377:80"] }), pin)).rejects.toThrow("spec.endpoint.ports[0].publishedPort: 2377/tcp is already in use by swarmd itself (the cluster port of node h1)");
+    await expect(createService(s, spec("b", { publish: ["2378:80"] }), pin)).rejects.toThrow("Raft on node h1");
+    await expect(createService(s, spec("c", { publish: ["2379:80/udp"] }), pin)).rejects.toThrow("gossip on node h1");
+    await expect(createService(s, spec("d", { publish: ["4789:80/udp"] }), pin)).rejects.toThrow("the VXLAN overlay");
+    await createService(s, spec("e", { publish: ["4789:80"] }), pin); // 4789/tcp is free
+    expect(s.view((tx) => tx.list("service").map((x) => x.spec?.annotations?.name))).toEqual(["e"]);
   });
 
   it("updates with the version read, keeps the previous spec, and rolls back to it", async () => {

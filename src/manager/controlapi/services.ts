@@ -35,7 +35,33 @@ function publishedPorts(serviceId: string, spec: ServiceSpec__Output): Published
   };
 }
 
+/**
+ * Ports every node's swarmd holds itself (cluster port, Raft = +1, gossip = +2, from the nodes'
+ * addresses; VXLAN 4789/udp): a published port there could never bind on those nodes.
+ */
+function checkReservedPorts(tx: ReadTx, spec: ServiceSpec__Output): void {
+  const reserved = new Map<string, string>([["4789/udp", "the VXLAN overlay"]]);
+  for (const n of tx.list("node")) {
+    const addr = n.managerStatus?.addr || n.status?.addr || "";
+    const port = Number(addr.slice(addr.lastIndexOf(":") + 1));
+    if (!Number.isInteger(port) || port <= 0) continue;
+    const host = n.description?.hostname || n.id;
+    reserved.set(`${port}/tcp`, `the cluster port of node ${host}`);
+    if (n.managerStatus != null) reserved.set(`${port + 1}/tcp`, `Raft on node ${host}`);
+    reserved.set(`${port + 2}/tcp`, `gossip on node ${host}`);
+    reserved.set(`${port + 2}/udp`, `gossip on node ${host}`);
+  }
+  (spec.endpoint?.ports ?? []).forEach((p, i) => {
+    const key = `${p.publishedPort}/${p.protocol === "UDP" ? "udp" : "tcp"}`;
+    const holder = reserved.get(key);
+    if (p.publishedPort !== 0 && holder !== undefined) {
+      throw new ValidationError(`spec.endpoint.ports[${String(i)}].publishedPort`, `${key} is already in use by swarmd itself (${holder})`);
+    }
+  });
+}
+
 function checkPorts(tx: ReadTx, serviceId: string, spec: ServiceSpec__Output): void {
+  checkReservedPorts(tx, spec);
   const others = tx.list("service").filter((s) => s.spec != null).map((s) => publishedPorts(s.id, s.spec!));
   try {
     assertNoPublishedPortConflicts(others, publishedPorts(serviceId, spec));
