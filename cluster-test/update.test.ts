@@ -1,8 +1,11 @@
 // Issue [8] on the netns harness, one cluster for the whole story: 3 managers + 1 worker, a 5-replica
-// service; v1 → v2 two at a time with a 1 s delay (checked from the task history), `service rollback`
-// back to v1, an update to an image that exits at once with failure action rollback (back on v1,
+// service publishing 8080; v1 → v2 two at a time with a 1 s delay (checked from the task history) while
+// h4 sends ~100 req/s through h1's routing mesh (0 failures), `service rollback` back to v1, a
+// start-first update under the same load (0 failures), an update to an image that exits at once with failure action rollback (back on v1,
 // ROLLBACK_COMPLETED) and with pause (PAUSED, the message names the failed task).
 import { credentials } from "@grpc/grpc-js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Service__Output } from "../src/gen/swarm/api/Service.js";
 import type { Task__Output } from "../src/gen/swarm/api/Task.js";
@@ -29,6 +32,47 @@ async function inspect(c: Cluster, host: string): Promise<Service__Output> {
   return (JSON.parse(await ok(c, host, "service", "inspect", "web")) as Service__Output[])[0]!;
 }
 
+// ~100 GET/s (a new connection each, 10 ms apart) to host:port until the file argv[3] exists; prints
+// {sent, failed, errors}.
+const HTTP_LOAD = `
+const http = require("node:http"); const fs = require("node:fs");
+const [host, port, stopFile] = [process.argv[1], Number(process.argv[2]), process.argv[3]];
+let sent = 0, failed = 0; const errors = []; const inflight = new Set();
+const one = () => new Promise((resolve) => {
+  sent++;
+  const req = http.get({ host, port, path: "/", agent: false, timeout: 5000 }, (res) => {
+    res.resume(); res.on("end", () => { if (res.statusCode !== 200) { failed++; errors.push("HTTP " + res.statusCode); } resolve(); });
+  });
+  req.on("timeout", () => req.destroy(new Error("TIMEOUT")));
+  req.on("error", (e) => { failed++; if (errors.length < 10) errors.push(e.code || e.message); resolve(); });
+});
+const timer = setInterval(() => {
+  if (fs.existsSync(stopFile)) { clearInterval(timer); Promise.all(inflight).then(() => console.log(JSON.stringify({ sent, failed, errors }))); return; }
+  const p = one().then(() => inflight.delete(p)); inflight.add(p);
+}, 10);
+`;
+
+interface LoadResult {
+  readonly sent: number;
+  readonly failed: number;
+  readonly errors: string[];
+}
+
+/** Starts ~100 req/s from `from` to `target`:8080; `stop()` ends it and returns the counts. */
+function loadFrom(c: Cluster, from: string, target: string, tag: string): { stop: () => Promise<LoadResult> } {
+  const h = c.host(from);
+  const stopFile = join(h.dataDir, `load-${tag}.stop`);
+  const running = h.exec([h.node, "-e", HTTP_LOAD, target, "8080", stopFile], { timeoutMs: 600_000 });
+  return {
+    stop: async () => {
+      writeFileSync(stopFile, "");
+      const r = await running;
+      if (r.code !== 0) throw new Error(`load from ${from} exited ${r.code}: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as LoadResult;
+    },
+  };
+}
+
 const image = (t: Task__Output): string => (t.spec?.container?.image ?? "").replace(/@sha256:.*$/, "");
 const runningWith = (tasks: readonly Task__Output[], img: string): Task__Output[] =>
   tasks.filter((t) => t.desiredState === "RUNNING" && t.status?.state === "RUNNING" && image(t) === img);
@@ -48,11 +92,18 @@ describe("rolling updates on four netns hosts", () => {
       await ok(c, "h4", "join", "--token", worker, `${h1.ip}:2377`);
       await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).filter((l) => / Ready /.test(l)).length === 4, { timeoutMs: 30_000, describe: "4 Ready nodes" });
 
-      await ok(c, "h1", "service", "create", "--name", "web", "--replicas", "5", "--update-monitor", "2s", "--rollback-parallelism", "2", "--rollback-monitor", "1s", "demo/web:1");
+      await ok(c, "h1", "service", "create", "--name", "web", "--replicas", "5", "--publish", "8080:80", "--update-monitor", "2s", "--rollback-parallelism", "2", "--rollback-monitor", "1s", "demo/web:1");
       const id = (await inspect(c, "h1")).id;
+      await c.waitFor(() => c.host("h4").exec(["curl", "-s", "--max-time", "2", `http://${h1.ip}:8080/`]), (r) => r.code === 0 && /web v1/.test(r.stdout), { timeoutMs: 30_000, describe: "web v1 answering through h1's mesh from h4" });
 
-      // 1. v1 → v2, parallelism 2, delay 1 s, with Docker's progress lines.
+      // 1. v1 → v2, parallelism 2, delay 1 s, with Docker's progress lines; ~100 req/s from h4 through
+      // h1's routing mesh the whole time: not one fails (stop-first, 5 replicas).
+      const load1 = loadFrom(c, "h4", h1.ip, "stop-first");
       const out = await ok(c, "h1", "service", "update", "--image", "demo/web:2", "--update-parallelism", "2", "--update-delay", "1s", "web");
+      const loaded1 = await load1.stop();
+      console.log(`stop-first update under load: ${loaded1.failed} of ${loaded1.sent} requests failed ${loaded1.errors.join(", ")}`);
+      expect(loaded1.sent).toBeGreaterThan(300);
+      expect(loaded1.failed, loaded1.errors.join(", ")).toBe(0);
       expect(out).toMatch(/overall progress: 5 out of 5 tasks/);
       expect(out).toMatch(/verify: Service web converged/);
       let svc = await inspect(c, "h1");
@@ -80,6 +131,15 @@ describe("rolling updates on four netns hosts", () => {
       expect(svc.spec?.task?.container?.image).toMatch(/^demo\/web:1@sha256:/);
       expect(svc.updateStatus).toMatchObject({ state: "ROLLBACK_COMPLETED", message: "rollback completed" });
       expect(runningWith(await tasksOf(c, "h1", id), "demo/web:1")).toHaveLength(5);
+
+      // 2b. start-first (a new environment variable) under the same load: not one request fails.
+      const load2 = loadFrom(c, "h4", h1.ip, "start-first");
+      await ok(c, "h1", "service", "update", "--env-add", "WAVE=2", "--update-order", "start-first", "--update-parallelism", "2", "web");
+      const loaded2 = await load2.stop();
+      console.log(`start-first update under load: ${loaded2.failed} of ${loaded2.sent} requests failed ${loaded2.errors.join(", ")}`);
+      expect(loaded2.sent).toBeGreaterThan(300);
+      expect(loaded2.failed, loaded2.errors.join(", ")).toBe(0);
+      expect(runningWith(await tasksOf(c, "h1", id), "demo/web:1").filter((t) => t.spec?.container?.env.includes("WAVE=2"))).toHaveLength(5);
 
       // 3. A broken image with failure action rollback: back on v1.
       let r = await c.host("h1").swarmctl("service", "update", "--image", "demo/broken:1", "--update-parallelism", "2", "--update-failure-action", "rollback", "web");
