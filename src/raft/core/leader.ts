@@ -133,13 +133,15 @@ function respondRead(r: Raft, req: Message, index: number): void {
 }
 
 function handleReadIndex(r: Raft, m: Message): void {
-  if (r.voters.length === 1 && r.voters[0] === r.id) {
-    respondRead(r, m, r.raftLog.committed);
-    return;
-  }
-  // A read is only safe at an index committed in our term: until then, our commit index may lag.
+  // A read is only safe at an index committed in our term: until then, our commit index may lag —
+  // also for a single voter, whose durable commit index may be behind entries it applied (and
+  // answered) before a crash: committed entries are applied before the hard state is persisted.
   if (!committedEntryInCurrentTerm(r)) {
     r.pendingReadIndexMessages.push(m);
+    return;
+  }
+  if (r.voters.length === 1 && r.voters[0] === r.id) {
+    respondRead(r, m, r.raftLog.committed);
     return;
   }
   r.readOnly.addRequest(r.raftLog.committed, m);

@@ -9,15 +9,39 @@ import { type Entry, type Snapshot, snapshotMeta } from "./types.js";
 import { type Storage, limitSize } from "./storage.js";
 import { CompactedError, RaftInvariantError, UnavailableError } from "./errors.js";
 
-/** Entries (and a snapshot) accepted by the core but not yet persisted. */
+/**
+ * Entries (and a snapshot) accepted by the core but not yet persisted. Entries below
+ * `offsetInProgress` (and the snapshot, if `snapshotInProgress`) were handed to the runner in a Ready
+ * that is still being persisted: they stay here (readable) until stableTo, but are not handed out again.
+ */
 export class Unstable {
   snapshot: Snapshot | undefined;
+  snapshotInProgress = false;
   entries: Entry[] = [];
   /** Index of entries[0]. */
   offset: number;
+  /** First index not yet handed out for persisting (offset ≤ offsetInProgress ≤ last + 1). */
+  offsetInProgress: number;
 
   constructor(offset: number) {
     this.offset = offset;
+    this.offsetInProgress = offset;
+  }
+
+  /** Entries not yet handed out for persisting. */
+  nextEntries(): Entry[] {
+    return this.entries.slice(this.offsetInProgress - this.offset);
+  }
+
+  /** The snapshot, if it was not handed out yet. */
+  nextSnapshot(): Snapshot | undefined {
+    return this.snapshotInProgress ? undefined : this.snapshot;
+  }
+
+  /** Everything pending was handed out in a Ready. */
+  acceptInProgress(): void {
+    this.offsetInProgress = this.offset + this.entries.length;
+    if (this.snapshot !== undefined) this.snapshotInProgress = true;
   }
 
   /** First index if a snapshot is pending. */
@@ -48,18 +72,24 @@ export class Unstable {
     if (gt === undefined || gt !== t || i < this.offset) return;
     this.entries = this.entries.slice(i + 1 - this.offset);
     this.offset = i + 1;
+    this.offsetInProgress = Math.max(this.offsetInProgress, this.offset);
   }
 
   /** The pending snapshot at index i is now persisted. */
   stableSnapTo(i: number): void {
-    if (this.snapshot !== undefined && snapshotMeta(this.snapshot).index === i) this.snapshot = undefined;
+    if (this.snapshot !== undefined && snapshotMeta(this.snapshot).index === i) {
+      this.snapshot = undefined;
+      this.snapshotInProgress = false;
+    }
   }
 
   /** Replaces everything by a snapshot. */
   restore(s: Snapshot): void {
     this.offset = snapshotMeta(s).index + 1;
+    this.offsetInProgress = this.offset;
     this.entries = [];
     this.snapshot = s;
+    this.snapshotInProgress = false;
   }
 
   /** Appends entries, truncating any conflicting suffix. */
@@ -73,6 +103,8 @@ export class Unstable {
     } else {
       this.entries = this.entries.slice(0, after - this.offset).concat(ents);
     }
+    // Replaced entries that were being persisted must be persisted again (in a later Ready).
+    this.offsetInProgress = Math.min(this.offsetInProgress, after);
   }
 
   /** Entries [lo, hi) from the unstable part. */
@@ -91,6 +123,8 @@ export class RaftLog {
   readonly unstable: Unstable;
   committed: number;
   applied: number;
+  /** Last committed index handed to the runner for applying (applied ≤ applying ≤ committed). */
+  applying: number;
 
   constructor(storage: Storage) {
     this.storage = storage;
@@ -99,6 +133,7 @@ export class RaftLog {
     this.unstable = new Unstable(last + 1);
     this.committed = first - 1;
     this.applied = first - 1;
+    this.applying = first - 1;
   }
 
   firstIndex(): number {
@@ -214,20 +249,25 @@ export class RaftLog {
     }
   }
 
-  /** Entries not yet persisted. */
+  /** Entries not yet persisted nor handed out for persisting. */
   unstableEntries(): Entry[] {
-    return [...this.unstable.entries];
+    return this.unstable.nextEntries();
   }
 
-  /** Committed entries not yet applied (bounded by maxBytes if given). */
+  /** Committed entries not yet handed out for applying (bounded by maxBytes if given). */
   nextCommittedEntries(maxBytes?: number): Entry[] {
-    const off = Math.max(this.applied + 1, this.firstIndex());
+    const off = Math.max(this.applying + 1, this.firstIndex());
     if (this.committed + 1 > off) return this.slice(off, this.committed + 1, maxBytes);
     return [];
   }
 
   hasNextCommittedEntries(): boolean {
-    return this.committed + 1 > Math.max(this.applied + 1, this.firstIndex());
+    return this.committed + 1 > Math.max(this.applying + 1, this.firstIndex());
+  }
+
+  /** Committed entries up to i were handed out for applying. */
+  applyingTo(i: number): void {
+    if (i > this.applying) this.applying = i;
   }
 
   /** The pending unstable snapshot if any, else the storage's snapshot. */
@@ -258,6 +298,7 @@ export class RaftLog {
       throw new RaftInvariantError(`applied ${i} is outside [${this.applied}, ${this.committed}]`);
     }
     this.applied = i;
+    if (i > this.applying) this.applying = i;
   }
 
   stableTo(i: number, t: number): void {

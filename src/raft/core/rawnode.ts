@@ -94,12 +94,16 @@ export class RaftNode {
   /** The state machine; exposed read-only for tests and the simulator's invariant checks. */
   readonly raft: Raft;
   private prevSoftState: SoftState;
+  /** The hard state last handed out in a Ready (what the runner is persisting or has persisted). */
   private prevHardState: HardState;
+  /** The hard state of the last Ready advanced (durable). */
+  private durableHardState: HardState;
 
   constructor(config: RaftConfig) {
     this.raft = new Raft(resolveRaftConfig(config));
     this.prevSoftState = this.softState();
     this.prevHardState = this.hardState();
+    this.durableHardState = this.prevHardState;
   }
 
   /** Advances logical time by one tick. */
@@ -218,17 +222,22 @@ export class RaftNode {
     const ss = this.softState();
     if (ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState) return true;
     if (!hardStateEqual(this.hardState(), this.prevHardState)) return true;
-    if (r.raftLog.unstable.snapshot !== undefined) return true;
+    if (r.raftLog.unstable.nextSnapshot() !== undefined) return true;
+    const u = r.raftLog.unstable;
     return (
       r.msgs.length > 0 ||
       r.msgsAfterPersist.length > 0 ||
-      r.raftLog.unstable.entries.length > 0 ||
+      u.offsetInProgress < u.offset + u.entries.length ||
       r.raftLog.hasNextCommittedEntries() ||
       r.readStates.length > 0
     );
   }
 
-  /** Collects the pending work; messages and read states are handed over (not returned again). */
+  /**
+   * Collects the pending work; everything in it is handed over (not returned again). ready() may be
+   * called again before the previous Ready is advanced (pipelining): Readies must then be persisted
+   * and advanced in the order they were returned.
+   */
   ready(): Ready {
     const r = this.raft;
     const ss = this.softState();
@@ -236,36 +245,43 @@ export class RaftNode {
     const softChanged = ss.lead !== this.prevSoftState.lead || ss.raftState !== this.prevSoftState.raftState;
     const hardChanged = !hardStateEqual(hs, this.prevHardState);
     const entries = r.raftLog.unstableEntries();
-    const snapshot = r.raftLog.unstable.snapshot;
-    // A new term or vote must be durable before anything that carries it leaves: otherwise a leader
-    // could restart in its old term and win the same term twice (e.g. a single voter).
+    const snapshot = r.raftLog.unstable.nextSnapshot();
     const termOrVoteChanged = hs.term !== this.prevHardState.term || hs.vote !== this.prevHardState.vote;
+    // Our term and vote must be durable before anything that carries them leaves: otherwise a leader
+    // could restart in its old term and win the same term twice (e.g. a single voter). With Readies in
+    // flight, "durable" is the last advanced one, not the last handed out.
+    const termDurable = hs.term === this.durableHardState.term && hs.vote === this.durableHardState.vote;
+    const committedEntries = r.raftLog.nextCommittedEntries(r.maxCommittedSize);
     const rd: Ready = {
       ...(softChanged ? { softState: ss } : {}),
       ...(hardChanged ? { hardState: hs } : {}),
       entries,
       ...(snapshot !== undefined ? { snapshot } : {}),
-      committedEntries: r.raftLog.nextCommittedEntries(r.maxCommittedSize),
-      messages: termOrVoteChanged ? [] : r.msgs,
-      messagesAfterPersist: termOrVoteChanged ? r.msgs.concat(r.msgsAfterPersist) : r.msgsAfterPersist,
+      committedEntries,
+      messages: termDurable ? r.msgs : [],
+      messagesAfterPersist: termDurable ? r.msgsAfterPersist : r.msgs.concat(r.msgsAfterPersist),
       readStates: r.readStates,
       mustSync: entries.length > 0 || termOrVoteChanged,
     };
     r.msgs = [];
     r.msgsAfterPersist = [];
     r.readStates = [];
+    r.raftLog.unstable.acceptInProgress();
+    const lastCommitted = committedEntries[committedEntries.length - 1];
+    if (lastCommitted !== undefined) r.raftLog.applyingTo(lastCommitted.index);
     if (softChanged) this.prevSoftState = ss;
+    if (hardChanged) this.prevHardState = hs;
     return rd;
   }
 
   /** Marks a Ready as done: its entries/snapshot persisted, its committed entries applied. */
   advance(rd: Ready): void {
     const r = this.raft;
-    if (rd.hardState !== undefined) this.prevHardState = rd.hardState;
+    if (rd.hardState !== undefined) this.durableHardState = rd.hardState;
     if (rd.snapshot !== undefined) {
       r.raftLog.stableSnapTo(snapshotMeta(rd.snapshot).index);
       const idx = snapshotMeta(rd.snapshot).index;
-      if (idx > r.raftLog.applied) r.raftLog.applied = idx;
+      if (idx > r.raftLog.applied) r.raftLog.appliedTo(idx);
     }
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
     if (lastApplied !== undefined) r.raftLog.appliedTo(lastApplied.index);

@@ -230,6 +230,36 @@ describe("Ready and the persistence barrier", () => {
     expect(node.status().hardState.commit).toBe(3);
   });
 
+  it("pipelined Readies: a second ready() before advance hands out only new work, in order", () => {
+    const storage = new MemoryStorage({ confState: { voters: [1, 2, 3], learners: [] } });
+    const follower = new RaftNode({ id: 2, storage, electionTick: 10, heartbeatTick: 1, random: () => 0 });
+    const app = (index: number, entries: number[], commit: number) =>
+      newMessage({ type: MessageType.MSG_APP, from: 1, to: 2, term: 1, index, logTerm: index === 0 ? 0 : 1, commit, entries: entries.map((i) => newEntry({ term: 1, index: i })) });
+    follower.step(app(0, [1, 2], 0));
+    const rd1 = follower.ready();
+    expect(rd1.entries.map((e) => e.index)).toEqual([1, 2]);
+    // The term changed in rd1: until it is advanced, nothing this node sends may leave early.
+    follower.step(app(2, [3], 2));
+    expect(follower.hasReady()).toBe(true);
+    const rd2 = follower.ready();
+    expect(rd2.entries.map((e) => e.index)).toEqual([3]);
+    expect(rd2.committedEntries.map((e) => e.index)).toEqual([1, 2]);
+    expect(rd2.messages).toEqual([]);
+    expect(rd2.messagesAfterPersist.map((m) => [m.type, m.index])).toEqual([[MessageType.MSG_APP_RESP, 3]]);
+    expect(follower.hasReady()).toBe(false);
+    storage.setHardState(rd1.hardState ?? { term: 0, vote: 0, commit: 0 });
+    storage.append(rd1.entries);
+    follower.advance(rd1);
+    storage.append(rd2.entries);
+    follower.advance(rd2);
+    expect(follower.status().applied).toBe(2);
+    // With the term durable, a heartbeat response may leave before the next Ready is persisted.
+    follower.step(newMessage({ type: MessageType.MSG_HEARTBEAT, from: 1, to: 2, term: 1, commit: 3 }));
+    const rd3 = follower.ready();
+    expect(rd3.messages.map((m) => m.type)).toEqual([MessageType.MSG_HEARTBEAT_RESP]);
+    expect(rd3.committedEntries.map((e) => e.index)).toEqual([3]);
+  });
+
   it("a commit index that advances alone is persisted without fsync (mustSync false)", () => {
     const storage = new MemoryStorage({ confState: { voters: [1, 2], learners: [] } });
     const follower = new RaftNode({ id: 2, storage, electionTick: 10, heartbeatTick: 1, random: () => 0 });

@@ -1,19 +1,20 @@
 /**
- * RaftServer: the I/O loop around the pure core (src/raft/core). One loop turn:
+ * RaftServer: the I/O loop around the pure core (src/raft/core). One loop turn (woken on
+ * setImmediate, so everything that arrived in one event-loop turn shares a Ready):
  *
  *   1. batch queued proposals into ONE MSG_PROP (stepped locally on the leader, sent to the leader
  *      otherwise) and queued reads into ONE ReadIndex request;
  *   2. rd = node.ready(); send rd.messages at once — a leader's appends leave before its own fsync
  *      (the core counts the leader's own ack only at advance, so nothing commits on its unsynced write);
- *   3. persist: installed snapshot (file + marker), entries and hard state, ONE fdatasync if mustSync,
- *      while applying the committed entries (durable on a quorum already), resolving the proposer's
- *      promise with the state machine's result (a snapshot is persisted before it is applied);
- *   4. the persistence barrier: only now send rd.messagesAfterPersist (append acks, votes);
- *   5. node.advance(rd) (the leader's own ack may commit more); serve reads whose index is applied;
- *      take a snapshot + compact when enough entries were applied.
- *
- * Messages from peers and ticks are stepped as they arrive (between turns); proposals that arrive while
- * a turn waits on fsync pile up and go into the next turn's single batch, which is the group commit.
+ *   3. append the Ready's entries and hard state to the WAL and ask for a sync, WITHOUT waiting: the
+ *      WAL's group commit gives every Ready that arrives while one fdatasync runs the next one;
+ *      apply the committed entries at once (they are durable on a quorum), resolving the proposer's
+ *      promise with the state machine's result; serve reads whose index is applied;
+ *   4. when the Ready is durable — strictly in Ready order — update the in-memory log, send
+ *      rd.messagesAfterPersist (append acks, votes: the persistence barrier), node.advance(rd) (the
+ *      leader's own ack may commit more) and wake the loop.
+ * A Ready with a snapshot from the leader waits for every earlier Ready, is persisted (snapshot file
+ * + marker) and applied alone. Taking our own snapshot also waits until everything applied is durable.
  */
 import { Wal } from "../storage/wal.js";
 import { RaftTransport } from "../transport/transport.js";
@@ -77,6 +78,8 @@ export class RaftServer<R = unknown> {
   private ticker: NodeJS.Timeout | null = null;
   private stopping = false;
   private loopDone: Promise<void> = Promise.resolve();
+  /** Settles once every Ready handed to the WAL so far is durable and advanced (in order). */
+  private persisting: Promise<void> = Promise.resolve();
   private fatal: unknown = null;
   private stopped: Promise<void> | null = null;
   /** Set when a member was added: the next snapshot must include it (a member ignores snapshots without itself). */
@@ -147,11 +150,15 @@ export class RaftServer<R = unknown> {
 
   // ---- inputs ---------------------------------------------------------------------------------
 
+  /**
+   * Wakes the loop — on setImmediate, after the I/O callbacks of this event-loop turn: every message
+   * and proposal that arrived in the same turn then goes into one Ready (fewer, larger appends).
+   */
   private kick(): void {
     const w = this.wake;
     if (w !== null) {
       this.wake = null;
-      w();
+      setImmediate(w);
     }
   }
 
@@ -281,7 +288,7 @@ export class RaftServer<R = unknown> {
 
   /** Counters of the loop since start (readies, fsyncs, entries, messages, proposal batches). */
   metrics(): Readonly<Record<string, number>> {
-    return { ...this.counters };
+    return { ...this.counters, walGroups: this.wal.stats.groups, walGroupMs: Math.round(this.wal.stats.groupMs) };
   }
 
   /** On the leader: each follower's replication state and match index, e.g. "2:replicate@120". */
@@ -367,38 +374,41 @@ export class RaftServer<R = unknown> {
       this.counters.messagesSent += rd.messages.length + rd.messagesAfterPersist.length;
       this.counters.entriesApplied += rd.committedEntries.length;
       if (rd.mustSync) this.counters.syncs++;
-      // Appends and heartbeats leave before our own fsync (the core counts our ack only at advance);
-      // the committed entries (durable on a quorum) are applied while the fsync runs.
+      // A snapshot from the leader replaces the log: persist it after everything before it, alone.
+      if (rd.snapshot !== undefined) await this.persisting;
+      // Appends and heartbeats leave before our own fsync (the core counts our ack only at advance).
       this.transport.send(rd.messages.filter((m) => m.to !== this.o.id));
       if (rd.softState !== undefined) this.onSoftState(rd.softState.lead, rd.softState.raftState === "leader");
-      try {
-        if (rd.snapshot === undefined) {
-          const persisted = this.persist(rd);
-          persisted.catch(() => undefined); // awaited below; avoids an unhandled rejection if apply throws
-          this.apply(rd);
-          await persisted;
-        } else {
-          await this.persist(rd);
-          this.apply(rd);
-        }
-        this.counters.persistMs += performance.now() - t0;
-      } catch (err) {
-        this.fatal = err;
-        this.log.error({ err: errorMessage(err) }, "raft: persisting failed; stopping");
-        this.req.failAll(this.unusable() as RaftServerError);
-        this.stopping = true;
-        if (this.ticker !== null) clearInterval(this.ticker);
-        return;
-      }
-      this.transport.send(rd.messagesAfterPersist.filter((m) => m.to !== this.o.id));
-      this.node.advance(rd);
       for (const rs of rd.readStates) {
         const b = this.req.readBatches.get(rs.requestCtx.toString("hex"));
         if (b !== undefined) b.index = rs.index;
       }
+      if (rd.snapshot !== undefined) {
+        if (!(await this.persistOrFail(rd))) return;
+        this.apply(rd);
+        this.afterPersist(rd, t0);
+        continue;
+      }
+      // Pipelined: this Ready's records join the WAL's next group commit while the loop goes on
+      // producing Readies; the committed entries (durable on a quorum) are applied right away.
+      const previous = this.persisting;
+      const written = this.writeReady(rd);
+      this.apply(rd);
       this.req.serveReads(this.applied);
-      this.counters.turnMs += performance.now() - t0;
+      this.persisting = (async () => {
+        await previous;
+        let ok = true;
+        try {
+          await written;
+        } catch (err) {
+          ok = false;
+          this.failStorage(err);
+        }
+        if (ok && this.fatal === null) this.afterPersist(rd, t0);
+      })();
       if (this.applied > this.snapIndex && (this.snapshotWanted || this.applied - this.snapIndex >= this.o.snapshotEntries)) {
+        await this.persisting; // a snapshot must not run ahead of the durable log and commit index
+        if (this.fatal !== null) return;
         this.snapshotWanted = false;
         try {
           await this.takeSnapshot();
@@ -409,15 +419,48 @@ export class RaftServer<R = unknown> {
     }
   }
 
-  private async persist(rd: Ready): Promise<void> {
-    if (rd.snapshot !== undefined && snapshotMeta(rd.snapshot).index > 0) {
-      await this.wal.saveSnapshot(rd.snapshot, true);
-      this.storage.applySnapshot(rd.snapshot);
+  /** Persists a Ready and waits for it; false (and the server stops) if storage failed. */
+  private async persistOrFail(rd: Ready): Promise<boolean> {
+    try {
+      if (rd.snapshot !== undefined && snapshotMeta(rd.snapshot).index > 0) {
+        await this.wal.saveSnapshot(rd.snapshot, true);
+        this.storage.applySnapshot(rd.snapshot);
+      }
+      await this.writeReady(rd);
+      return true;
+    } catch (err) {
+      this.failStorage(err);
+      return false;
     }
+  }
+
+  /** Appends a Ready's entries and hard state to the WAL; resolves once durable (if it must be). */
+  private writeReady(rd: Ready): Promise<void> {
     if (rd.entries.length > 0 || rd.hardState !== undefined) this.wal.append(rd.hardState ?? null, rd.entries);
-    if (rd.mustSync) await this.wal.sync();
+    return rd.mustSync ? this.wal.sync() : Promise.resolve();
+  }
+
+  /** The Ready is durable (and every one before it): update the in-memory log, send acks, advance. */
+  private afterPersist(rd: Ready, t0: number): void {
     if (rd.hardState !== undefined) this.storage.setHardState(rd.hardState);
     this.storage.append(rd.entries);
+    this.transport.send(rd.messagesAfterPersist.filter((m) => m.to !== this.o.id));
+    this.node.advance(rd);
+    this.req.serveReads(this.applied);
+    const ms = performance.now() - t0;
+    this.counters.persistMs += ms;
+    this.counters.turnMs += ms;
+    this.kick();
+  }
+
+  private failStorage(err: unknown): void {
+    if (this.fatal !== null) return;
+    this.fatal = err;
+    this.log.error({ err: errorMessage(err) }, "raft: persisting failed; stopping");
+    this.req.failAll(this.unusable() as RaftServerError);
+    this.stopping = true;
+    if (this.ticker !== null) clearInterval(this.ticker);
+    this.kick();
   }
 
   private onSoftState(lead: number, isLeader: boolean): void {
@@ -512,6 +555,7 @@ export class RaftServer<R = unknown> {
       if (this.ticker !== null) clearInterval(this.ticker);
       this.kick();
       await this.loopDone;
+      await this.persisting;
       this.req.failAll(new RaftServerError(RaftServerErrorCode.Stopped, "raft: server stopped", { unknownOutcome: true }));
       await this.transport.close();
       await this.wal.close();

@@ -53,8 +53,8 @@ interface SimNode {
   appliedIndex: number;
   confState: ConfState;
   restartAt: number;
-  /** A Ready whose persistence is in progress (sent, applied, not yet durable). */
-  inflight: { readonly rd: Ready; readonly doneAt: number } | undefined;
+  /** Readies whose persistence is in progress (sent, applied, not yet durable), oldest first. */
+  inflight: { readonly rd: Ready; readonly doneAt: number }[];
 }
 
 interface InFlight {
@@ -117,7 +117,7 @@ class Simulation {
         appliedIndex: 0,
         confState: emptyConfState(),
         restartAt: 0,
-        inflight: undefined,
+        inflight: [],
       };
       this.nodes.set(id, n);
       this.start(n);
@@ -156,7 +156,7 @@ class Simulation {
   private crash(n: SimNode, where: string): void {
     this.log(`crash ${n.id} (${where})`);
     n.node = undefined;
-    n.inflight = undefined;
+    n.inflight = [];
     n.restartAt = this.now + this.rng.int(3, 40);
     this.stats.crashes++;
   }
@@ -180,13 +180,15 @@ class Simulation {
   /**
    * Handles every pending Ready of a node as the server does: messages that may precede persistence
    * leave first, committed entries are applied (they are durable on a quorum), then the Ready is
-   * persisted — at once or, with `persistDelayRate`, some ticks later (0–2) while the node keeps stepping
-   * messages — and only then are the after-persist messages sent and advance() called. Crashes strike
-   * before sending, after sending but before persisting (the leader's entries are then lost locally
-   * although followers may have them), and after persisting but before the rest is sent.
+   * persisted — at once or, with `persistDelayRate`, 0–2 ticks later while the node keeps stepping
+   * messages and producing further Readies (pipelined; they complete in order) — and only then are
+   * the after-persist messages sent and advance() called. A Ready with a snapshot first waits for
+   * the Readies before it. Crashes strike before sending, after sending but before persisting (the
+   * leader's entries are then lost locally although followers may have them), and after persisting
+   * but before the rest is sent.
    */
   private processReady(n: SimNode): void {
-    while (n.inflight === undefined && n.node?.hasReady() === true) {
+    while (n.node?.hasReady() === true) {
       const node = n.node;
       const rd = node.ready();
       if (this.rng.chance(this.params.readyCrashRate)) {
@@ -201,12 +203,17 @@ class Simulation {
         this.crash(n, "after sending, before persisting");
         return;
       }
-      if (rd.snapshot === undefined) {
-        for (const e of rd.committedEntries) this.apply(n, node, e);
+      if (rd.snapshot !== undefined) {
+        while (n.inflight.length > 0 && n.node === node) this.finishReady(n, node, n.inflight.shift()?.rd as Ready);
+        if (n.node !== node) return;
+        this.finishReady(n, node, rd);
+        continue;
       }
-      if (rd.snapshot === undefined && this.rng.chance(this.params.persistDelayRate)) {
-        n.inflight = { rd, doneAt: this.now + this.rng.int(0, 2) };
-        return;
+      for (const e of rd.committedEntries) this.apply(n, node, e);
+      const last = n.inflight[n.inflight.length - 1];
+      if (last !== undefined || this.rng.chance(this.params.persistDelayRate)) {
+        n.inflight.push({ rd, doneAt: Math.max(this.now + this.rng.int(0, 2), last?.doneAt ?? 0) });
+        continue;
       }
       this.finishReady(n, node, rd);
     }
@@ -214,7 +221,6 @@ class Simulation {
 
   /** Persists a Ready, then sends what had to wait for it and advances the node. */
   private finishReady(n: SimNode, node: RaftNode, rd: Ready): void {
-    n.inflight = undefined;
     if (rd.snapshot !== undefined) n.storage.applySnapshot(rd.snapshot);
     n.storage.append(rd.entries);
     this.checker.appended(n.id, node.raft, rd.entries);
@@ -242,12 +248,12 @@ class Simulation {
     this.completeReads(n);
   }
 
-  /** Completes the delayed persistence of Readies that are due. */
+  /** Completes, in order, the delayed persistence of Readies that are due. */
   private finishDuePersists(): void {
     for (const n of this.nodes.values()) {
-      const f = n.inflight;
-      if (f === undefined || n.node === undefined || f.doneAt > this.now) continue;
-      this.finishReady(n, n.node, f.rd);
+      const node = n.node;
+      if (node === undefined || (n.inflight[0]?.doneAt ?? Infinity) > this.now) continue;
+      while (n.node === node && (n.inflight[0]?.doneAt ?? Infinity) <= this.now) this.finishReady(n, node, n.inflight.shift()?.rd as Ready);
       this.processReady(n);
       this.checkAll();
     }
@@ -298,6 +304,9 @@ class Simulation {
   private maybeSnapshot(n: SimNode): void {
     const snapIndex = snapshotMeta(n.storage.snapshot()).index;
     if (n.appliedIndex - snapIndex < this.params.snapshotInterval) return;
+    // Entries applied from a later Ready may not be persisted (nor their commit index) yet: a snapshot
+    // must not run ahead of the durable commit index, or a restart would find commit < snapshot.
+    if (n.appliedIndex > n.storage.lastIndex() || n.appliedIndex > n.storage.getHardState().commit) return;
     n.storage.createSnapshot(n.appliedIndex, n.confState, encodeKv(n.kv));
     const compactTo = n.appliedIndex - this.params.keepEntries;
     if (compactTo >= n.storage.firstIndex()) n.storage.compact(compactTo);

@@ -46,6 +46,29 @@ describe("WAL", () => {
     await re.wal.close();
   });
 
+  it("group commit: syncs requested while one runs share the next fdatasync, and all are durable", async () => {
+    const dir = freshDir();
+    const { wal } = await Wal.open({ dir });
+    wal.append({ term: 1, vote: 1, commit: 0 }, [entry(1)]);
+    const first = wal.sync();
+    // Requested while the first group has not finished: they all join ONE next group.
+    const joined: Promise<void>[] = [];
+    for (let i = 2; i <= 6; i++) {
+      wal.append(null, [entry(i)]);
+      joined.push(wal.sync());
+    }
+    await Promise.all([first, ...joined]);
+    expect(wal.stats.groups).toBeLessThanOrEqual(2);
+    wal.append({ term: 1, vote: 1, commit: 6 }, [entry(7)]);
+    await wal.sync();
+    expect(wal.stats.groups).toBeLessThanOrEqual(3);
+    await wal.close();
+    const re = await Wal.open({ dir });
+    expect(indices(re.state.entries)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(re.state.hardState).toEqual({ term: 1, vote: 1, commit: 6 });
+    await re.wal.close();
+  });
+
   it("overwrites a conflicting suffix: a later entry at index i truncates everything after i", async () => {
     const dir = freshDir();
     const { wal } = await Wal.open({ dir });

@@ -3,8 +3,8 @@
  * length-prefixed, CRC-checked records (see record.ts), plus snapshot files in `snap/`.
  *
  * Writes are group commits: `append()` only encodes into memory; `sync()` writes everything pending
- * with one write per segment and ONE fdatasync, so a server can batch a whole Ready (or several) into a
- * single disk flush. A segment that grows past `segmentBytes` is closed and a new one starts with a header
+ * with one write per segment and ONE fdatasync (calls made while one runs share the next), so a
+ * server can batch a whole Ready (or several) into a single disk flush. A segment that grows past `segmentBytes` is closed and a new one starts with a header
  * and the current hard state, so old segments can be released once a snapshot covers them.
  *
  * Open = load the newest readable snapshot, scan every segment (a torn tail in the last segment is
@@ -87,6 +87,10 @@ export class Wal {
   private lastIndex: number;
   private hardState: HardState__Output;
   private queue: Promise<void> = Promise.resolve();
+  /** The queued group commit that has not started yet (joined by further sync() calls). */
+  private nextGroup: Promise<void> | null = null;
+  /** Group commits run (write + fdatasync) and the milliseconds they took, for metrics. */
+  readonly stats = { groups: 0, groupMs: 0 };
   private failed: unknown = null;
   private closed = false;
 
@@ -244,20 +248,30 @@ export class Wal {
     }
   }
 
-  /** Writes everything appended so far and fdatasyncs once. Calls are serialized. */
+  /**
+   * Makes everything appended so far durable. Group commit: calls made while a write+fdatasync runs
+   * share the NEXT one, which takes every record appended until it starts — so a pipelined caller
+   * gets one fdatasync per in-flight period, not one per call. Groups run one after another.
+   */
   sync(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+    if (this.nextGroup !== null) return this.nextGroup;
     const run = async (): Promise<void> => {
+      this.nextGroup = null; // later calls start another group: their records may miss this one
+      const batch = this.pending;
+      this.pending = [];
       this.checkUsable();
+      const t0 = performance.now();
       try {
         await this.writeBatch(batch);
+        this.stats.groups++;
+        this.stats.groupMs += performance.now() - t0;
       } catch (err) {
         this.failed = err;
         throw new WalClosedError("write or fdatasync failed", err);
       }
     };
     const p = this.queue.then(run);
+    this.nextGroup = p;
     this.queue = p.catch(() => undefined);
     return p;
   }
