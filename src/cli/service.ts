@@ -16,6 +16,7 @@ import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
 import { callUnary } from "../lib/grpc.js";
 import { controlClient, printTable, withClient } from "./client.js";
 import { watchUpdate } from "./update-progress.js";
+import { serviceTasks } from "./watch.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 
@@ -34,11 +35,13 @@ function replicasOf(spec: ServiceSpec__Output | null): number | undefined {
 /** Waits until the service's desired tasks run (Docker's "overall progress"), or a task fails to start. */
 async function converge(c: ControlClient, service: Service__Output, timeoutMs: number): Promise<void> {
   const want = replicasOf(service.spec);
-  const deadline = Date.now() + timeoutMs;
   let lastLine = "";
   const tty = process.stdout.isTTY === true;
-  for (;;) {
-    const tasks = (await listTasks(c, { serviceIds: [service.id] })).filter((t) => t.desiredState === "RUNNING");
+  // Task changes arrive over Control.Watch (no polling); the timeout ends the watch.
+  let tasks: Task__Output[] = [];
+  let done = false;
+  for await (const all of serviceTasks(c, service.id, AbortSignal.timeout(timeoutMs))) {
+    tasks = all.filter((t) => t.desiredState === "RUNNING");
     const running = tasks.filter((t) => t.status?.state === "RUNNING").length;
     const total = want ?? tasks.length;
     const line = `overall progress: ${running} out of ${total} tasks`;
@@ -46,15 +49,16 @@ async function converge(c: ControlClient, service: Service__Output, timeoutMs: n
       process.stdout.write(tty ? `\r${line}` : `${line}\n`);
       lastLine = line;
     }
+    if ((running >= total && total > 0 && tasks.length >= total) || total === 0) {
+      done = true;
+      break;
+    }
+  }
+  if (!done) {
     const failed = tasks.find((t) => t.status?.state !== undefined && isTerminalTaskState(t.status.state) && t.status.state !== "COMPLETE");
     const stuck = tasks.find((t) => t.status?.state === "PENDING" && (t.status.err !== "" || /no suitable node/.test(t.status.message)));
-    if (running >= total && total > 0 && tasks.length >= total) break;
-    if (total === 0) break;
-    if (Date.now() > deadline) {
-      const why = failed?.status?.err || stuck?.status?.err || stuck?.status?.message || "tasks did not reach running in time";
-      throw new SwarmError(ErrorCode.Unavailable, `service ${service.spec?.annotations?.name} did not converge: ${why}`);
-    }
-    await new Promise((r) => setTimeout(r, 250));
+    const why = failed?.status?.err || stuck?.status?.err || stuck?.status?.message || "tasks did not reach running in time";
+    throw new SwarmError(ErrorCode.Unavailable, `service ${service.spec?.annotations?.name} did not converge: ${why}`);
   }
   process.stdout.write(`${tty ? "\n" : ""}verify: Service ${service.spec?.annotations?.name} converged\n`);
 }

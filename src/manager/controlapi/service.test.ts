@@ -1,4 +1,4 @@
-import { credentials, Server, ServerCredentials } from "@grpc/grpc-js";
+import { credentials, Server, ServerCredentials, status } from "@grpc/grpc-js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,8 @@ import type { UpdateNodeResponse__Output } from "../../gen/swarm/control/UpdateN
 import type { GetClusterResponse__Output } from "../../gen/swarm/control/GetClusterResponse.js";
 import type { UpdateClusterResponse__Output } from "../../gen/swarm/control/UpdateClusterResponse.js";
 import { callUnary } from "../../lib/grpc.js";
-import { makeNode } from "../../store/objects.js";
+import { makeNode, makeTask } from "../../store/objects.js";
+import type { WatchMessage__Output } from "../../gen/swarm/control/WatchMessage.js";
 import { LocalProposer, Store } from "../../store/store.js";
 import { createNodeKeyAndCsr, createRootCA, signNodeCertificate, type NodeRole, type RootCA } from "../ca/certs.js";
 import { newClusterObject } from "../ca/issuer.js";
@@ -113,5 +114,61 @@ describe("Control API over mTLS and the unix socket", () => {
     expect(rotated.cluster?.rootCa?.joinTokens?.worker).not.toBe(before.worker);
     expect(rotated.cluster?.rootCa?.joinTokens?.manager).toBe(before.manager);
     expect(rotated.cluster?.rootCa?.caKeyPem.length).toBe(0);
+  });
+
+  /** Reads a Watch stream until `until` says stop; returns what arrived. */
+  async function watch(c: ControlClient, req: { kinds?: string[]; serviceId?: string }, until: (seen: WatchMessage__Output[]) => boolean, whileOpen?: () => Promise<void>): Promise<WatchMessage__Output[]> {
+    const stream = c.Watch(req);
+    const seen: WatchMessage__Output[] = [];
+    let started = false;
+    try {
+      for await (const m of stream as AsyncIterable<WatchMessage__Output>) {
+        seen.push(m);
+        const listed = m.action === "SNAPSHOT" && m.object === undefined;
+        if (listed && !started && whileOpen !== undefined) {
+          started = true;
+          await whileOpen();
+        }
+        if (until(seen)) break;
+      }
+    } finally {
+      stream.cancel();
+    }
+    return seen;
+  }
+
+  it("Watch: lists the matching objects, marks the end of the listing, then streams changes with their versions", async () => {
+    const seen = await watch(
+      manager,
+      { kinds: ["node"] },
+      (s) => s.some((m) => m.action === "UPDATE"),
+      () => store.updateWithRetry((tx) => {
+        const n = structuredClone(tx.get("node", "bbb222")!);
+        n.status = { ...n.status!, message: "watched" };
+        tx.update("node", n);
+      }).then(() => undefined),
+    );
+    const listing = seen.filter((m) => m.action === "SNAPSHOT" && m.node != null).map((m) => m.node!.id).sort();
+    expect(listing).toEqual(["aaa111", "bbb222"]);
+    const end = seen.findIndex((m) => m.action === "SNAPSHOT" && m.object === undefined);
+    expect(end).toBe(2);
+    const update = seen[end + 1]!;
+    expect(update).toMatchObject({ action: "UPDATE", object: "node", node: { id: "bbb222", status: { message: "watched" } } });
+    expect(update.version).toBe(update.node!.meta!.version);
+  });
+
+  it("Watch: task events for one service only; cluster objects redacted; bad kinds and worker certificates refused", async () => {
+    const seen = await watch(unix, { kinds: ["task", "cluster"], serviceId: "svc-a" }, (s) => s.some((m) => m.action === "CREATE" && m.task != null), async () => {
+      await store.update((tx) => {
+        tx.create("task", makeTask({ id: "tb1", serviceId: "svc-b" }));
+        tx.create("task", makeTask({ id: "ta1", serviceId: "svc-a" }));
+      });
+    });
+    expect(seen.filter((m) => m.task != null).map((m) => m.task!.id)).toEqual(["ta1"]);
+    const cluster = seen.find((m) => m.cluster != null)?.cluster;
+    expect(cluster?.rootCa?.caKeyPem.length).toBe(0);
+    expect(cluster?.rootCa?.caCertPem.toString()).toContain("BEGIN CERTIFICATE");
+    await expect(watch(unix, { kinds: ["secret"] }, () => true)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: 'kinds: "secret" is not one of cluster, node, service, task' });
+    await expect(watch(worker, {}, () => true)).rejects.toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringMatching(/has role worker; this call needs manager/) as unknown });
   });
 });

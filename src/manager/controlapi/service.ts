@@ -7,7 +7,7 @@ import type { Server, ServerUnaryCall, UntypedServiceImplementation } from "@grp
 import type { ProtoGrpcType } from "../../gen/control.js";
 import type { ControlHandlers } from "../../gen/swarm/control/Control.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
-import { unaryHandler } from "../../lib/grpc.js";
+import { toServiceError, unaryHandler } from "../../lib/grpc.js";
 import { loadProto } from "../../lib/proto.js";
 import { ErrorCode, SwarmError } from "../../lib/errors.js";
 import type { Store } from "../../store/store.js";
@@ -16,6 +16,7 @@ import { NodeRole } from "../ca/certs.js";
 import { requireRole, type AuthenticatedCall } from "../ca/tls.js";
 import { findNode, listNodes, redactCluster, removeNode, updateCluster, updateNode } from "./nodes.js";
 import { resolveRef } from "./resolve.js";
+import { serveWatch } from "./watch.js";
 import { createService, removeService, updateService, type ImagePinner } from "./services.js";
 
 /** The loaded control.proto package. */
@@ -88,6 +89,15 @@ export function controlHandlers(store: Store, authorize: Authorize, options: Con
       return {};
     }),
     GetTask: guarded(authorize, async (req) => ({ task: store.view((tx) => resolveRef("task", tx.list("task"), req.taskId, () => "")) })),
+    Watch: (call) => {
+      try {
+        authorize(call);
+      } catch (err) {
+        call.emit("error", toServiceError(err));
+        return;
+      }
+      void serveWatch(store, call, view);
+    },
     ListTasks: guarded(authorize, async (req) => {
       const f = req.filters;
       const tasks = store.view((tx) => tx.list("task"));

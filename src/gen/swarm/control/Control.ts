@@ -179,12 +179,16 @@ export interface ControlClient extends grpc.Client {
   updateService(argument: _swarm_control_UpdateServiceRequest, callback: grpc.requestCallback<_swarm_control_UpdateServiceResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Watch streams store changes (after an initial "snapshot" message listing the matching objects).
+   * Watch streams store changes: first one SNAPSHOT message per matching object, then one SNAPSHOT
+   * message without an object (the listing is complete), then CREATE/UPDATE/REMOVE as they apply.
+   * Any manager serves it from its own store; a watcher that falls behind gets an error and re-watches.
    */
   Watch(argument: _swarm_control_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_control_WatchMessage__Output>;
   Watch(argument: _swarm_control_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_control_WatchMessage__Output>;
   /**
-   * Watch streams store changes (after an initial "snapshot" message listing the matching objects).
+   * Watch streams store changes: first one SNAPSHOT message per matching object, then one SNAPSHOT
+   * message without an object (the listing is complete), then CREATE/UPDATE/REMOVE as they apply.
+   * Any manager serves it from its own store; a watcher that falls behind gets an error and re-watches.
    */
   watch(argument: _swarm_control_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_control_WatchMessage__Output>;
   watch(argument: _swarm_control_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_swarm_control_WatchMessage__Output>;
@@ -230,7 +234,9 @@ export interface ControlHandlers extends grpc.UntypedServiceImplementation {
   UpdateService: grpc.handleUnaryCall<_swarm_control_UpdateServiceRequest__Output, _swarm_control_UpdateServiceResponse>;
   
   /**
-   * Watch streams store changes (after an initial "snapshot" message listing the matching objects).
+   * Watch streams store changes: first one SNAPSHOT message per matching object, then one SNAPSHOT
+   * message without an object (the listing is complete), then CREATE/UPDATE/REMOVE as they apply.
+   * Any manager serves it from its own store; a watcher that falls behind gets an error and re-watches.
    */
   Watch: grpc.handleServerStreamingCall<_swarm_control_WatchRequest__Output, _swarm_control_WatchMessage>;
   
