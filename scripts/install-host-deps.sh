@@ -9,6 +9,7 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)   # test images
 command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v make >/dev/null 2>&1 || need+=(make)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v musl-gcc >/dev/null 2>&1 || need+=(musl-tools)   # swarm-runtime: static musl starts ~0.4 ms faster than glibc
 command -v setfattr >/dev/null 2>&1 || need+=(attr)   # image store: overlayfs opaque-dir xattrs
 dpkg -s libc6-dev >/dev/null 2>&1 || need+=(libc6-dev)   # headers + static libc (test image udp-echo)
 command -v nsenter >/dev/null 2>&1 || need+=(util-linux)  # harness hosts, health checks inside containers

@@ -14,6 +14,9 @@
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/mount.h>
+#ifndef MOUNT_ATTR_RDONLY
+#include <linux/mount.h> /* libcs without the new mount API's declarations */
+#endif
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -128,7 +131,7 @@ static int mount_cgroup_fs(int rootfd, const sr_mount *m, int targetfd, int vers
 	}
 	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
 					       ((m->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0) };
-	if (mount_setattr(top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+	if (syscall(SYS_mount_setattr, top, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
 		return sr_fail(err, errno, "set the flags of %s and its cgroup mounts", m->destination);
 	return 0;
 }
