@@ -247,11 +247,8 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	if (mkdir(o->root, 0711) < 0 && errno != EEXIST && sr_mkdir_p(o->root, 0711, err) < 0)
 		return sr_wrap(err, "state root");
 	cleanup_free char *dir = sr_xasprintf("%s/%s", o->root, o->id);
-	if (mkdir(dir, 0711) < 0) {
-		if (errno == EEXIST)
-			return sr_fail(err, 0, "container \"%s\" already exists (state in %s)", o->id, dir);
-		return sr_fail(err, errno, "create state dir %s", dir);
-	}
+	if (sr_state_make_dir(o->root, o->id, dir, err) < 0)
+		return -1;
 
 	int ret = -1;
 	int statefd = -1, sv[2] = { -1, -1 }, out_fd = -1, err_fd = -1, log_fd = -1;
@@ -412,7 +409,7 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 		ret = -1;
 	sr_trace("cgroups removed");
 	sr_err e2;
-	if (sr_state_remove(o->root, o->id, &e2) < 0 && ret == 0) {
+	if (sr_state_remove(o->root, o->id, 1, &e2) < 0 && ret == 0) {
 		*err = e2;
 		ret = -1;
 	}
@@ -428,7 +425,7 @@ fail:
 		sr_err ignored;
 		if (cg.n_dirs)
 			cgops->destroy(&cg, &ignored);
-		sr_state_remove(o->root, o->id, &ignored);
+		sr_state_remove(o->root, o->id, 0, &ignored);
 	}
 out:
 	if (netns.pid > 0) {

@@ -269,7 +269,7 @@ static int cmd_delete(const char *root, const char *id, int force)
 	}
 	if (cg.n_dirs && sr_cgroup_ops_for(cg.version)->destroy(&cg, &err) < 0)
 		return die(&err);
-	if (sr_state_remove(root, id, &err) < 0)
+	if (sr_state_remove(root, id, 0, &err) < 0)
 		return die(&err);
 	return 0;
 }

@@ -8,7 +8,12 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+
+#ifndef RENAME_NOREPLACE
+#define RENAME_NOREPLACE (1 << 0)
+#endif
 
 #include "json.h"
 
@@ -147,7 +152,28 @@ const char *sr_status_name(sr_status s)
 	return "unknown";
 }
 
-int sr_state_remove(const char *root, const char *id, sr_err *err)
+/*
+ * One emptied state dir is kept as <root>/.spare and renamed into place by the next container, instead
+ * of rmdir + mkdir: on this host's ext4 (no journal, mounted with discard) mkdir allocates a block and
+ * freeing it issues a synchronous discard when the last fd closes (~0.3 ms, more under I/O load). Ids
+ * cannot start with '.', so the name never collides; RENAME_NOREPLACE keeps concurrent runs apart.
+ */
+#define SPARE_DIR ".spare"
+
+int sr_state_make_dir(const char *root, const char *id, const char *dir, sr_err *err)
+{
+	cleanup_free char *spare = sr_xasprintf("%s/" SPARE_DIR, root);
+	int r = (int)syscall(SYS_renameat2, AT_FDCWD, spare, AT_FDCWD, dir, RENAME_NOREPLACE);
+	if (r < 0 && errno == ENOENT)
+		r = mkdir(dir, 0711);
+	if (r == 0)
+		return 0;
+	if (errno == EEXIST)
+		return sr_fail(err, 0, "container \"%s\" already exists (state in %s)", id, dir);
+	return sr_fail(err, errno, "create state dir %s", dir);
+}
+
+int sr_state_remove(const char *root, const char *id, int park, sr_err *err)
 {
 	/* Only our own file names: no directory scan on the hot path of `run`. */
 	static const char *const files[] = { "state.json", "exit", "exec.fifo", "state.json.tmp", "exit.tmp" };
@@ -157,6 +183,9 @@ int sr_state_remove(const char *root, const char *id, sr_err *err)
 		return errno == ENOENT ? 0 : sr_fail(err, errno, "open state dir %s", dir);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		unlinkat(fd, files[i], 0);
+	cleanup_free char *spare = park ? sr_xasprintf("%s/" SPARE_DIR, root) : NULL;
+	if (spare && syscall(SYS_renameat2, AT_FDCWD, dir, AT_FDCWD, spare, RENAME_NOREPLACE) == 0)
+		return 0;
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return sr_fail(err, errno, "remove state dir %s", dir);
 	return 0;

@@ -34,8 +34,13 @@ unsigned long long sr_proc_starttime(pid_t pid);
 int sr_state_alive(const sr_state *st);
 sr_status sr_state_status(int dirfd, const sr_state *st);
 const char *sr_status_name(sr_status s);
-/* Removes the state directory and its files. */
-int sr_state_remove(const char *root, const char *id, sr_err *err);
+/* Removes the state directory and its files; with park, keeps the emptied dir as the spare (see state.c). */
+int sr_state_remove(const char *root, const char *id, int park, sr_err *err);
+/*
+ * Creates <root>/<id> (error naming the container if it exists), reusing the spare dir a previous
+ * `run` parked (sr_state_remove with park): see state.c.
+ */
+int sr_state_make_dir(const char *root, const char *id, const char *dir, sr_err *err);
 /* Current UTC time as RFC 3339 with nanoseconds. */
 char *sr_now_rfc3339(void);
 

@@ -1,7 +1,7 @@
 // Integration tests of swarm-runtime through the TS driver: real namespaces, cgroups, mounts (root).
 // Each test runs a busybox container and asserts what the process inside saw, or what the host saw.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RUNTIME_BINARY } from "./binary.js";
@@ -298,6 +298,29 @@ describe("security", () => {
 });
 
 describe("lifecycle", () => {
+  it("run leaves only an emptied spare state dir, which the next container takes over", async () => {
+    const root = join(fx.work, fx.id("spare-root"));
+    const bundle = join(fx.work, "bundles", fx.id("spare"));
+    await writeBundle(bundle, { rootfs: fx.rootfs, command: ["/bin/true"] });
+    const cli = (...args: string[]) => spawnSync(RUNTIME_BINARY, ["--root", root, ...args], { encoding: "utf8" });
+    const [first, second] = [fx.id("spare-1"), fx.id("spare-2")];
+    expect(cli("run", "--bundle", bundle, first).status).toBe(0);
+    expect(readdirSync(root)).toEqual([".spare"]);
+    expect(readdirSync(join(root, ".spare"))).toEqual([]);
+    // create leaves init running: it must not inherit a pipe spawnSync waits on.
+    const created = spawnSync(RUNTIME_BINARY, ["--root", root, "create", "--bundle", bundle, second], { stdio: "ignore" });
+    try {
+      expect(created.status).toBe(0);
+      expect(readdirSync(root)).toEqual([second]);
+      expect(readdirSync(join(root, second)).sort()).toEqual(["exec.fifo", "state.json"]);
+      expect(JSON.parse(cli("state", second).stdout)).toMatchObject({ id: second, status: "created" });
+      expect(cli("create", "--bundle", bundle, second).stderr).toContain(`container "${second}" already exists`);
+    } finally {
+      expect(cli("delete", "--force", second).status).toBe(0);
+    }
+    expect(readdirSync(root)).toEqual([]);
+  });
+
   it("propagates exit codes and death by signal", async () => {
     expect((await fx.runToExit("exit42", sh("exit 42"))).exit).toEqual({ exitCode: 42, signal: 0 });
     expect((await fx.runToExit("kill9", sh("kill -9 $$"))).exit).toEqual({ exitCode: 137, signal: 9 });
