@@ -230,6 +230,33 @@ describe("Ready and the persistence barrier", () => {
     expect(node.status().hardState.commit).toBe(3);
   });
 
+  it("a single voter that wins a term sends nothing (not even appends to a learner) before the term is durable", () => {
+    const storage = new MemoryStorage({ confState: { voters: [1], learners: [2] } });
+    const node = new RaftNode({ id: 1, storage, electionTick: 10, heartbeatTick: 1, random: () => 0 });
+    node.campaign();
+    const rd = node.ready();
+    expect(rd.softState?.raftState).toBe("leader");
+    expect(rd.hardState?.term).toBe(1);
+    // Sent before the fsync, a crash could restart us in term 0 and let us lead term 1 again with
+    // another entry at the same index: the learner would hold a log that matches nobody's.
+    expect(rd.messages).toEqual([]);
+    // Before that Ready is advanced (pipelined), a proposal's appends also wait: the term is not durable.
+    node.propose(Buffer.from("p"));
+    const rd2 = node.ready();
+    expect(rd2.messages).toEqual([]);
+    expect(rd2.messagesAfterPersist.map((m) => [m.type, m.to])).toEqual([[MessageType.MSG_APP, 2]]);
+    storage.setHardState(rd.hardState ?? { term: 0, vote: 0, commit: 0 });
+    storage.append(rd.entries);
+    node.advance(rd);
+    storage.append(rd2.entries);
+    node.advance(rd2);
+    // Once the term is durable, appends leave before the entries' own fsync.
+    node.step(newMessage({ type: MessageType.MSG_APP_RESP, from: 2, to: 1, term: 1, index: 2 }));
+    node.propose(Buffer.from("q"));
+    const rd3 = node.ready();
+    expect(rd3.messages.filter((m) => m.type === MessageType.MSG_APP).map((m) => m.to)).toContain(2);
+  });
+
   it("pipelined Readies: a second ready() before advance hands out only new work, in order", () => {
     const storage = new MemoryStorage({ confState: { voters: [1, 2, 3], learners: [] } });
     const follower = new RaftNode({ id: 2, storage, electionTick: 10, heartbeatTick: 1, random: () => 0 });
