@@ -20,60 +20,23 @@ import * as grpc from "@grpc/grpc-js";
 import { loadSync } from "@grpc/proto-loader";
 import { KvClusterHarness, waitUntil } from "../src/raft/kv/testing/cluster-harness.js";
 import { mean, median, printTable, quantile, writeResult } from "./lib/results.js";
+import { runLoad as runLoadWith, type LoadResult, type LoadTarget } from "./lib/load.js";
+
+/** A system under test with the failover operations. */
+interface System extends LoadTarget {
+  /** 0-based index of the current leader, or -1. */
+  leader(): Promise<number>;
+  kill(member: number): Promise<void>;
+  restart(member: number): Promise<void>;
+}
 
 const RUNS = Number(process.env.RAFT_BENCH_RUNS ?? 4);
 const SECONDS = Number(process.env.RAFT_BENCH_SECONDS ?? 4);
 const FAILOVERS = Number(process.env.RAFT_BENCH_FAILOVERS ?? 3);
 const ONLY = process.env.RAFT_BENCH_ONLY ?? "";
 const VALUE = Buffer.alloc(256, 0x61);
-const KEYSPACE = 10_000;
 
-/** One system under test, as the load generator sees it. */
-interface System {
-  readonly name: string;
-  /** Writes one key on member `member` (0-based). */
-  put(member: number, key: string, value: Buffer, timeoutMs: number): Promise<void>;
-  /** 0-based index of the current leader, or -1. */
-  leader(): Promise<number>;
-  kill(member: number): Promise<void>;
-  restart(member: number): Promise<void>;
-  stop(): Promise<void>;
-}
-
-interface LoadResult {
-  readonly clients: number;
-  readonly writesPerSec: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly errors: number;
-}
-
-async function runLoad(sys: System, clients: number, seconds: number): Promise<LoadResult> {
-  const warmupMs = 500;
-  const start = performance.now();
-  const measureFrom = start + warmupMs;
-  const end = measureFrom + seconds * 1000;
-  const lat: number[] = [];
-  let errors = 0;
-  let counter = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      const member = c % 3;
-      while (performance.now() < end) {
-        const key = `bench-${counter++ % KEYSPACE}`;
-        const t0 = performance.now();
-        try {
-          await sys.put(member, key, VALUE, 10_000);
-          const t1 = performance.now();
-          if (t0 >= measureFrom && t1 <= end) lat.push(t1 - t0);
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  return { clients, writesPerSec: lat.length / seconds, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99), errors };
-}
+const runLoad = (sys: System, clients: number, seconds: number): Promise<LoadResult> => runLoadWith(sys, clients, seconds, VALUE, quantile);
 
 /** Kills the leader under light load; returns ms until the first write invoked after the kill is acked. */
 async function failover(sys: System): Promise<number> {
@@ -91,7 +54,7 @@ async function failover(sys: System): Promise<number> {
       for (let n = 0; !stop; n++) {
         const t0 = performance.now();
         try {
-          await sys.put(member, `failover-${i}-${n}`, VALUE, 1000);
+          await sys.put(member, `failover-${i}-${n}`, VALUE, 1000, i);
           if (t0 > killedAt) {
             firstAck = Math.min(firstAck, performance.now());
             stop = true;
