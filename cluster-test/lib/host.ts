@@ -10,6 +10,9 @@ import type { ClusterState, HostState, ProcRecord } from "./state.js";
 /** Name of a host's process when the caller gives none. */
 export const DEFAULT_PROC = "main";
 
+/** How long {@link Host.swarmctl} lets one `swarmctl` command run before killing it. */
+export const SWARMCTL_TIMEOUT_MS = 120_000;
+
 /** Options for starting a long-running process in a host. */
 export interface StartOptions {
   /** Name of the process in its host (default `main`); its log is `<logDir>/<name>.log`. */
@@ -87,10 +90,14 @@ export class Host {
     return join(this.dataDir, "swarmd.sock");
   }
 
-  /** Runs `swarmctl …args` here (talks to this host's daemon) and returns its result. */
+  /**
+   * Runs `swarmctl …args` here (talks to this host's daemon) and returns its result. Killed after
+   * {@link SWARMCTL_TIMEOUT_MS}: commands that wait for a service to converge legitimately take long on
+   * a loaded machine; scenarios put their own deadlines on what they wait for.
+   */
   swarmctl(...args: string[]): Promise<RunResult> {
     const b = this.cluster.state.binaries;
-    return this.exec([b.node, b.swarmctl, ...args]);
+    return this.exec([b.node, b.swarmctl, ...args], { timeoutMs: SWARMCTL_TIMEOUT_MS });
   }
 
   /** SIGKILLs a process of this host. */

@@ -43,9 +43,12 @@ export class CommandError extends SwarmError {
   constructor(argv: readonly string[], result: RunResult, timedOut: boolean) {
     const how = timedOut ? "timed out" : result.signal !== null ? `was killed by ${result.signal}` : `exited ${result.code}`;
     const stderr = result.stderr.trim();
+    // A command that timed out is usually stuck waiting: what it printed so far says on what.
+    const stdout = timedOut ? result.stdout.trim() : "";
     super(
       timedOut ? HarnessErrorCode.CommandTimeout : HarnessErrorCode.CommandFailed,
-      `\`${argv.join(" ")}\` ${how}${stderr.length > 0 ? `: ${stderr.slice(-2000)}` : ""}`,
+      `\`${argv.join(" ")}\` ${how} after ${Math.round(result.durationMs)} ms` +
+        `${stderr.length > 0 ? `: ${stderr.slice(-2000)}` : ""}${stdout.length > 0 ? `\nlast output:\n${stdout.slice(-2000)}` : ""}`,
       { fields: { argv, code: result.code, signal: result.signal } },
     );
     this.argv = argv;
