@@ -2,9 +2,12 @@
 // address from the managers) and the routing mesh. One cluster (3 managers + 2 workers) serves every
 // assertion: 5 replicas of demo/web:1 publish 8080; 100 requests to h1's port and 100 to h3's reach all 5
 // replicas (each page names its task's hostname); a UDP echo service answers through the mesh; kill -9 of
-// a worker's daemon → measured window until no new connection goes to its (still running) replica; all managers
-// stopped → every request through the mesh still succeeds; a taken published port is refused.
-import { existsSync } from "node:fs";
+// a worker's daemon → measured window until no new connection goes to its (still running) replica; a
+// rolling update v1→v2 under load through the mesh loses no request; all managers stopped → every
+// request through the mesh still succeeds; a taken published port is refused; task networks are removed
+// with their tasks and a restarted daemon sweeps leftovers.
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildTestImages } from "../src/image/testing/test-images.js";
 import type { Cluster } from "./lib/cluster.js";
@@ -29,11 +32,12 @@ const one = () => new Promise((resolve) => {
   console.log(JSON.stringify({ pages, errors })); })();
 `;
 
-// Sequential GETs for durationMs; prints [{t, page}] with t = start of the request minus argv[4] (ms)
+// Sequential GETs for durationMs (or until the file argv[5] exists); prints [{t, page}] with t = start of the request minus argv[4] (ms)
 // and page = the body, or "" when the request failed.
 const HTTP_LOOP = `
 const http = require("node:http");
-const [host, port, durationMs, zero] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), Number(process.argv[4])];
+const fs = require("node:fs");
+const [host, port, durationMs, zero, stopFile] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3]), Number(process.argv[4]), process.argv[5]];
 const one = () => new Promise((resolve) => {
   const req = http.get({ host, port, path: "/", agent: false, timeout: 8000 }, (res) => {
     let body = ""; res.setEncoding("utf8"); res.on("data", (d) => (body += d)); res.on("end", () => resolve(res.statusCode === 200 ? body.trim() : ""));
@@ -42,7 +46,7 @@ const one = () => new Promise((resolve) => {
   req.on("error", () => resolve(""));
 });
 (async () => { const out = []; const end = Date.now() + durationMs;
-  while (Date.now() < end) { const t0 = Date.now(); out.push({ t: t0 - zero, page: await one() }); }
+  while (Date.now() < end && !(stopFile && fs.existsSync(stopFile))) { const t0 = Date.now(); out.push({ t: t0 - zero, page: await one() }); }
   console.log(JSON.stringify(out)); })();
 `;
 
@@ -96,6 +100,7 @@ describe("routing mesh and task network on five netns hosts", () => {
       for (const h of ["h1", "h2", "h3"]) {
         await ok(c, h, "image", "load", images.web1);
         await ok(c, h, "image", "load", images.udpEcho);
+        await ok(c, h, "image", "load", images.web2);
       }
       const h1 = c.host("h1");
       await ok(c, "h1", "init", "--advertise-addr", h1.ip, "--dispatcher-heartbeat", "1s", "--default-addr-pool", "10.77.0.0/16");
@@ -169,6 +174,23 @@ describe("routing mesh and task network on five netns hosts", () => {
       expect(toH5.length).toBeGreaterThan(0); // it was routed there before the verdict
       expect(samples.filter((x) => x.t > window).length).toBeGreaterThan(10); // and then no more
       expect(window).toBeLessThan(12_000);
+
+      // A rolling update under load through the mesh loses no request: a stopping replica leaves every
+      // node's table and is drained before its stop signal.
+      const stopFile = join(c.host("h3").dataDir, "stop-load");
+      const h3 = c.host("h3");
+      const load = h3.exec([h3.node, "-e", HTTP_LOOP, h3.ip, "8080", "120000", String(Date.now()), stopFile], { timeoutMs: 180_000 });
+      await ok(c, "h1", "service", "update", "--image", "demo/web:2", "--update-parallelism", "2", "--update-delay", "0s", "--update-monitor", "1s", "web");
+      writeFileSync(stopFile, "");
+      const during = JSON.parse((await load).stdout.trim().split("\n").pop() ?? "[]") as { t: number; page: string }[];
+      const v1 = during.filter((x) => x.page.startsWith("web v1")).length;
+      const v2 = during.filter((x) => x.page.startsWith("web v2")).length;
+      const lost = during.filter((x) => x.page === "").length;
+      console.log(`rolling update v1→v2 under load via h3: ${during.length} requests, ${v1} v1, ${v2} v2, ${lost} failed`);
+      expect(lost).toBe(0);
+      expect(v1).toBeGreaterThan(0);
+      expect(during.at(-1)?.page).toMatch(/^web v2/);
+
 
       // Stop all managers: the workers' meshes keep serving from their last table.
       for (const h of ["h1", "h2", "h3"]) await c.host(h).kill("swarmd");

@@ -27,6 +27,11 @@ import { Mesh } from "../mesh/mesh.js";
 import type { PublishedPort, ServiceRoutes } from "../mesh/types.js";
 import { NodeNetwork } from "../network/node-network.js";
 
+/** Longest wait in {@link DataPlane.beforeStop} for the managers' map to drop a stopping task. */
+export const UNROUTE_WAIT_MS = 2_000;
+/** Extra time after that for the other nodes to apply the same map. */
+export const UNROUTE_SETTLE_MS = 100;
+
 /** Options of {@link DataPlane}. */
 export interface DataPlaneOptions {
   readonly nodeId: string;
@@ -75,6 +80,10 @@ export class DataPlane {
   private stopped = false;
   private chain: Promise<void> = Promise.resolve();
   private resolv: string | undefined;
+  /** Task ids the last map lists as backends (any node's mesh may send them connections). */
+  private routed = new Set<string>();
+  /** When recently unrouted tasks left the map (kept for a few seconds). */
+  private readonly unroutedAt = new Map<string, number>();
 
   constructor(private readonly o: DataPlaneOptions) {
     this.mesh = new Mesh({ localNodeId: o.nodeId, logger: o.logger });
@@ -91,10 +100,23 @@ export class DataPlane {
     return { netnsPath: attached.netnsPath, address: attached.address, resolvConf: this.resolvConf(), cleanup: () => attached.cleanup() };
   };
 
-  /** The agent's drain-before-stop hook. */
+  /**
+   * The agent's drain-before-stop hook: this node's mesh stops routing to the task and waits for its
+   * open connections; then, if the task is published, it waits (at most {@link UNROUTE_WAIT_MS}) until
+   * the managers' map no longer lists it plus {@link UNROUTE_SETTLE_MS} — the other nodes get the same
+   * map at about the same time, so their meshes stop sending it new connections before it stops.
+   * All bounded by the grace period (the task runner cuts it there).
+   */
   readonly beforeStop = async (task: Task__Output, graceMs: number): Promise<void> => {
+    const started = Date.now();
     const r = await this.mesh.drain(task.id, { timeoutMs: graceMs });
-    if (r.waitedMs > 0 || r.remaining > 0) this.o.logger.info({ task: task.id, ...r }, "drained the task in the mesh before stopping it");
+    if (this.routed.has(task.id) || this.unroutedAt.has(task.id) || r.waitedMs > 0) {
+      const until = Math.min(started + graceMs, Date.now() + UNROUTE_WAIT_MS);
+      while (this.routed.has(task.id) && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+      const settleUntil = Math.min(started + graceMs, (this.unroutedAt.get(task.id) ?? Date.now()) + UNROUTE_SETTLE_MS);
+      await new Promise((res) => setTimeout(res, Math.max(0, settleUntil - Date.now())));
+      this.o.logger.info({ task: task.id, drained: r.drained, remaining: r.remaining, waitedMs: Date.now() - started, stillRouted: this.routed.has(task.id) }, "drained the task in the mesh before stopping it");
+    }
   };
 
   private resolvConf(): string {
@@ -164,6 +186,11 @@ export class DataPlane {
     }
     await this.network.setPeers(m.peers.map((p) => ({ nodeId: p.nodeId, addr: p.addr, taskSubnet: p.taskSubnet })));
     const services = meshServices(m);
+    const routed = new Set(m.services.flatMap((s) => s.backends.map((b) => b.taskId)));
+    const now = Date.now();
+    for (const id of this.routed) if (!routed.has(id)) this.unroutedAt.set(id, now);
+    for (const [id, at] of this.unroutedAt) if (now - at > 10_000) this.unroutedAt.delete(id);
+    this.routed = routed;
     for (const [id, routes] of services) {
       const text = JSON.stringify(routes);
       if (this.applied.get(id) === text) continue;
