@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -88,6 +89,21 @@ static int log_pump(log_stream *s, int logfd)
 	}
 }
 
+typedef struct exec_args {
+	const sr_spec *spec;
+	int out, err; /* log pipes, -1 without a container log */
+} exec_args;
+
+static int start_process(void *arg)
+{
+	const exec_args *x = arg;
+	if (x->out >= 0) {
+		dup2(x->out, 1);
+		dup2(x->err, 2);
+	}
+	sr_process_exec(x->spec);
+}
+
 void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 {
 	sigset_t all, old;
@@ -98,19 +114,7 @@ void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 		perror("swarm-runtime: init: pipe");
 		_exit(126);
 	}
-	pid_t child = fork();
-	if (child < 0) {
-		perror("swarm-runtime: init: fork");
-		_exit(126);
-	}
-	if (child == 0) {
-		if (logfd >= 0) {
-			dup2(out[1], 1);
-			dup2(errp[1], 2);
-		}
-		sr_process_exec(spec);
-	}
-	sr_trace("init: forked");
+	/* Before the process starts (it may look at /proc/1 at once). */
 	prctl(PR_SET_NAME, "swarm-init", 0, 0, 0);
 	/* The caller's command line names host paths: show only "swarm-init" in the container's ps. */
 	if (sr_argv && sr_argc > 0) {
@@ -121,6 +125,18 @@ void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 	/* Keep the container's processes away from /proc/1 (its exe is the host's runtime binary). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	/*
+	 * vfork-like: the process runs on its own stack in our memory until execve, so there is no copy of
+	 * our page tables and no copy-on-write faults; we have nothing to do until it has exec'd anyway.
+	 */
+	static char stack[256 * 1024] __attribute__((aligned(16)));
+	exec_args x = { .spec = spec, .out = out[1], .err = errp[1] };
+	pid_t child = clone(start_process, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &x);
+	if (child < 0) {
+		perror("swarm-runtime: init: clone");
+		_exit(126);
+	}
+	sr_trace("init: process started (exec'd)");
 	int sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0) {
 		perror("swarm-runtime: init: signalfd");
