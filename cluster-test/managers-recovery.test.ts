@@ -1,6 +1,7 @@
 // Issue [4], recovery: three managers and a worker; two managers die for good, so the third has no
 // quorum; `swarmd --force-new-cluster` on it restarts a one-manager cluster from its own state: the
-// objects are intact, writes work again, and new managers can join.
+// objects are intact, writes work again, and new managers can join (bad, foreign and rotated tokens are
+// refused).
 import { describe, expect, it } from "vitest";
 import { withCluster } from "./lib/with-cluster.js";
 import { tableRows as rows, swarmctlOk as ok } from "./lib/swarmctl.js";
@@ -48,9 +49,25 @@ describe("force-new-cluster after losing quorum", () => {
         describe: "h2 and h3 Unreachable",
       });
 
-      // A new manager joins the new cluster (with the token of the same cluster), and the two-manager
+      // A new manager joins the new cluster (with the cluster's current token), and the two-manager
       // group takes writes from either side.
-      await ok(c, "h4", "join", "--token", managerToken, `${h1.ip}:2377`);
+      // Bad tokens are refused with a clear message and leave h4 out of the swarm: a wrong secret, a
+      // token of another cluster (CA digest mismatch), and the old token after a rotation.
+      const [prefix, version, digest, secret] = managerToken.split("-") as [string, string, string, string];
+      const refusals: [string, RegExp][] = [
+        [[prefix, version, digest, [...secret].reverse().join("")].join("-"), /join token is not valid/],
+        [[prefix, version, [...digest].reverse().join(""), secret].join("-"), /digest does not match the join token/],
+      ];
+      const rotated = (await ok(c, "h1", "join-token", "--rotate", "-q", "manager")).trim();
+      expect(rotated).not.toBe(managerToken);
+      refusals.push([managerToken, /join token is not valid: it may have been rotated/]);
+      for (const [token, why] of refusals) {
+        const r = await c.host("h4").swarmctl("join", "--token", token, `${h1.ip}:2377`);
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toMatch(why);
+      }
+      expect((await ok(c, "h4", "info", "--format", "json"))).toMatch(/"INACTIVE"/);
+      await ok(c, "h4", "join", "--token", rotated, `${h1.ip}:2377`);
       await c.waitFor(() => c.host("h4").swarmctl("node", "ls"), (r) => r.code === 0 && rows(r.stdout).some((l) => hostOf(l) === "h4" && / \* .*Reachable$/.test(l)), {
         timeoutMs: 30_000,
         describe: "h4 a reachable manager of the new cluster",
