@@ -57,6 +57,34 @@ function dataDirsOf(cluster: string): string[] {
   return [...dirs];
 }
 
+/**
+ * Task netns the cluster's daemons made (`/run/netns/<first 8 of node id>-<task id>`, see
+ * design/network.md): found from each host's `data/state.json` node id.
+ */
+function taskNetnsOf(dataDirs: readonly string[]): string[] {
+  const prefixes: string[] = [];
+  for (const base of dataDirs) {
+    let hosts: string[] = [];
+    try {
+      hosts = readdirSync(base);
+    } catch {
+      continue;
+    }
+    for (const h of hosts) {
+      const id = /"nodeId"\s*:\s*"([^"]+)"/.exec(safeRead(join(base, h, "data", "state.json")))?.[1];
+      if (id !== undefined && id.length >= 8) prefixes.push(`${id.slice(0, 8)}-`);
+    }
+  }
+  if (prefixes.length === 0) return [];
+  let all: string[] = [];
+  try {
+    all = readdirSync("/run/netns");
+  } catch {
+    return [];
+  }
+  return all.filter((n) => prefixes.some((p) => n.startsWith(p)));
+}
+
 function netnsInodes(netns: readonly string[]): Set<number> {
   const inodes = new Set<number>();
   for (const n of netns) {
@@ -184,7 +212,7 @@ async function cleanupCluster(cluster: string, options: CleanupOptions, report: 
     if (r.code !== 0 && !(await attempt(errors, `umount -l ${mount}`, ["umount", "-l", mount]))) continue;
     report.mounts.push(mount);
   }
-  for (const ns of harnessNetns(cluster)) {
+  for (const ns of [...harnessNetns(cluster), ...taskNetnsOf(dataDirs)]) {
     if (await attempt(errors, `ip netns del ${ns}`, ["ip", "netns", "del", ns])) report.netns.push(ns);
   }
   // veth ends vanish with their netns; the bridge (and any stray veth) is deleted here, bridge last.
