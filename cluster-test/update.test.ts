@@ -2,7 +2,8 @@
 // service publishing 8080; v1 → v2 two at a time with a 1 s delay (checked from the task history) while
 // h4 sends ~100 req/s through h1's routing mesh (0 failures), `service rollback` back to v1, a
 // start-first update under the same load (0 failures), an update to an image that exits at once with failure action rollback (back on v1,
-// ROLLBACK_COMPLETED) and with pause (PAUSED, the message names the failed task).
+// ROLLBACK_COMPLETED) and with pause (PAUSED, the message names the failed task), then kill -9 of the
+// leader in the middle of an update, which the new leader's updater completes from the store.
 import { credentials } from "@grpc/grpc-js";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -78,7 +79,7 @@ const runningWith = (tasks: readonly Task__Output[], img: string): Task__Output[
   tasks.filter((t) => t.desiredState === "RUNNING" && t.status?.state === "RUNNING" && image(t) === img);
 
 describe("rolling updates on four netns hosts", () => {
-  it("updates two at a time, rolls back by hand and on failure, and pauses", async () => {
+  it("updates two at a time without losing a request, rolls back by hand and on failure, pauses, and survives a leader kill", async () => {
     const images = buildTestImages();
     await withCluster({ hosts: 4 }, async (c) => {
       await Promise.all(c.hosts.map((h) => h.swarmd()));
@@ -166,6 +167,24 @@ describe("rolling updates on four netns hosts", () => {
       // exited may have let one more slot start, as in Docker).
       expect(runningWith(tasks, "demo/web:1").length).toBeGreaterThanOrEqual(1);
 
+      // 5. kill -9 the leader while an update runs: the new leader completes it.
+      await ok(c, "h1", "service", "update", "-d", "--image", "demo/web:2", "--update-parallelism", "1", "--update-delay", "1s", "--update-failure-action", "pause", "web");
+      await c.waitFor(() => tasksOf(c, "h1", id), (ts) => runningWith(ts, "demo/web:2").some((t) => t.annotations?.labels[UPDATE_UP_LABEL] !== undefined), { timeoutMs: 30_000, describe: "the first v2 replacement up" });
+      const leader = rows(await ok(c, "h2", "node", "ls")).find((l) => /Leader$/.test(l))!.split(/\s+/).find((w) => /^h\d$/.test(w))!;
+      const mid = runningWith(await tasksOf(c, "h2", id), "demo/web:2").length;
+      expect(mid).toBeLessThan(5);
+      await c.host(leader).kill("swarmd");
+      const survivor = ["h1", "h2", "h3"].find((h) => h !== leader)!;
+      const done = await c
+        .waitFor(async () => inspect(c, survivor).catch(() => undefined), (s) => s?.updateStatus?.state === "COMPLETED", { timeoutMs: 90_000, describe: `the update completed under a new leader (killed ${leader})` })
+        .catch(async (err: unknown) => {
+          const ts = await tasksOf(c, survivor, id).catch(() => []);
+          const line = (t: Task__Output): string => `${t.id.slice(0, 8)} slot ${t.slot} ${image(t)} node ${t.nodeId.slice(0, 6)} desired ${t.desiredState} observed ${t.status?.state} ${t.status?.health} "${t.status?.message}" ${t.annotations?.labels[UPDATE_UP_LABEL] ?? ""}`;
+          throw new Error(`${err instanceof Error ? err.message.slice(0, 300) : String(err)}\ntasks:\n${ts.sort((a, b) => Number(a.slot) - Number(b.slot)).map(line).join("\n")}`);
+        });
+      expect(done?.spec?.task?.container?.image).toMatch(/^demo\/web:2@/);
+      await c.waitFor(() => tasksOf(c, survivor, id), (ts) => runningWith(ts, "demo/web:2").length === 5 && runningWith(ts, "demo/web:1").length === 0, { timeoutMs: 60_000, describe: "5 v2 tasks after the failover" });
+      console.log(`leader ${leader} killed with ${mid}/5 replicas on v2; the new leader completed the update`);
     });
   });
 });

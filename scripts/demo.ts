@@ -1,8 +1,11 @@
 /**
- * `npm run demo` (as root, after `npm ci`): five hosts as network namespaces on this machine, a swarm of
- * three managers and two workers formed with `swarmctl init` / `join`, `node ls`, then the leader is
- * killed with SIGKILL and a new one takes over while a 5-replica service keeps running. Everything is
- * torn down at the end, also on Ctrl-C. (The routing mesh and rolling updates join the story as they land.)
+ * `npm run demo` (as root, after `npm ci`): the README's story on this machine. Five hosts as network
+ * namespaces (h1..h5, no route out), three managers and two workers formed with `swarmctl init` /
+ * `join`; the demo image loaded on the managers (workers fetch it from them); a 5-replica service
+ * publishing port 8080; requests through two different hosts answered by replicas on several nodes; a
+ * rolling update to demo/web:2 two tasks at a time with a 1 s delay; `service ps` and v2 answering;
+ * then kill -9 of the leader and a new one taking over. Everything is torn down at the end, also on
+ * Ctrl-C.
  */
 import { execFileSync } from "node:child_process";
 import { Cluster } from "../cluster-test/lib/cluster.js";
@@ -19,6 +22,18 @@ async function swarmctl(c: Cluster, host: string, ...args: string[]): Promise<st
   if (r.code !== 0) throw new Error(`swarmctl ${args.join(" ")} on ${host} failed: ${r.stderr.trim()}`);
   show(r.stdout);
   return r.stdout;
+}
+
+/** `curl http://127.0.0.1:8080/` `times` times inside `host`; returns the pages (or the errors). */
+async function curl(c: Cluster, host: string, times: number): Promise<string[]> {
+  show(`$ for i in $(seq ${times}); do curl -s http://127.0.0.1:8080/; done        # on ${host}`);
+  const pages: string[] = [];
+  for (let i = 0; i < times; i++) {
+    const r = await c.host(host).exec(["curl", "-s", "--max-time", "3", "http://127.0.0.1:8080/"]);
+    pages.push(r.code === 0 ? r.stdout.trim() : `(curl failed: exit ${r.code})`);
+  }
+  show(pages.join("\n"));
+  return pages;
 }
 
 async function main(): Promise<void> {
@@ -54,22 +69,40 @@ async function main(): Promise<void> {
     say("The cluster, seen from a manager");
     await swarmctl(c, "h2", "node", "ls");
 
-    say("Loading the demo image (busybox httpd) on every host, then a service with 5 replicas");
+    say("Loading the demo images (busybox httpd, v1 and v2) on the managers; workers fetch them from a manager");
     const images = buildTestImages();
-    for (const h of c.hosts) {
-      const r = await h.swarmctl("image", "load", images.web1);
-      if (r.code !== 0) throw new Error(`image load on ${h.name}: ${r.stderr.trim()}`);
+    for (const h of ["h1", "h2", "h3"]) {
+      for (const image of [images.web1, images.web2]) {
+        const r = await c.host(h).swarmctl("image", "load", image);
+        if (r.code !== 0) throw new Error(`image load on ${h}: ${r.stderr.trim()}`);
+      }
     }
-    await swarmctl(c, "h1", "service", "create", "--name", "web", "--replicas", "5", "demo/web:1");
+    await swarmctl(c, "h1", "image", "ls");
+
+    say("A service with 5 replicas, port 8080 published on every node");
+    await swarmctl(c, "h1", "service", "create", "--name", "web", "--replicas", "5", "--publish", "8080:80", "demo/web:1");
     await swarmctl(c, "h1", "service", "ps", "web");
 
-    say("kill -9 the leader's daemon (h1)");
+    say("Requests through two different hosts (the routing mesh picks a replica anywhere)");
+    await curl(c, "h4", 4);
+    await curl(c, "h2", 4);
+
+    say("Rolling update to demo/web:2, two tasks at a time, 1 s between batches");
     const t0 = Date.now();
+    await swarmctl(c, "h1", "service", "update", "--image", "demo/web:2", "--update-parallelism", "2", "--update-delay", "1s", "web");
+    show(`(the update took ${((Date.now() - t0) / 1000).toFixed(1)} s, including the 5 s monitor window of the last batch)`);
+    await swarmctl(c, "h1", "service", "ps", "web");
+    say("v2 answers now");
+    await curl(c, "h5", 4);
+
+    say("kill -9 the leader's daemon (h1)");
+    const t1 = Date.now();
     await c.host("h1").kill("swarmd");
     await c.waitFor(() => c.host("h2").swarmctl("node", "ls"), (r) => /Leader$/m.test(r.stdout) && !/ h1 .*Leader$/m.test(r.stdout), { timeoutMs: 15_000, describe: "a new leader" });
-    show(`a new leader was elected; swarmctl saw it ${Date.now() - t0} ms after the kill`);
+    show(`a new leader was elected; swarmctl saw it ${Date.now() - t1} ms after the kill`);
     await swarmctl(c, "h2", "node", "ls");
-    say("The service kept running through the failover");
+    say("The service keeps its 5 replicas (h1's task is replaced on the other nodes)");
+    await c.waitFor(() => c.host("h2").swarmctl("service", "ls"), (r) => / 5\/5 /.test(r.stdout), { timeoutMs: 30_000, describe: "5/5 replicas" });
     await swarmctl(c, "h2", "service", "ls");
 
     say("Restart h1's daemon: it rejoins as a follower");

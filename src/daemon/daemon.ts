@@ -14,7 +14,7 @@ import type { InfoResponse } from "../gen/swarm/daemon/InfoResponse.js";
 import type { HeartbeatResponse__Output } from "../gen/swarm/dispatcher/HeartbeatResponse.js";
 import type { JoinRaftResponse__Output } from "../gen/swarm/membership/JoinRaftResponse.js";
 import { ErrorCode, SwarmError, errorMessage } from "../lib/errors.js";
-import { callUnary, toServiceError, unaryHandler } from "../lib/grpc.js";
+import { callUnary, failStream, unaryHandler } from "../lib/grpc.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import { loadProto } from "../lib/proto.js";
@@ -128,7 +128,7 @@ export class Daemon {
     this.local.addService(logsProto.Logs.service, {
       SubscribeLogs: (call: LogSubscriberCall) => {
         if (this.manager === undefined) {
-          call.destroy(toServiceError(new SwarmError(ErrorCode.FailedPrecondition, "this node is not a swarm manager: run `swarmctl service logs` on a manager")));
+          failStream(call, new SwarmError(ErrorCode.FailedPrecondition, "this node is not a swarm manager: run `swarmctl service logs` on a manager"));
           return;
         }
         this.manager.logs.logsHandlers(localSocket).SubscribeLogs(call);

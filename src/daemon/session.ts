@@ -14,6 +14,9 @@ import { dispatcherProto } from "../manager/dispatcher.js";
 import { leaderAddrOf } from "../manager/leader.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../manager/ca/tls.js";
 
+/** How long a new assignment stream may stay without its first message before it is dialled again. */
+const FIRST_MESSAGE_TIMEOUT_MS = 3_000;
+
 /** What runs the tasks: the agent. */
 export interface TaskRunner {
   /** The full set of tasks assigned to this node. */
@@ -62,7 +65,18 @@ export class DispatcherSession {
     const client = new dispatcherProto.Dispatcher(addr, managerChannelCredentials(this.o.tls), MANAGER_TARGET_OPTIONS);
     const stream = client.Assignments({});
     this.stream = stream;
+    // A leader answers a new stream with the complete task set at once. A stream that stays silent
+    // (dialled while the managers were electing a leader) is abandoned and dialled again.
+    let answered = false;
+    const silent = setTimeout(() => {
+      if (answered || this.stream !== stream) return;
+      this.o.logger.debug({ manager: addr }, "assignment stream silent; dialling again");
+      stream.cancel();
+    }, FIRST_MESSAGE_TIMEOUT_MS);
+    silent.unref();
     stream.on("data", (m: AssignmentsMessage__Output) => {
+      answered = true;
+      clearTimeout(silent);
       this.attempt = 0;
       if (m.type === "COMPLETE") this.tasks.clear();
       for (const t of m.updateTasks) this.tasks.set(t.id, t);

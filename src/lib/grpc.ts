@@ -57,6 +57,15 @@ export function toServiceError(err: unknown): ServiceError {
   return Object.assign(new Error(details), { code: grpcStatusOf(err), details, metadata });
 }
 
+/**
+ * Ends a server stream with an error status the client sees. (`call.destroy(err)` does not: grpc-js then
+ * never sends the status, and the client's stream waits forever — a worker would never dial the new
+ * leader.) Emitting "error" makes grpc-js record the status and end the call.
+ */
+export function failStream(call: { emit(event: "error", err: ServiceError): boolean }, err: unknown): void {
+  call.emit("error", toServiceError(err));
+}
+
 /** A failed remote call: gRPC status, the server's message and the project error code when it sent one. */
 export class RemoteCallError extends SwarmError {
   readonly status: status;

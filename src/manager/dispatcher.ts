@@ -11,7 +11,7 @@ import type { _swarm_dispatcher_UpdateTaskStatusRequest_TaskStatusUpdate__Output
 import { isForwardTransition, taskStateOrder } from "../api/task-state.js";
 import type { ProtoGrpcType } from "../gen/dispatcher.js";
 import type { DispatcherHandlers } from "../gen/swarm/dispatcher/Dispatcher.js";
-import { toServiceError, unaryHandler } from "../lib/grpc.js";
+import { failStream, unaryHandler } from "../lib/grpc.js";
 import { loadProto } from "../lib/proto.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
@@ -167,7 +167,7 @@ export class NodeMonitor {
       const { isLeader, leaderAddr } = this.o.leadership();
       if (!isLeader) throw new NotLeaderError(leaderAddr);
     } catch (err) {
-      call.destroy(toServiceError(err));
+      failStream(call, err);
       return;
     }
     const mine = (t: Task__Output | undefined): boolean => t !== undefined && t.nodeId === nodeId;
@@ -179,7 +179,7 @@ export class NodeMonitor {
     const leadership = setInterval(() => {
       if (!this.o.leadership().isLeader) {
         watcher.close();
-        call.destroy(toServiceError(new NotLeaderError(this.o.leadership().leaderAddr)));
+        failStream(call, new NotLeaderError(this.o.leadership().leaderAddr));
       }
     }, 500);
     this.sessions.set(nodeId, (this.sessions.get(nodeId) ?? 0) + 1);
@@ -208,7 +208,7 @@ export class NodeMonitor {
         }
         call.end();
       } catch (err) {
-        call.destroy(toServiceError(err));
+        failStream(call, err);
       } finally {
         finish();
       }

@@ -19,7 +19,7 @@ import type { SubscribeLogsRequest__Output } from "../gen/swarm/logs/SubscribeLo
 import type { SubscriptionMessage } from "../gen/swarm/logs/SubscriptionMessage.js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { ErrorCode, SwarmError } from "../lib/errors.js";
-import { toServiceError, RemoteCallError } from "../lib/grpc.js";
+import { toServiceError, RemoteCallError, failStream } from "../lib/grpc.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import { loadProto } from "../lib/proto.js";
@@ -80,7 +80,7 @@ export class LogBroker {
           authorize(call);
           this.subscribe(call);
         } catch (err) {
-          call.destroy(toServiceError(err));
+          failStream(call, err);
         }
       },
     };
@@ -96,7 +96,7 @@ export class LogBroker {
           if (!isLeader) throw new NotLeaderError(leaderAddr);
           this.listen(nodeId, call);
         } catch (err) {
-          call.destroy(toServiceError(err));
+          failStream(call, err);
         }
       },
       PublishLogs: (call: ServerReadableStream<PublishLogsMessage__Output, PublishLogsResponse>, callback) => {
@@ -140,7 +140,7 @@ export class LogBroker {
     const timer = setInterval(() => {
       if (this.o.leadership().isLeader) return;
       clearInterval(timer);
-      call.destroy(toServiceError(new NotLeaderError(this.o.leadership().leaderAddr)));
+      failStream(call, new NotLeaderError(this.o.leadership().leaderAddr));
     }, 500);
     call.on("close", () => clearInterval(timer));
   }
@@ -187,7 +187,7 @@ export class LogBroker {
     });
     upstream.on("error", (err) => {
       client.close();
-      call.destroy(toServiceError(new RemoteCallError(err as never)));
+      failStream(call, new RemoteCallError(err as never));
     });
     call.on("cancelled", () => upstream.cancel());
   }
@@ -251,7 +251,7 @@ export class LogBroker {
     for (const s of [...this.subs.values()]) {
       this.subs.delete(s.id);
       s.ended = true;
-      s.out.destroy(toServiceError(new SwarmError(ErrorCode.Unavailable, "the manager is stopping")));
+      failStream(s.out, new SwarmError(ErrorCode.Unavailable, "the manager is stopping"));
     }
     for (const l of this.listeners.values()) l.end();
     this.listeners.clear();

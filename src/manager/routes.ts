@@ -8,7 +8,7 @@ import type { ServerWritableStream } from "@grpc/grpc-js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { RoutesMessage } from "../gen/swarm/dispatcher/RoutesMessage.js";
 import type { RoutesRequest__Output } from "../gen/swarm/dispatcher/RoutesRequest.js";
-import { toServiceError } from "../lib/grpc.js";
+import { failStream } from "../lib/grpc.js";
 import type { ReadTx, Store } from "../store/store.js";
 import { nodeUnderlayIp, taskOverlayAddress } from "./allocator/network-allocator.js";
 import { requireRole } from "./ca/tls.js";
@@ -58,7 +58,7 @@ export function streamRoutes(call: ServerWritableStream<RoutesRequest__Output, R
     const { isLeader, leaderAddr } = o.leadership();
     if (!isLeader) throw new NotLeaderError(leaderAddr);
   } catch (err) {
-    call.destroy(toServiceError(err));
+    failStream(call, err);
     return;
   }
   const [initial, watcher] = o.store.viewAndWatch((tx) => buildRoutes(tx), {
@@ -78,7 +78,7 @@ export function streamRoutes(call: ServerWritableStream<RoutesRequest__Output, R
   const leadership = setInterval(() => {
     if (!o.leadership().isLeader) {
       finish();
-      call.destroy(toServiceError(new NotLeaderError(o.leadership().leaderAddr)));
+      failStream(call, new NotLeaderError(o.leadership().leaderAddr));
     }
   }, 500);
   const finish = (): void => {
@@ -93,7 +93,7 @@ export function streamRoutes(call: ServerWritableStream<RoutesRequest__Output, R
       for await (const _e of watcher) timer ??= setTimeout(send, o.coalesceMs ?? 20);
       call.end();
     } catch (err) {
-      call.destroy(toServiceError(err));
+      failStream(call, err);
     } finally {
       finish();
     }

@@ -1,0 +1,295 @@
+/**
+ * `npm run bench:update`: a rolling update of 5 replicas, parallelism 2, delay 1 s, monitor 5 s, stop
+ * grace period 10 s on both — ours (swarmd in one netns host of the harness) vs Docker Swarm 20.10
+ * (Debian docker.io, single-node swarm, the same busybox rootfs `docker import`ed as demo/web:1 and :2),
+ * alternating runs in the same process. The clock starts when `service update -d --image …` is spawned
+ * and stops when the manager reports the update completed (UpdateStatus COMPLETED / "completed") with 5
+ * tasks of the new image running. Each run flips v1 → v2 or v2 → v1. Under load: ~100 req/s HTTP from
+ * the root namespace to the host's published port 8080 during each of our updates, counting failed
+ * requests (Docker's ingress mesh needs IPVS, which this kernel lacks, so Docker gets no load). dockerd
+ * runs under `flock /work/docker.lock` with its own data/exec roots, socket and pidfile, and is stopped
+ * and removed at the end. Writes bench/results/update.json; ratio = ours / docker (goal ≤ 0.5).
+ */
+import { credentials } from "@grpc/grpc-js";
+import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import type { Service__Output } from "../src/gen/swarm/api/Service.js";
+import type { ControlClient } from "../src/gen/swarm/control/Control.js";
+import type { GetServiceResponse__Output } from "../src/gen/swarm/control/GetServiceResponse.js";
+import type { ListTasksResponse__Output } from "../src/gen/swarm/control/ListTasksResponse.js";
+import { buildTestImages } from "../src/image/testing/test-images.js";
+import { callUnary } from "../src/lib/grpc.js";
+import { controlProto } from "../src/manager/controlapi/service.js";
+import { Cluster } from "../cluster-test/lib/cluster.js";
+import { cleanup } from "../cluster-test/lib/cleanup.js";
+import { uniqueClusterName } from "../cluster-test/lib/with-cluster.js";
+import { mean, median, printTable, writeResult } from "./lib/results.js";
+
+const run = promisify(execFile);
+const RUNS = Number(process.env.RUNS ?? 2);
+const REPLICAS = 5;
+const TUNING = ["--update-parallelism", "2", "--update-delay", "1s", "--update-monitor", "5s", "--stop-grace-period", "10s"];
+const TIMEOUT_MS = 240_000;
+const DOCKER = "/usr/bin/docker";
+const DOCKERD = "/usr/sbin/dockerd";
+
+async function until<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = TIMEOUT_MS, pollMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  for (;;) {
+    last = await probe();
+    if (done(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 500)}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** ~`rate` GET/s against `url` until stopped; counts answers that are not 200 (or no answer at all). */
+function load(url: string, rate: number): { stop: () => Promise<{ sent: number; failed: number; errors: string[] }> } {
+  let sent = 0;
+  let failed = 0;
+  const errors: string[] = [];
+  const inflight = new Set<Promise<void>>();
+  const one = (): Promise<void> =>
+    new Promise<void>((resolve) => {
+      sent++;
+      const req = request(url, { timeout: 5_000, agent: false }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode !== 200) {
+            failed++;
+            if (errors.length < 5) errors.push(`HTTP ${res.statusCode}`);
+          }
+          resolve();
+        });
+      });
+      const fail = (why: string): void => {
+        failed++;
+        if (errors.length < 5) errors.push(why);
+        resolve();
+      };
+      req.on("timeout", () => req.destroy(new Error("timeout")));
+      req.on("error", (e) => fail(e.message));
+      req.end();
+    });
+  const timer = setInterval(() => {
+    const p = one().finally(() => inflight.delete(p));
+    inflight.add(p);
+  }, 1_000 / rate);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(inflight);
+      return { sent, failed, errors };
+    },
+  };
+}
+
+// ---------- ours ----------
+
+interface Ours {
+  readonly cluster: Cluster;
+  readonly control: ControlClient;
+  readonly url: string;
+}
+
+async function swarmctl(o: { cluster: Cluster }, ...args: string[]): Promise<string> {
+  const r = await o.cluster.host("h1").swarmctl(...args);
+  if (r.code !== 0) throw new Error(`swarmctl ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function upOurs(images: ReturnType<typeof buildTestImages>): Promise<Ours> {
+  const name = uniqueClusterName();
+  await cleanup(name);
+  const cluster = await Cluster.up({ hosts: 1, name });
+  const o = { cluster };
+  await cluster.host("h1").swarmd();
+  await until("daemon up", async () => (await cluster.host("h1").swarmctl("info")).code === 0, (v) => v, 30_000, 200);
+  for (const img of [images.web1, images.web2]) await swarmctl(o, "image", "load", img);
+  await swarmctl(o, "init", "--advertise-addr", cluster.host("h1").ip);
+  // No health check on ours either: Docker's imported image has none.
+  await swarmctl(o, "service", "create", "--name", "web", "--replicas", String(REPLICAS), "--publish", "8080:80", "--no-healthcheck", ...TUNING, "demo/web:1");
+  const control = new controlProto.Control(`unix://${cluster.host("h1").socketPath}`, credentials.createInsecure());
+  return { cluster, control, url: `http://${cluster.host("h1").ip}:8080/` };
+}
+
+async function serviceOurs(o: Ours): Promise<Service__Output> {
+  return (await callUnary<GetServiceResponse__Output>((md, opt, cb) => o.control.GetService({ serviceId: "web" }, md, opt, cb))).service!;
+}
+
+async function updateOurs(o: Ours, image: string): Promise<number> {
+  const t0 = performance.now();
+  await swarmctl(o, "service", "update", "-d", "--image", image, "web");
+  await until(`our update to ${image}`, async () => {
+    const s = await serviceOurs(o);
+    const { tasks } = await callUnary<ListTasksResponse__Output>((md, opt, cb) => o.control.ListTasks({ filters: { serviceIds: [s.id], desiredStates: ["RUNNING"] } }, md, opt, cb));
+    const running = tasks.filter((t) => t.status?.state === "RUNNING" && (t.spec?.container?.image ?? "").startsWith(`${image}@`)).length;
+    return { state: s.updateStatus?.state, running };
+  }, (v) => v.state === "COMPLETED" && v.running === REPLICAS);
+  return performance.now() - t0;
+}
+
+// ---------- Docker ----------
+
+interface Docker {
+  readonly dir: string;
+  readonly socket: string;
+  readonly proc: ChildProcess;
+}
+
+function dockerRaw(socket: string, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: socket, path, method: "GET" }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c: string) => (body += c));
+      res.on("end", () => resolve(body));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+async function docker(d: Docker, ...args: string[]): Promise<string> {
+  return (await run(DOCKER, ["-H", `unix://${d.socket}`, ...args], { maxBuffer: 16 << 20 })).stdout;
+}
+
+async function upDocker(rootfsTar: string): Promise<Docker> {
+  if (!existsSync(DOCKERD) || !existsSync(DOCKER)) {
+    console.log("dockerd not found: installing Debian's docker.io");
+    if (spawnSync("apt-get", ["install", "-y", "docker.io"], { stdio: "inherit" }).status !== 0) throw new Error("apt-get install docker.io failed");
+  }
+  const dir = mkdtempSync(join(tmpdir(), "swarm-bench-update-docker-"));
+  const socket = join(dir, "docker.sock");
+  mkdirSync(join(dir, "exec"));
+  // flock holds /work/docker.lock for as long as dockerd runs (-o: dockerd does not inherit the lock fd).
+  const proc = spawn("flock", ["-o", "/work/docker.lock", DOCKERD, "--data-root", join(dir, "data"), "--exec-root", join(dir, "exec"), "-H", `unix://${socket}`, "--pidfile", join(dir, "docker.pid")], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  proc.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  const d: Docker = { dir, socket, proc };
+  try {
+    await until("dockerd up (waits for /work/docker.lock)", async () => (proc.exitCode !== null ? "exited" : existsSync(socket) ? await dockerRaw(socket, "/_ping").then(() => "up", () => "down") : "down"), (v) => v !== "down", 600_000, 200);
+    if (proc.exitCode !== null) throw new Error(`dockerd exited ${proc.exitCode}: ${stderr}`);
+    for (const v of [1, 2]) {
+      await run(DOCKER, ["-H", `unix://${socket}`, "import", "-c", `CMD ["/bin/sh","-c","mkdir -p /www && echo web v${v} > /www/index.html && exec httpd -f -p 80 -h /www"]`, rootfsTar, `demo/web:${v}`]);
+    }
+    await docker(d, "swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:12377", "--data-path-port", "14789");
+    await docker(d, "service", "create", "--detach", "--name", "web", "--replicas", String(REPLICAS), ...TUNING, "demo/web:1");
+    await until("5 docker tasks running", () => runningDocker(d, "demo/web:1"), (n) => n === REPLICAS);
+  } catch (err) {
+    await downDocker(d);
+    throw err;
+  }
+  return d;
+}
+
+async function runningDocker(d: Docker, image: string): Promise<number> {
+  const tasks = JSON.parse(await dockerRaw(d.socket, `/v1.41/tasks?filters=${encodeURIComponent(JSON.stringify({ "desired-state": ["running"] }))}`)) as { Spec: { ContainerSpec: { Image: string } }; Status: { State: string } }[];
+  return tasks.filter((t) => t.Status.State === "running" && t.Spec.ContainerSpec.Image.startsWith(image)).length;
+}
+
+async function updateDocker(d: Docker, image: string): Promise<number> {
+  const t0 = performance.now();
+  await docker(d, "service", "update", "--detach", "--image", image, "web");
+  await until(`docker update to ${image}`, async () => {
+    const [s] = JSON.parse(await dockerRaw(d.socket, "/v1.41/services")) as { UpdateStatus?: { State: string } }[];
+    return { state: s?.UpdateStatus?.State, running: await runningDocker(d, image) };
+  }, (v) => v.state === "completed" && v.running === REPLICAS, TIMEOUT_MS, 200);
+  return performance.now() - t0;
+}
+
+async function downDocker(d: Docker): Promise<void> {
+  await docker(d, "swarm", "leave", "--force").catch(() => undefined);
+  // flock does not forward signals: stop dockerd by its pidfile; flock then exits and frees the lock.
+  const pidFile = join(d.dir, "docker.pid");
+  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0;
+  if (pid > 0) process.kill(pid, "SIGTERM");
+  else d.proc.kill("SIGTERM");
+  await until("dockerd exit", async () => d.proc.exitCode !== null || d.proc.signalCode !== null, (v) => v, 60_000, 200).catch(() => {
+    if (pid > 0) process.kill(pid, "SIGKILL");
+  });
+  spawnSync("sh", ["-c", `grep ' ${d.dir}' /proc/mounts | awk '{print $2}' | sort -r | xargs -r umount -l`]);
+  rmSync(d.dir, { recursive: true, force: true });
+}
+
+// ---------- main ----------
+
+async function main(): Promise<void> {
+  if (process.getuid?.() !== 0) throw new Error("bench:update needs root (netns hosts, containers, dockerd)");
+  const images = buildTestImages();
+  const times = { ours: [] as number[], docker: [] as number[] };
+  const loads: { sent: number; failed: number; errors: string[] }[] = [];
+  let meshAnswers = false;
+  const load0 = loadavg()[0] ?? 0;
+  const ours = await upOurs(images);
+  let dock: Docker | undefined;
+  try {
+    dock = await upDocker(images.rootfs);
+    meshAnswers = await new Promise<boolean>((resolve) => {
+      const req = request(ours.url, { timeout: 2_000 }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      });
+      req.on("error", () => resolve(false));
+      req.on("timeout", () => req.destroy());
+      req.end();
+    });
+    if (!meshAnswers) console.log(`no answer on ${ours.url}: the routing mesh is not serving published ports here; updates are timed without load`);
+    for (let i = 0; i < RUNS; i++) {
+      const image = i % 2 === 0 ? "demo/web:2" : "demo/web:1";
+      const l = meshAnswers ? load(ours.url, 100) : undefined;
+      times.ours.push(await updateOurs(ours, image));
+      if (l !== undefined) loads.push(await l.stop());
+      console.log(`run ${i + 1}: ours ${times.ours.at(-1)?.toFixed(0)} ms${l === undefined ? "" : `, ${loads.at(-1)?.failed}/${loads.at(-1)?.sent} failed requests`} (load ${loadavg()[0]?.toFixed(1)})`);
+      times.docker.push(await updateDocker(dock, image));
+      console.log(`run ${i + 1}: docker ${times.docker.at(-1)?.toFixed(0)} ms (load ${loadavg()[0]?.toFixed(1)})`);
+    }
+  } finally {
+    if (dock !== undefined) await downDocker(dock);
+    ours.control.close();
+    await ours.cluster.down();
+  }
+  const o = median(times.ours);
+  const p = median(times.docker);
+  const failed = loads.reduce((a, l) => a + l.failed, 0);
+  const sent = loads.reduce((a, l) => a + l.sent, 0);
+  printTable([
+    ["system", "median ms to converge", "mean ms", "runs", "failed requests"],
+    ["swarm (ours)", o, mean(times.ours), RUNS, meshAnswers ? `${failed}/${sent}` : "not measured (no mesh)"],
+    ["Docker Swarm", p, mean(times.docker), RUNS, "not measured (ingress needs IPVS)"],
+  ]);
+  console.log(`ratio ours/docker = ${(o / p).toFixed(3)} (goal ≤ 0.5 with 0 failed requests)`);
+  const version = (spawnSync(DOCKERD, ["--version"], { encoding: "utf8" }).stdout ?? "").trim();
+  const path = writeResult({
+    name: "update",
+    unit: "ms from `service update -d --image` to the update completed with 5 new tasks running (median)",
+    ours: o,
+    peer: p,
+    peerName: version || "Docker Swarm (docker.io)",
+    ratio: o / p,
+    runs: RUNS,
+    details: {
+      workload: "5 replicas of busybox httpd, parallelism 2, delay 1 s, monitor 5 s, stop grace 10 s, stop-first; no health check on either",
+      alternating: true,
+      oursMs: times.ours,
+      dockerMs: times.docker,
+      load: meshAnswers ? { ratePerSecond: 100, url: "published port 8080 of the host, from the root namespace", runs: loads } : "not measured: the routing mesh did not answer",
+      loadAverageAtStart: load0,
+      loadAverageAtEnd: loadavg()[0],
+    },
+  });
+  console.log(`wrote ${path}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench:update failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
