@@ -129,8 +129,8 @@ static void child_main(const child_args *a)
 		child_fail(a->sock, &err);
 	umask(022);
 	sr_trace("child: rootfs ready");
-	/* create: the caller exits as soon as it reads "R", so stop dying with it before sending. */
-	if (a->mode == SR_MODE_CREATE)
+	/* create / run -d: the caller exits as soon as it reads "R", so stop dying with it before sending. */
+	if (a->mode != SR_MODE_RUN)
 		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
 	if (TEMP_FAILURE_RETRY(write(a->sock, "R", 1)) != 1)
 		_exit(1);
@@ -145,7 +145,10 @@ static void child_main(const child_args *a)
 		if (TEMP_FAILURE_RETRY(read(a->sock, &c, 1)) != 1 || c != 'S')
 			_exit(1);
 		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-		report_fd = a->sock; /* init reports the exit status here while `run` waits */
+		if (a->mode == SR_MODE_RUN)
+			report_fd = a->sock; /* init reports the exit status here while `run` waits */
+		else
+			close(a->sock); /* run -d: nobody waits; the status goes to the state dir ("exit") for `wait` */
 	}
 	if (spec->init_disabled)
 		sr_process_exec(spec);

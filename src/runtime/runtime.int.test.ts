@@ -326,6 +326,20 @@ describe("lifecycle", () => {
     expect((await fx.runToExit("kill9", sh("kill -9 $$"))).exit).toEqual({ exitCode: 137, signal: 9 });
   });
 
+  it("run --detach: the caller returns with the container running; even a process that exits at once leaves its status for wait", async () => {
+    const bundle = join(fx.work, "bundles", fx.id("detach-bundle"));
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("exit 3") });
+    // The init must neither die with the exiting caller nor hand its status to it (it did, 1 in 5).
+    const ids = Array.from({ length: 30 }, (_, i) => fx.id(`detach${String(i)}`));
+    const containers = [];
+    for (const id of ids) containers.push(await fx.runtime.runDetached(id, bundle, { logPath: join(fx.work, `${id}.log`) }));
+    for (const c of containers) expect(fx.runtime.recordedPid(c.id)).toBeGreaterThan(0);
+    const exits = await Promise.all(containers.map((c) => c.wait()));
+    for (const c of containers) await c.delete();
+    expect(exits).toEqual(ids.map(() => ({ exitCode: 3, signal: 0 })));
+    expect(fx.runtime.recordedPid(ids[0]!)).toBeUndefined();
+  });
+
   it("stops on SIGTERM in under a second", async () => {
     const id = fx.id("term");
     const bundle = join(fx.work, "bundles", id);

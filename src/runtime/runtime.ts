@@ -4,6 +4,7 @@
  * runtime's state dir, so a restarted agent can reattach with {@link Runtime.container}.
  */
 import { execFile, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../lib/logger.js";
@@ -92,6 +93,30 @@ export class Runtime {
     await this.mustRun(id, "create", ["create", "--bundle", bundleDir, "--container-log", logPath, id]);
     this.log.debug({ id, bundleDir }, "container created");
     return new Container(this, id, logPath);
+  }
+
+  /**
+   * create + start in ONE `swarm-runtime run --detach` (one process instead of two); the container runs
+   * when it resolves.
+   */
+  async runDetached(id: string, bundleDir: string, options: CreateOptions = {}): Promise<Container> {
+    const logPath = options.logPath ?? join(bundleDir, "container.log");
+    await this.mustRun(id, "run", ["run", "--detach", "--bundle", bundleDir, "--container-log", logPath, id]);
+    this.log.debug({ id, bundleDir }, "container running");
+    return new Container(this, id, logPath);
+  }
+
+  /**
+   * The init pid the runtime recorded in `<root>/<id>/state.json` (read from the file, no process), or
+   * undefined when there is no such container.
+   */
+  recordedPid(id: string): number | undefined {
+    try {
+      const st = JSON.parse(readFileSync(join(this.stateRoot, id, "state.json"), "utf8")) as { pid?: unknown };
+      return typeof st.pid === "number" && st.pid > 0 ? st.pid : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** create + start. */
