@@ -104,6 +104,8 @@ export class RuntimeController implements Controller {
   private stopSignal = "SIGTERM";
   private policy: HealthPolicy | null = null;
   private removed = false;
+  /** The container's init pid once started (health probes enter its namespaces). */
+  private pid = 0;
 
   constructor(options: RuntimeControllerOptions) {
     this.o = options;
@@ -165,7 +167,7 @@ export class RuntimeController implements Controller {
       const config = await writeBundle(this.bundleDir, input);
       this.env = config.process.env ?? [];
       this.user = { uid: config.process.user?.uid ?? 0, gid: config.process.user?.gid ?? 0 };
-      this.container = await this.createContainer();
+      // The container itself is made by start(): `run --detach` creates and starts it in one process.
     } catch (err) {
       await this.remove().catch(() => undefined);
       this.removed = false;
@@ -173,16 +175,16 @@ export class RuntimeController implements Controller {
     }
   }
 
-  private async createContainer(): Promise<Container> {
+  private async runContainer(): Promise<Container> {
     const { runtime, containerId, taskDir } = this.o;
     try {
-      return await runtime.create(containerId, this.bundleDir, { logPath: taskLogPath(taskDir) });
+      return await runtime.runDetached(containerId, this.bundleDir, { logPath: taskLogPath(taskDir) });
     } catch (err) {
       if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.AlreadyExists) throw err;
-      // A leftover of a run that died between create and its record: replace it.
+      // A leftover of a run that died before its record (or a container an earlier agent only created): replace it.
       this.o.logger.warn({ container: containerId }, "replacing a leftover container with the same id");
       await runtime.container(containerId, taskLogPath(taskDir)).delete({ force: true });
-      return runtime.create(containerId, this.bundleDir, { logPath: taskLogPath(taskDir) });
+      return runtime.runDetached(containerId, this.bundleDir, { logPath: taskLogPath(taskDir) });
     }
   }
 
@@ -222,10 +224,11 @@ export class RuntimeController implements Controller {
   }
 
   async start(): Promise<{ containerId: string; pid: number }> {
-    const c = this.need();
-    await c.start();
-    const st = await c.state().catch(() => undefined);
-    return { containerId: c.id, pid: st?.pid ?? 0 };
+    // One process (run --detach) and a file read for the pid: no separate create, start and state.
+    const c = await this.runContainer();
+    this.container = c;
+    this.pid = this.o.runtime.recordedPid(c.id) ?? (await c.state().catch(() => undefined))?.pid ?? 0;
+    return { containerId: c.id, pid: this.pid };
   }
 
   async wait(): Promise<TaskExit> {
@@ -289,7 +292,7 @@ export class RuntimeController implements Controller {
   async probe(argv: readonly string[], timeoutMs: number): Promise<ProbeResult> {
     let pid: number;
     try {
-      pid = (await this.need().state()).pid;
+      pid = this.pid > 0 ? this.pid : (await this.need().state()).pid;
     } catch (err) {
       return { passed: false, output: `health check: cannot find the container: ${errorMessage(err)}` };
     }
@@ -376,19 +379,14 @@ function writeEtcFiles(rootfs: string, hostname: string, net: TaskNetwork | unde
 }
 
 /**
- * The network of a task when the agent has no network hook: its own named network namespace
- * (`/run/netns/<container id>`) with only `lo`, brought up (so a health check can reach 127.0.0.1).
- * One `ip -batch` process does both steps.
+ * The network of a task when the agent has no network hook (or the task has no overlay address): a fresh
+ * network namespace with only `lo`, up (so a health check can reach 127.0.0.1), made by the runtime.
  */
 export async function loopbackNetwork(name: string): Promise<TaskNetwork> {
-  await deleteNetns(name); // a leftover of a killed run
-  try {
-    await ip([], `netns add ${name}\nnetns exec ${name} ip link set lo up\n`);
-  } catch (err) {
-    await deleteNetns(name).catch(() => undefined);
-    throw err;
-  }
-  return { netnsPath: join("/run/netns", name), cleanup: () => deleteNetns(name) };
+  await deleteNetns(name); // a leftover of an earlier agent version that named these namespaces
+  // No netnsPath: swarm-runtime makes the task a fresh network namespace and brings its `lo` up itself
+  // (no `ip` processes per task); it goes away with the container.
+  return { cleanup: async () => undefined };
 }
 
 /**
