@@ -26,6 +26,7 @@ export class ImagePrefetcher implements TaskRunner {
   private latest: Task__Output[] = [];
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly failed = new Set<string>();
+  private readonly known = new Set<string>();
 
   constructor(private readonly o: PrefetchOptions) {}
 
@@ -40,9 +41,16 @@ export class ImagePrefetcher implements TaskRunner {
     this.o.next.setAssignments(ready);
   }
 
+  /**
+   * Whether the image is in the local store. A hit is remembered: the assignment set is handed over on
+   * every incremental message (each task status change), and resolving reads the store's index and the
+   * image config from disk — 50 tasks made that thousands of reads while converging.
+   */
   private present(image: string): boolean {
+    if (this.known.has(image)) return true;
     try {
       this.o.images.resolve(image);
+      this.known.add(image);
       return true;
     } catch {
       return false;

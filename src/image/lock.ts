@@ -23,8 +23,30 @@ function holderAlive(file: string): boolean {
   }
 }
 
-/** Runs `fn` while holding the lock file; waits up to `timeoutMs` for another holder. */
+/** Callers of this process queued per lock file (not reentrant, as the file lock never was). */
+const queues = new Map<string, Promise<void>>();
+
+/**
+ * Runs `fn` while holding the lock file; waits up to `timeoutMs` for another holder. Callers in this
+ * process take turns on a promise queue first, so only one of them polls the file: 50 task starts at
+ * once used to poll it every 20 ms each.
+ */
 export async function withFileLock<T>(file: string, fn: () => Promise<T> | T, timeoutMs = 30_000): Promise<T> {
+  const before = queues.get(file) ?? Promise.resolve();
+  let done: () => void = () => undefined;
+  const mine = new Promise<void>((r) => (done = r));
+  const tail = before.then(() => mine);
+  queues.set(file, tail);
+  try {
+    await before;
+    return await withFileLockNow(file, fn, timeoutMs);
+  } finally {
+    done();
+    if (queues.get(file) === tail) queues.delete(file);
+  }
+}
+
+async function withFileLockNow<T>(file: string, fn: () => Promise<T> | T, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
