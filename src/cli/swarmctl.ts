@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { errorMessage, SwarmError } from "../lib/errors.js";
 import { VERSION } from "../lib/version.js";
 import { registerImageCommands } from "./image.js";
+import { registerImagePullCommand } from "./image-pull.js";
 import { registerNodeCommands } from "./node.js";
 import { registerServiceCommands } from "./service.js";
 import { registerServiceLogsCommand } from "./service-logs.js";
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerServiceCommands(program);
   registerServiceLogsCommand(program);
   registerImageCommands(program);
+  registerImagePullCommand(program);
   return program;
 }
 

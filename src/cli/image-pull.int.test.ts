@@ -1,0 +1,52 @@
+// `swarmctl image pull` against Debian's docker-registry on loopback, fed by skopeo: the image lands in the
+// store under its full name with the id of the tar-loaded one; a reference without a registry is refused.
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ImageStore } from "../image/store.js";
+import { buildTestImages, type TestImages } from "../image/testing/test-images.js";
+import { skopeoPush, startRegistry, type TestRegistry } from "../image/distribution/testing/registry-server.js";
+import { splitRegistryRef } from "./image-pull.js";
+
+const run = promisify(execFile);
+const SWARMCTL = new URL("../../bin/swarmctl.js", import.meta.url).pathname;
+let work = "";
+let images: TestImages;
+let reg: TestRegistry;
+
+beforeAll(async () => {
+  images = buildTestImages();
+  work = mkdtempSync(join(tmpdir(), "swarm-image-pull-"));
+  reg = await startRegistry(join(work, "registry"));
+  await skopeoPush(images.web1, reg.hostPort, "demo/web:1");
+}, 60_000);
+
+afterAll(async () => {
+  await reg?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("swarmctl image pull", () => {
+  it("pulls into the store, named with the registry, same id as the loaded tar", async () => {
+    const store = join(work, "store");
+    const ref = `${reg.hostPort}/demo/web:1`;
+    const { stdout } = await run(process.execPath, [SWARMCTL, "image", "pull", "--insecure", "--store", store, ref]);
+    expect(stdout).toMatch(new RegExp(`^${ref.replace(/[.]/g, "\\.")}: pulled sha256:[0-9a-f]{64} \\(3 blobs downloaded\\)`));
+    const loaded = ImageStore.open({ root: join(work, "ref") });
+    const id = (await loaded.load(images.web1))[0]!.configDigest;
+    expect(ImageStore.open({ root: store }).resolve(ref).record.configDigest).toBe(id);
+    const ls = await run(process.execPath, [SWARMCTL, "image", "ls", "--store", store]);
+    expect(ls.stdout).toContain(`${reg.hostPort}/demo/web`);
+  });
+
+  it("refuses a reference without a registry, and an unknown repository, with clear errors", async () => {
+    expect(() => splitRegistryRef("demo/web:1")).toThrow(/names no registry/);
+    expect(splitRegistryRef("localhost:5000/demo/web:1")).toEqual({ registry: "localhost:5000", repository: "demo/web:1" });
+    const missing = await run(process.execPath, [SWARMCTL, "image", "pull", "--insecure", "--store", join(work, "s2"), `${reg.hostPort}/demo/nope:1`]).catch((e: { code: number; stderr: string }) => e);
+    expect("code" in missing ? missing.code : 0).not.toBe(0);
+    expect("stderr" in missing ? missing.stderr : "").toMatch(/demo\/nope/);
+  });
+});
