@@ -16,7 +16,7 @@ import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { errorMessage } from "../lib/errors.js";
-import { deleteNetns, ip } from "../network/ip.js";
+import { deleteNetns } from "../network/ip.js";
 import type { Logger } from "../lib/logger.js";
 import { ImageError, ImageErrorCode } from "../image/errors.js";
 import type { Healthcheck } from "../image/manifest.js";
