@@ -58,6 +58,19 @@ export interface NodeNetworkOptions {
   readonly logger: Logger;
 }
 
+/**
+ * The MAC of a task's eth0, derived from its IPv4 address (02:42 + the four address bytes, as Docker
+ * does). Addresses are reused, and a neighbour that still caches the old task's MAC would otherwise
+ * send to a port that no longer exists until its ARP entry goes stale (seconds of connect timeouts in
+ * the mesh); with the MAC a function of the address, the cached entry stays right. A task address is
+ * always in its node's subnet, so the MAC also stays behind the same VXLAN endpoint.
+ */
+export function taskMac(ipv4: string): string {
+  const bytes = ipv4.split(".").map((b) => Number(b));
+  if (bytes.length !== 4 || bytes.some((b) => !Number.isInteger(b) || b < 0 || b > 255)) throw new Error(`task address ${JSON.stringify(ipv4)} is not an IPv4 address`);
+  return ["02", "42", ...bytes.map((b) => b.toString(16).padStart(2, "0"))].join(":");
+}
+
 /** Host end name of a task's veth: `swv` + 10 hex characters of the container id's hash. */
 export function vethName(containerId: string): string {
   return `swv${createHash("sha256").update(containerId).digest("hex").slice(0, 10)}`;
@@ -157,7 +170,7 @@ export class NodeNetwork {
       const veth = vethName(name);
       await this.detachNow(name);
       try {
-        await ip([], `netns add ${name}\nlink add ${veth} mtu ${String(this.mtu)} type veth peer name eth0 mtu ${String(this.mtu)} netns ${name}\nlink set ${veth} master ${BRIDGE} up\n`);
+        await ip([], `netns add ${name}\nlink add ${veth} mtu ${String(this.mtu)} type veth peer name eth0 mtu ${String(this.mtu)} address ${taskMac(address.cidr.slice(0, address.cidr.indexOf("/")))} netns ${name}\nlink set ${veth} master ${BRIDGE} up\n`);
         await ip(["-n", name], `link set lo up\naddr add ${address.cidr} dev eth0\nlink set eth0 up\nroute add default via ${address.gateway}\n`);
       } catch (err) {
         await this.detachNow(name).catch(() => undefined);
