@@ -267,9 +267,17 @@ export function planUpdate(service: Service__Output, ctx: PlanContext): UpdatePl
       service: withStatus(current, {
         state: rollingBack ? "ROLLBACK_COMPLETED" : "COMPLETED",
         completedAt: now,
-        message: rollingBack ? "rollback completed" : "update completed",
+        message: rollingBack ? completedRollbackMessage(current.updateStatus?.message ?? "") : "update completed",
       }),
     };
   }
   return { ...(changed === undefined ? {} : { service: changed }), ...(wakeAt === undefined ? {} : { wakeAt }) };
+}
+
+/**
+ * The message of a finished rollback. An automatic one keeps its reason (which task failed): a client
+ * that polls may first see the service only once the rollback is over, and must still be able to say why.
+ */
+function completedRollbackMessage(previous: string): string {
+  return previous.startsWith("update rolled back ") ? `${previous} (rollback completed)` : "rollback completed";
 }

@@ -130,7 +130,7 @@ describe("update failures", () => {
     await h.until("5 running v1", () => runningWith("demo/web:1").length === 5 && wantedWith("demo/broken:1").length === 0);
     await h.advance(1_000);
     await h.until("rollback completed", () => h.service("web").updateStatus?.state === "ROLLBACK_COMPLETED");
-    expect(h.service("web").updateStatus?.message).toBe("rollback completed");
+    expect(h.service("web").updateStatus?.message).toBe(`${status.message} (rollback completed)`);
     // Only the first batch was ever touched: three v1 tasks ran through the whole thing.
     expect(h.tasks("web").filter((t) => image(t) === "demo/broken:1")).toHaveLength(2);
   });
