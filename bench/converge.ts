@@ -6,15 +6,12 @@
  * manager's API reports 50 running tasks (polled in-process every 50 ms, gRPC over the unix socket /
  * Docker's HTTP API). Between runs the service is removed and its containers waited for. Then, ours only,
  * 100 replicas on a 5-host netns cluster. Writes bench/results/converge.json; ratio = ours / docker
- * (goal ≤ 0.2). dockerd runs under `flock /work/docker.lock` (other sessions use Docker too) with its own
+ * (goal ≤ 0.2). dockerd runs through bench/lib/docker.ts (one engine at a time on this machine) with its own
  * data/exec roots, socket and pidfile, and is stopped and removed at the end.
  */
 import { credentials } from "@grpc/grpc-js";
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request } from "node:http";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { execFile } from "node:child_process";
+import { loadavg } from "node:os";
 import { promisify } from "node:util";
 import type { ListTasksResponse__Output } from "../src/gen/swarm/control/ListTasksResponse.js";
 import type { ListServicesResponse__Output } from "../src/gen/swarm/control/ListServicesResponse.js";
@@ -25,7 +22,12 @@ import { controlProto } from "../src/manager/controlapi/service.js";
 import { Cluster } from "../cluster-test/lib/cluster.js";
 import { cleanup } from "../cluster-test/lib/cleanup.js";
 import { uniqueClusterName } from "../cluster-test/lib/with-cluster.js";
+import { docker, dockerApi, dockerdVersion, downDocker, upDocker, type Docker } from "./lib/docker.js";
 import { mean, median, printTable, writeResult } from "./lib/results.js";
+import { until as untilFor } from "./lib/until.js";
+
+/** Polls with this bench's default deadline and pace. */
+const until = <T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = TIMEOUT_MS): Promise<T> => untilFor(what, probe, done, timeoutMs, POLL_MS);
 
 const run = promisify(execFile);
 const RUNS = Number(process.env.RUNS ?? 3);
@@ -33,19 +35,6 @@ const REPLICAS = Number(process.env.REPLICAS ?? 50);
 const BIG = Number(process.env.BIG_REPLICAS ?? 100);
 const TIMEOUT_MS = 180_000;
 const POLL_MS = 50;
-const DOCKER = "/usr/bin/docker";
-const DOCKERD = "/usr/sbin/dockerd";
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (done(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
-}
 
 // ---------- ours ----------
 
@@ -108,72 +97,6 @@ async function downOurs(o: Ours): Promise<void> {
 
 // ---------- Docker ----------
 
-interface Docker {
-  readonly dir: string;
-  readonly socket: string;
-  readonly proc: ChildProcess;
-  /** docker0 existed before this dockerd started. */
-  readonly hadBridge: boolean;
-}
-
-function dockerApi<T>(socket: string, path: string): Promise<T> {
-  return dockerRaw(socket, path).then((body) => {
-    try {
-      return JSON.parse(body) as T;
-    } catch (err) {
-      throw new Error(`docker API ${path}: ${String(err)}: ${body.slice(0, 200)}`);
-    }
-  });
-}
-
-function dockerRaw(socket: string, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: "GET" }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(body));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function docker(d: Docker, ...args: string[]): Promise<string> {
-  const r = await run(DOCKER, ["-H", `unix://${d.socket}`, ...args], { maxBuffer: 16 << 20 });
-  return r.stdout;
-}
-
-function ensureDocker(): void {
-  if (existsSync(DOCKERD) && existsSync(DOCKER)) return;
-  console.log("dockerd not found: installing Debian's docker.io");
-  const r = spawnSync("apt-get", ["install", "-y", "docker.io"], { stdio: "inherit" });
-  if (r.status !== 0) throw new Error("apt-get install docker.io failed");
-}
-
-async function upDocker(rootfsTar: string): Promise<Docker> {
-  ensureDocker();
-  const dir = mkdtempSync(join(tmpdir(), "swarm-bench-docker-"));
-  const hadBridge = spawnSync("ip", ["link", "show", "docker0"], { stdio: "ignore" }).status === 0;
-  const socket = join(dir, "docker.sock");
-  mkdirSync(join(dir, "exec"));
-  // flock holds /work/docker.lock for as long as dockerd runs (-o: dockerd does not inherit the lock fd).
-  const proc = spawn("flock", ["-o", "/work/docker.lock", DOCKERD, "--data-root", join(dir, "data"), "--exec-root", join(dir, "exec"), "-H", `unix://${socket}`, "--pidfile", join(dir, "docker.pid")], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  proc.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const d: Docker = { dir, socket, proc, hadBridge };
-  try {
-    await until("dockerd up (waits for /work/docker.lock)", async () => (proc.exitCode !== null ? "exited" : existsSync(socket) ? await dockerRaw(socket, "/_ping").then(() => "up", () => "down") : "down"), (v) => v !== "down", 300_000);
-    if (proc.exitCode !== null) throw new Error(`dockerd exited ${proc.exitCode}: ${stderr}`);
-    await run(DOCKER, ["-H", `unix://${socket}`, "import", "-c", 'CMD ["/bin/sh","-c","mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www"]', rootfsTar, "demo/web:1"]);
-    await docker(d, "swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:12377", "--data-path-port", "14789");
-  } catch (err) {
-    await downDocker(d);
-    throw err;
-  }
-  return d;
-}
-
 async function convergeDocker(d: Docker, replicas: number, name: string): Promise<number> {
   const t0 = performance.now();
   await docker(d, "service", "create", "--detach", "--name", name, "--replicas", String(replicas), "demo/web:1");
@@ -187,22 +110,6 @@ async function convergeDocker(d: Docker, replicas: number, name: string): Promis
   return ms;
 }
 
-async function downDocker(d: Docker): Promise<void> {
-  await docker(d, "swarm", "leave", "--force").catch(() => undefined);
-  // flock does not forward signals: stop dockerd by its pidfile; flock then exits and frees the lock.
-  const pidFile = join(d.dir, "docker.pid");
-  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0;
-  if (pid > 0) process.kill(pid, "SIGTERM");
-  else d.proc.kill("SIGTERM");
-  await until("dockerd exit", async () => d.proc.exitCode !== null || d.proc.signalCode !== null, (v) => v, 60_000).catch(() => {
-    if (pid > 0) process.kill(pid, "SIGKILL");
-  });
-  spawnSync("sh", ["-c", `grep ' ${d.dir}' /proc/mounts | awk '{print $2}' | sort -r | xargs -r umount -l`]);
-  // dockerd leaves its default bridge behind; remove it when this run made it.
-  if (!d.hadBridge) spawnSync("ip", ["link", "del", "docker0"], { stdio: "ignore" });
-  rmSync(d.dir, { recursive: true, force: true });
-}
-
 // ---------- main ----------
 
 async function main(): Promise<void> {
@@ -212,7 +119,7 @@ async function main(): Promise<void> {
   const ours = await upOurs(1, images.web1);
   let dock: Docker | undefined;
   try {
-    dock = await upDocker(images.rootfs);
+    dock = await upDocker(images.rootfs, [{ tag: "demo/web:1", cmd: '["/bin/sh","-c","mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 80 -h /www"]' }]);
     for (let i = 0; i < RUNS; i++) {
       times.ours.push(await convergeOurs(ours, REPLICAS, `s${REPLICAS}o${i}`));
       console.log(`run ${i + 1}: ours ${times.ours.at(-1)?.toFixed(0)} ms (load ${loadavg()[0]?.toFixed(1)})`);
@@ -248,7 +155,7 @@ async function main(): Promise<void> {
     ["Docker Swarm", p, mean(times.docker), RUNS],
   ]);
   console.log(`ratio ours/docker = ${(o / p).toFixed(3)} (goal ≤ 0.2)`);
-  const version = (spawnSync(DOCKERD, ["--version"], { encoding: "utf8" }).stdout ?? "").trim();
+  const version = dockerdVersion();
   const path = writeResult({
     name: "converge",
     unit: `ms from \`service create --replicas ${REPLICAS}\` to ${REPLICAS} running (median)`,

@@ -7,16 +7,12 @@
  * tasks of the new image running. Each run flips v1 → v2 or v2 → v1. Under load: ~100 req/s HTTP from
  * the root namespace to the host's published port 8080 during each of our updates, counting failed
  * requests (Docker's ingress mesh needs IPVS, which this kernel lacks, so Docker gets no load). dockerd
- * runs under `flock /work/docker.lock` with its own data/exec roots, socket and pidfile, and is stopped
+ * runs through bench/lib/docker.ts (a private engine, one at a time on this machine) and is stopped
  * and removed at the end. Writes bench/results/update.json; ratio = ours / docker (goal ≤ 0.5).
  */
 import { credentials } from "@grpc/grpc-js";
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { promisify } from "node:util";
+import { loadavg } from "node:os";
 import type { Service__Output } from "../src/gen/swarm/api/Service.js";
 import type { ControlClient } from "../src/gen/swarm/control/Control.js";
 import type { GetServiceResponse__Output } from "../src/gen/swarm/control/GetServiceResponse.js";
@@ -27,26 +23,17 @@ import { controlProto } from "../src/manager/controlapi/service.js";
 import { Cluster } from "../cluster-test/lib/cluster.js";
 import { cleanup } from "../cluster-test/lib/cleanup.js";
 import { uniqueClusterName } from "../cluster-test/lib/with-cluster.js";
+import { docker, dockerRaw, dockerdVersion, downDocker, upDocker as upDockerd, type Docker } from "./lib/docker.js";
 import { mean, median, printTable, writeResult } from "./lib/results.js";
+import { until as untilFor } from "./lib/until.js";
 
-const run = promisify(execFile);
+/** Polls with this bench's default deadline. */
+const until = <T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = TIMEOUT_MS, pollMs = 50): Promise<T> => untilFor(what, probe, done, timeoutMs, pollMs);
+
 const RUNS = Number(process.env.RUNS ?? 2);
 const REPLICAS = 5;
 const TUNING = ["--update-parallelism", "2", "--update-delay", "1s", "--update-monitor", "5s", "--stop-grace-period", "10s"];
 const TIMEOUT_MS = 240_000;
-const DOCKER = "/usr/bin/docker";
-const DOCKERD = "/usr/sbin/dockerd";
-
-async function until<T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = TIMEOUT_MS, pollMs = 50): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  for (;;) {
-    last = await probe();
-    if (done(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)?.slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
-}
 
 /** ~`rate` GET/s against `url` until stopped; counts answers that are not 200 (or no answer at all). */
 function load(url: string, rate: number): { stop: () => Promise<{ sent: number; failed: number; errors: string[] }> } {
@@ -136,49 +123,11 @@ async function updateOurs(o: Ours, image: string): Promise<number> {
 
 // ---------- Docker ----------
 
-interface Docker {
-  readonly dir: string;
-  readonly socket: string;
-  readonly proc: ChildProcess;
-}
-
-function dockerRaw(socket: string, path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: socket, path, method: "GET" }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (c: string) => (body += c));
-      res.on("end", () => resolve(body));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-async function docker(d: Docker, ...args: string[]): Promise<string> {
-  return (await run(DOCKER, ["-H", `unix://${d.socket}`, ...args], { maxBuffer: 16 << 20 })).stdout;
-}
-
+/** dockerd with demo/web:1 and :2 and the 5-replica service, tuned as ours. */
 async function upDocker(rootfsTar: string): Promise<Docker> {
-  if (!existsSync(DOCKERD) || !existsSync(DOCKER)) {
-    console.log("dockerd not found: installing Debian's docker.io");
-    if (spawnSync("apt-get", ["install", "-y", "docker.io"], { stdio: "inherit" }).status !== 0) throw new Error("apt-get install docker.io failed");
-  }
-  const dir = mkdtempSync(join(tmpdir(), "swarm-bench-update-docker-"));
-  const socket = join(dir, "docker.sock");
-  mkdirSync(join(dir, "exec"));
-  // flock holds /work/docker.lock for as long as dockerd runs (-o: dockerd does not inherit the lock fd).
-  const proc = spawn("flock", ["-o", "/work/docker.lock", DOCKERD, "--data-root", join(dir, "data"), "--exec-root", join(dir, "exec"), "-H", `unix://${socket}`, "--pidfile", join(dir, "docker.pid")], { stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  proc.stderr?.on("data", (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-  const d: Docker = { dir, socket, proc };
+  const web = (v: number) => ({ tag: `demo/web:${v}`, cmd: `["/bin/sh","-c","mkdir -p /www && echo web v${v} > /www/index.html && exec httpd -f -p 80 -h /www"]` });
+  const d = await upDockerd(rootfsTar, [web(1), web(2)]);
   try {
-    await until("dockerd up (waits for /work/docker.lock)", async () => (proc.exitCode !== null ? "exited" : existsSync(socket) ? await dockerRaw(socket, "/_ping").then(() => "up", () => "down") : "down"), (v) => v !== "down", 600_000, 200);
-    if (proc.exitCode !== null) throw new Error(`dockerd exited ${proc.exitCode}: ${stderr}`);
-    for (const v of [1, 2]) {
-      await run(DOCKER, ["-H", `unix://${socket}`, "import", "-c", `CMD ["/bin/sh","-c","mkdir -p /www && echo web v${v} > /www/index.html && exec httpd -f -p 80 -h /www"]`, rootfsTar, `demo/web:${v}`]);
-    }
-    await docker(d, "swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:12377", "--data-path-port", "14789");
     await docker(d, "service", "create", "--detach", "--name", "web", "--replicas", String(REPLICAS), ...TUNING, "demo/web:1");
     await until("5 docker tasks running", () => runningDocker(d, "demo/web:1"), (n) => n === REPLICAS);
   } catch (err) {
@@ -201,20 +150,6 @@ async function updateDocker(d: Docker, image: string): Promise<number> {
     return { state: s?.UpdateStatus?.State, running: await runningDocker(d, image) };
   }, (v) => v.state === "completed" && v.running === REPLICAS, TIMEOUT_MS, 200);
   return performance.now() - t0;
-}
-
-async function downDocker(d: Docker): Promise<void> {
-  await docker(d, "swarm", "leave", "--force").catch(() => undefined);
-  // flock does not forward signals: stop dockerd by its pidfile; flock then exits and frees the lock.
-  const pidFile = join(d.dir, "docker.pid");
-  const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, "utf8").trim()) : 0;
-  if (pid > 0) process.kill(pid, "SIGTERM");
-  else d.proc.kill("SIGTERM");
-  await until("dockerd exit", async () => d.proc.exitCode !== null || d.proc.signalCode !== null, (v) => v, 60_000, 200).catch(() => {
-    if (pid > 0) process.kill(pid, "SIGKILL");
-  });
-  spawnSync("sh", ["-c", `grep ' ${d.dir}' /proc/mounts | awk '{print $2}' | sort -r | xargs -r umount -l`]);
-  rmSync(d.dir, { recursive: true, force: true });
 }
 
 // ---------- main ----------
@@ -264,7 +199,7 @@ async function main(): Promise<void> {
     ["Docker Swarm", p, mean(times.docker), RUNS, "not measured (ingress needs IPVS)"],
   ]);
   console.log(`ratio ours/docker = ${(o / p).toFixed(3)} (goal ≤ 0.5 with 0 failed requests)`);
-  const version = (spawnSync(DOCKERD, ["--version"], { encoding: "utf8" }).stdout ?? "").trim();
+  const version = dockerdVersion();
   const path = writeResult({
     name: "update",
     unit: "ms from `service update -d --image` to the update completed with 5 new tasks running (median)",
