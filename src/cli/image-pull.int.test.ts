@@ -38,6 +38,8 @@ describe("swarmctl image pull", () => {
     const loaded = ImageStore.open({ root: join(work, "ref") });
     const id = (await loaded.load(images.web1))[0]!.configDigest;
     expect(ImageStore.open({ root: store }).resolve(ref).record.configDigest).toBe(id);
+    // Named only by the full reference: a local demo/web:1 is not moved to the registry's image.
+    expect(ImageStore.open({ root: store }).list().map((i) => i.tags)).toEqual([[ref]]);
     const ls = await run(process.execPath, [SWARMCTL, "image", "ls", "--store", store]);
     expect(ls.stdout).toContain(`${reg.hostPort}/demo/web`);
   });
@@ -48,5 +50,9 @@ describe("swarmctl image pull", () => {
     const missing = await run(process.execPath, [SWARMCTL, "image", "pull", "--insecure", "--store", join(work, "s2"), `${reg.hostPort}/demo/nope:1`]).catch((e: { code: number; stderr: string }) => e);
     expect("code" in missing ? missing.code : 0).not.toBe(0);
     expect("stderr" in missing ? missing.stderr : "").toMatch(/demo\/nope/);
+    // Without --insecure the CLI speaks https; the plain-http registry's answer fails and says what to add.
+    const tls = await run(process.execPath, [SWARMCTL, "image", "pull", "--store", join(work, "s3"), `${reg.hostPort}/demo/web:1`]).catch((e: { code: number; stderr: string }) => e);
+    expect("code" in tls ? tls.code : 0).not.toBe(0);
+    expect("stderr" in tls ? tls.stderr : "").toMatch(/cannot reach registry https:\/\/127\.0\.0\.1:[0-9]+: fetch failed \(.+\) \(a registry that speaks plain http needs `swarmctl image pull --insecure /);
   });
 });

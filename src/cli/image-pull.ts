@@ -5,8 +5,9 @@
  */
 import type { Command } from "commander";
 import { ValidationError } from "../lib/errors.js";
-import { pullFromRegistry } from "../image/distribution/registry.js";
+import { pullReference } from "../image/distribution/registries.js";
 import type { RegistryAuth } from "../image/distribution/registry-auth.js";
+import { registryOf } from "../image/reference.js";
 import { DEFAULT_IMAGE_STORE, ImageStore } from "../image/store.js";
 
 /**
@@ -14,14 +15,10 @@ import { DEFAULT_IMAGE_STORE, ImageStore } from "../image/store.js";
  * component is a registry when it has a "." or ":" or is "localhost"). There is no default registry.
  */
 export function splitRegistryRef(ref: string): { registry: string; repository: string } {
-  const slash = ref.indexOf("/");
-  const first = slash < 0 ? "" : ref.slice(0, slash);
-  if (first === "" || !(first.includes(".") || first.includes(":") || first === "localhost")) {
-    throw new ValidationError("image", `${JSON.stringify(ref)} names no registry: give HOST[:PORT]/REPOSITORY[:TAG] (there is no default registry)`);
-  }
-  const repository = ref.slice(slash + 1);
-  if (repository === "") throw new ValidationError("image", `${JSON.stringify(ref)} names no repository after the registry`);
-  return { registry: first, repository };
+  const where = registryOf(ref);
+  if (where !== undefined) return where;
+  if (/^[^/]+\/$/.test(ref)) throw new ValidationError("image", `${JSON.stringify(ref)} names no repository after the registry`);
+  throw new ValidationError("image", `${JSON.stringify(ref)} names no registry: give HOST[:PORT]/REPOSITORY[:TAG] (there is no default registry)`);
 }
 
 function parseUser(text: string): RegistryAuth {
@@ -41,15 +38,15 @@ export function registerImagePullCommand(program: Command): void {
     .option("-u, --user <user:password>", "basic credentials (also used for a bearer token service)")
     .option("--store <dir>", "image store directory (default: $SWARM_IMAGE_STORE or /var/lib/swarmd/images)")
     .action(async (ref: string, o: { insecure?: boolean; user?: string; store?: string }) => {
-      const { registry, repository } = splitRegistryRef(ref);
+      const { registry } = splitRegistryRef(ref);
       const store = ImageStore.open({ root: o.store ?? process.env.SWARM_IMAGE_STORE ?? DEFAULT_IMAGE_STORE });
-      const res = await pullFromRegistry({
-        url: `${o.insecure === true ? "http" : "https"}://${registry}`,
-        ref: repository,
+      const res = await pullReference({
+        ref,
         store,
+        access: { insecure: o.insecure === true ? [registry] : [] },
+        insecureHint: () => `swarmctl image pull --insecure ${ref}`,
         ...(o.user !== undefined ? { auth: parseUser(o.user) } : {}),
       });
-      if (!ref.includes("@")) await store.tag(res.image.configDigest, ref);
       process.stdout.write(`${ref}: pulled ${res.image.manifestDigest} (${res.downloaded.length} blobs downloaded)\n`);
     });
 }

@@ -73,3 +73,17 @@ export function parseReference(ref: string): ImageReference {
   }
   return { kind: "named", name, tag };
 }
+
+/**
+ * The registry a reference names and the repository reference on it (Docker's rule: the first path
+ * component is a registry when it has a "." or ":" or is "localhost"); undefined when it names none
+ * (`demo/web:1` is a local name here: there is no default registry).
+ */
+export function registryOf(ref: string): { readonly registry: string; readonly repository: string } | undefined {
+  const slash = ref.indexOf("/");
+  if (slash <= 0) return undefined;
+  const first = ref.slice(0, slash);
+  if (!(first.includes(".") || first.includes(":") || first === "localhost")) return undefined;
+  const repository = ref.slice(slash + 1);
+  return repository === "" ? undefined : { registry: first, repository };
+}

@@ -25,8 +25,10 @@ export const MANIFEST_ACCEPT = [MediaType.OciIndex, MediaType.OciManifest, Media
 export interface PullOptions {
   /** Registry base URL, e.g. `http://127.0.0.1:5000` or `https://registry.example`. */
   readonly url: string;
-  /** `repository[:tag]` or `repository@sha256:…` on that registry; also the local name. */
+  /** `repository[:tag]` or `repository@sha256:…` on that registry; also the local name unless `names` is given. */
   readonly ref: string;
+  /** Local names for the image (default: `ref` when it has no digest), e.g. the full `host:port/repo:tag`. */
+  readonly names?: readonly string[];
   readonly store: ImageStore;
   readonly auth?: RegistryAuth;
   readonly logger?: Logger;
@@ -69,7 +71,7 @@ export async function pullFromRegistry(options: PullOptions): Promise<PullResult
     doc = await session.manifest(chosen.digest, chosen.digest);
   }
   const manifest = verifiedManifest(doc.bytes, doc.digest, options.ref);
-  const names = parsed.kind === "named" ? [canonicalName(options.ref, "ref")] : [];
+  const names = options.names !== undefined ? options.names.map((n) => canonicalName(n, "names")) : parsed.kind === "named" ? [canonicalName(options.ref, "ref")] : [];
   const staging = store.stagingDir("pull");
   try {
     mkdirSync(join(staging, "dl"));
@@ -106,6 +108,17 @@ export async function pullFromRegistry(options: PullOptions): Promise<PullResult
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }
+}
+
+/** What went wrong in a `fetch()` call: undici says only "fetch failed" and keeps the reason in `cause`. */
+function fetchFailure(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const cause = err instanceof Error ? (err.cause as { message?: unknown; code?: unknown } | undefined) : undefined;
+  let why = typeof cause?.message === "string" && cause.message.trim() !== "" ? cause.message.trim() : typeof cause?.code === "string" ? cause.code : "";
+  // OpenSSL's "…:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:file:line:" → its library and reason.
+  const ssl = /:error:[0-9A-F]+:([^:]+):[^:]*:([^:]+):/.exec(why);
+  if (ssl !== null) why = `${ssl[1]}: ${ssl[2]}`;
+  return why === "" || message.includes(why) ? message : `${message} (${why})`;
 }
 
 /** One repository on one registry, with the authorization header it earned. */
@@ -188,7 +201,7 @@ class RegistrySession {
       try {
         res = await fetch(url, { headers: h, redirect: "follow", ...(signal === undefined ? {} : { signal }) });
       } catch (err) {
-        throw new RegistryError(RegistryErrorCode.Unavailable, `${what}: cannot reach registry ${this.base}: ${(err as Error).message}`, { cause: err });
+        throw new RegistryError(RegistryErrorCode.Unavailable, `${what}: cannot reach registry ${this.base}: ${fetchFailure(err)}`, { cause: err });
       }
       if (res.ok) return res;
       const text = await res.text().catch(() => "");
