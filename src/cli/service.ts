@@ -19,6 +19,8 @@ import { watchUpdate } from "./update-progress.js";
 import { serviceTasks } from "./watch.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
+/** Deadline of service create/update: the manager may first pull the image from its registry. */
+const IMAGE_PIN_TIMEOUT_MS = 600_000;
 
 async function getService(c: ControlClient, ref: string): Promise<Service__Output> {
   return (await callUnary<GetServiceResponse__Output>((md, o, cb) => c.GetService({ serviceId: ref }, md, o, cb))).service!;
@@ -153,7 +155,7 @@ export function registerServiceCommands(program: Command): void {
       };
       const spec = serviceSpecFromFlags(flags);
       await withClient(controlClient(cmd), async (c) => {
-        const res = await callUnary<CreateServiceResponse__Output>((md, opt, cb) => c.CreateService({ spec }, md, opt, cb));
+        const res = await callUnary<CreateServiceResponse__Output>((md, opt, cb) => c.CreateService({ spec }, md, opt, cb), IMAGE_PIN_TIMEOUT_MS);
         process.stdout.write(`${res.service!.id}\n`);
         if (o.detach !== true) await converge(c, res.service!, 120_000);
       });
@@ -212,6 +214,7 @@ export function registerServiceCommands(program: Command): void {
         try {
           await callUnary<{ service: Service__Output | null }>((md, o, cb) =>
             c.UpdateService({ serviceId: current.id, serviceVersion: current.meta?.version ?? 0, spec, rollback }, md, o, cb),
+            IMAGE_PIN_TIMEOUT_MS,
           );
           break;
         } catch (err) {

@@ -32,6 +32,9 @@ import { leaderAddrOf } from "../manager/leader.js";
 import { Manager, membershipProto, shiftPort } from "../manager/manager.js";
 import { loadNodeState, saveNodeState, statePaths, type NodeState } from "./state.js";
 import { ImageStore } from "../image/store.js";
+import { ImageError, ImageErrorCode } from "../image/errors.js";
+import { registryOf } from "../image/reference.js";
+import { DEFAULT_REGISTRY_ACCESS, pullReference, type RegistryAccess } from "../image/distribution/registries.js";
 import { Agent } from "../agent/agent.js";
 import { Runtime } from "../runtime/runtime.js";
 import { DispatcherSession } from "./session.js";
@@ -60,6 +63,8 @@ export interface DaemonOptions {
    * after quorum was lost for good, as `docker swarm init --force-new-cluster`).
    */
   readonly forceNewCluster?: boolean;
+  /** Registries this node pulls from over plain http (`--insecure-registry`); the rest over https. */
+  readonly registries?: RegistryAccess;
 }
 
 const DEFAULT_PORT = 2377;
@@ -305,14 +310,28 @@ export class Daemon {
     });
   }
 
-  /** Pins an image reference to its manifest digest in this node's image store. */
-  private pinImage(image: string): string {
+  /**
+   * Pins an image reference to its manifest digest in this node's image store. An image the store lacks
+   * whose reference names a registry (`HOST[:PORT]/REPO:TAG`) is pulled from it first; workers then
+   * fetch it from this manager (or from the registry themselves).
+   */
+  private async pinImage(image: string): Promise<string> {
     const images = ImageStore.open({ root: statePaths(this.o.dataDir).images, logger: this.log });
     let resolved;
     try {
       resolved = images.resolve(image);
     } catch (err) {
-      throw new SwarmError(ErrorCode.NotFound, `image ${image} is not in this manager's image store: load it with \`swarmctl image load FILE\` (${errorMessage(err)})`, { cause: err });
+      if (!(err instanceof ImageError && err.code === ImageErrorCode.NotFound) || registryOf(image) === undefined) {
+        throw new SwarmError(ErrorCode.NotFound, `image ${image} is not in this manager's image store: load it with \`swarmctl image load FILE\` (${errorMessage(err)})`, { cause: err });
+      }
+      const started = Date.now();
+      try {
+        const pulled = await pullReference({ ref: image, store: images, access: this.o.registries ?? DEFAULT_REGISTRY_ACCESS, logger: this.log.child({ component: "images" }) });
+        this.log.info({ image, manifest: pulled.image.manifestDigest, blobs: pulled.downloaded.length, ms: Date.now() - started }, "image pulled from its registry to pin it");
+      } catch (pullErr) {
+        throw new SwarmError(ErrorCode.NotFound, `image ${image} is not in this manager's image store and pulling it failed: ${errorMessage(pullErr)}`, { cause: pullErr });
+      }
+      resolved = images.resolve(image);
     }
     const name = image.includes("@") ? image.slice(0, image.indexOf("@")) : image;
     return /^[0-9a-f]{4,64}$/.test(image) || image.startsWith("sha256:") ? resolved.record.manifestDigest : `${name}@${resolved.record.manifestDigest}`;
@@ -349,7 +368,16 @@ export class Daemon {
     this.agent = agent;
     await dataPlane.sweep(prefix, agent.taskIds().map((id) => `${prefix}${id}`));
     dataPlane.start();
-    const runner = new ImagePrefetcher({ next: agent, images, tls: this.tls, managers: () => this.managers, logger: this.log.child({ component: "images" }) });
+    const runner = new ImagePrefetcher({
+      next: agent,
+      images,
+      tls: this.tls,
+      managers: () => this.managers,
+      nodeId: this.state.nodeId,
+      registries: this.o.registries ?? DEFAULT_REGISTRY_ACCESS,
+      reportStatus: (taskId, status) => this.session?.reportStatus(taskId, status),
+      logger: this.log.child({ component: "images" }),
+    });
     this.session = new DispatcherSession({ tls: this.tls, managers: () => this.managers, runner, logger: this.log.child({ component: "session" }) });
     this.session.start();
     this.logPublisher = new LogPublisher({ tls: this.tls, managers: () => this.managers, agent, logger: this.log.child({ component: "logs" }) });

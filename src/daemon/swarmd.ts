@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { errorMessage } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { VERSION } from "../lib/version.js";
+import { parseInsecureRegistries } from "../image/distribution/registries.js";
 import { Daemon } from "./daemon.js";
 
 /** Builds the daemon's command line (exported for tests). */
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .option("--listen-addr <addr>", "cluster port listen address for init/join", "0.0.0.0:2377")
     .option("--advertise-addr <addr>", "address other nodes reach this one at (host or host:port)", "")
     .option("--force-new-cluster", "restart this manager as the only manager of a new cluster, keeping its state (after quorum was lost for good)", false)
+    .option("--insecure-registry <host[:port]>", "pull from this registry over plain http (repeatable; a registry on a test host)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--log-level <level>", "trace|debug|info|warn|error|silent", process.env.SWARM_LOG_LEVEL ?? "info")
     .showHelpAfterError()
     .exitOverride();
@@ -36,11 +38,12 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean }>();
+  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[] }>();
   const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
   let daemon: Daemon;
   try {
     daemon = await Daemon.start({
+      registries: { insecure: parseInsecureRegistries(opts.insecureRegistry) },
       dataDir: opts.dataDir,
       socketPath: opts.socket ?? join(opts.dataDir, "swarmd.sock"),
       listenAddr: opts.listenAddr,

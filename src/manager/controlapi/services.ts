@@ -16,7 +16,7 @@ import type { ReadTx, Store } from "../../store/store.js";
 import { resolveRef } from "./resolve.js";
 
 /** Pins an image reference to a content digest (`name:tag@sha256:…`), or explains why it cannot. */
-export type ImagePinner = (image: string) => string;
+export type ImagePinner = (image: string) => string | Promise<string>;
 
 /** Finds a service by id, name, or unique id prefix. */
 export function findService(tx: ReadTx, ref: string): Service__Output {
@@ -73,17 +73,17 @@ function checkPorts(tx: ReadTx, serviceId: string, spec: ServiceSpec__Output): v
   }
 }
 
-function prepareSpec(spec: ServiceSpec | null | undefined, pin: ImagePinner): ServiceSpec__Output {
+async function prepareSpec(spec: ServiceSpec | null | undefined, pin: ImagePinner): Promise<ServiceSpec__Output> {
   if (spec == null) throw new ValidationError("spec", "is required");
   const normalized = normalizeServiceSpec(spec);
   const container = normalized.task?.container;
-  if (container != null) container.image = pin(container.image);
+  if (container != null) container.image = await pin(container.image);
   return normalized;
 }
 
 /** Creates a service; nothing is written if any check fails. */
 export async function createService(store: Store, spec: ServiceSpec | null | undefined, pin: ImagePinner): Promise<Service__Output> {
-  const normalized = prepareSpec(spec, pin);
+  const normalized = await prepareSpec(spec, pin);
   const id = newId();
   await store.update((tx) => {
     checkPorts(tx, id, normalized);
@@ -114,7 +114,7 @@ export async function updateService(
     next = current.previousSpec;
     previous = current.spec;
   } else {
-    next = prepareSpec(spec, pin);
+    next = await prepareSpec(spec, pin);
     previous = current.spec;
     if (next.annotations?.name !== current.spec?.annotations?.name) {
       throw new ValidationError("spec.annotations.name", `renaming a service is not supported ("${current.spec?.annotations?.name}" → "${next.annotations?.name}")`);
