@@ -10,6 +10,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildTestImages } from "../src/image/testing/test-images.js";
+import { taskMac } from "../src/network/node-network.js";
 import type { Cluster } from "./lib/cluster.js";
 import type { Host } from "./lib/host.js";
 import { withCluster } from "./lib/with-cluster.js";
@@ -138,6 +139,13 @@ describe("routing mesh and task network on five netns hosts", () => {
       await ok(c, "h1", "service", "rm", "echo");
       const veths = async (h: Host): Promise<number> => (await h.execOk(["ip", "-o", "link", "show", "type", "veth"])).split("\n").filter((l) => / swv[0-9a-f]{10}@/.test(l)).length;
       await c.waitFor(() => Promise.all(c.hosts.map(veths)), (n) => n.every((x) => x === 1), { timeoutMs: 30_000, describe: "one task veth per host after service rm echo" });
+      // Through all that veth churn each bridge kept its set MAC (02:42 + gateway address): tasks caching
+      // the gateway's MAC never lose their replies when another task's port joins or leaves.
+      for (const h of c.hosts) {
+        const [br] = JSON.parse(await h.execOk(["ip", "-j", "addr", "show", "swbr0"])) as { address: string; addr_info: { family: string; local: string }[] }[];
+        const gw = br!.addr_info.find((a) => a.family === "inet")!.local;
+        expect(br!.address, `${h.name} bridge MAC`).toBe(taskMac(gw));
+      }
 
       // Leftovers of a crashed daemon (a task netns nobody claims, a dangling veth) are swept at start.
       const h4 = c.host("h4");

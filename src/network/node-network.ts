@@ -59,8 +59,8 @@ export interface NodeNetworkOptions {
 }
 
 /**
- * The MAC of a task's eth0, derived from its IPv4 address (02:42 + the four address bytes, as Docker
- * does). Addresses are reused, and a neighbour that still caches the old task's MAC would otherwise
+ * The MAC of a task's eth0 (and of the node bridge, from its gateway address), derived from its IPv4
+ * address (02:42 + the four address bytes, as Docker does). Addresses are reused, and a neighbour that still caches the old task's MAC would otherwise
  * send to a port that no longer exists until its ARP entry goes stale (seconds of connect timeouts in
  * the mesh); with the MAC a function of the address, the cached entry stays right. A task address is
  * always in its node's subnet, so the MAC also stays behind the same VXLAN endpoint.
@@ -79,6 +79,8 @@ export function vethName(containerId: string): string {
 interface LinkInfo {
   readonly ifname: string;
   readonly mtu: number;
+  /** MAC address. */
+  readonly address?: string;
   readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number }[];
 }
 
@@ -107,7 +109,12 @@ export class NodeNetwork {
     const links = await this.links();
     const bridge = links.get(BRIDGE);
     const lines: string[] = [];
-    if (bridge === undefined) lines.push(`link add ${BRIDGE} type bridge`);
+    // The gateway's MAC is set, not left to the kernel: a bridge whose MAC was never set takes the lowest
+    // MAC of its ports, so a task's veth (random MAC) joining or leaving would change it, and every task
+    // still caching the old gateway MAC would send its replies into the void for seconds.
+    const mac = taskMac(gatewayCidr.slice(0, gatewayCidr.indexOf("/")));
+    if (bridge === undefined) lines.push(`link add ${BRIDGE} address ${mac} type bridge`);
+    else if (bridge.address !== mac) lines.push(`link set ${BRIDGE} address ${mac}`);
     const has = bridge?.addr_info?.some((a) => a.family === "inet" && `${a.local}/${String(a.prefixlen)}` === gatewayCidr) ?? false;
     if (!has) {
       if (bridge !== undefined) lines.push(`addr flush dev ${BRIDGE}`);
