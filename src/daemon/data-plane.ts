@@ -74,11 +74,16 @@ export class DataPlane {
   /** The task network of this node. */
   readonly network: NodeNetwork;
   private stream: ClientReadableStream<RoutesMessage__Output> | undefined;
-  private readonly applied = new Map<string, string>();
+  /** Per service, the routes the mesh has (and their JSON, to skip unchanged ones). */
+  private readonly applied = new Map<string, { readonly routes: ServiceRoutes; readonly text: string }>();
   private preferred: string | undefined;
   private attempt = 0;
   private stopped = false;
   private chain: Promise<void> = Promise.resolve();
+  /** The newest map not yet applied. */
+  private nextMap: RoutesMessage__Output | undefined;
+  /** The overlay (own subnet + peers) last applied, as JSON. */
+  private overlayApplied: string | undefined;
   private resolv: string | undefined;
   /** Task ids the last map lists as backends (any node's mesh may send them connections). */
   private routed = new Set<string>();
@@ -159,7 +164,7 @@ export class DataPlane {
     this.stream = stream;
     stream.on("data", (m: RoutesMessage__Output) => {
       this.attempt = 0;
-      this.chain = this.chain.then(() => this.apply(m)).catch((err: unknown) => this.o.logger.warn({ err: errorMessage(err) }, "applying the network map failed"));
+      this.enqueue(m);
     });
     const retry = (err?: unknown): void => {
       client.close();
@@ -175,36 +180,73 @@ export class DataPlane {
     stream.on("end", () => retry());
   }
 
-  /** Applies one complete network map: overlay first (so new backends are reachable), then the mesh. */
+  /**
+   * Queues a map for {@link apply}. Each map is complete, so one that arrives while another waits
+   * replaces it: a burst of changes costs one apply, and the mesh never lags behind a backlog.
+   */
+  private enqueue(m: RoutesMessage__Output): void {
+    const scheduled = this.nextMap !== undefined;
+    this.nextMap = m;
+    if (scheduled) return;
+    this.chain = this.chain
+      .then(() => {
+        const next = this.nextMap;
+        this.nextMap = undefined;
+        return next === undefined ? undefined : this.apply(next);
+      })
+      .catch((err: unknown) => this.o.logger.warn({ err: errorMessage(err) }, "applying the network map failed"));
+  }
+
+  /**
+   * Applies one complete network map. Tasks that left it get no new connection from this node at once;
+   * then the overlay, when it changed (so new backends are reachable — its changes wait behind task
+   * attaches, which must not delay a departure: the task's node stops it soon after its own map drops
+   * it), then the mesh.
+   */
   async apply(m: RoutesMessage__Output): Promise<void> {
-    const self = m.peers.find((p) => p.nodeId === this.o.nodeId);
-    if (self !== undefined && self.taskSubnet !== "") {
-      const [base = "", prefix = "24"] = self.taskSubnet.split("/");
-      const o = base.split(".").map(Number);
-      o[3] = (o[3] ?? 0) + 1;
-      await this.network.ensureNode(`${o.join(".")}/${prefix}`);
-    }
-    await this.network.setPeers(m.peers.map((p) => ({ nodeId: p.nodeId, addr: p.addr, taskSubnet: p.taskSubnet })));
-    const services = meshServices(m);
     const routed = new Set(m.services.flatMap((s) => s.backends.map((b) => b.taskId)));
     const now = Date.now();
-    for (const id of this.routed) if (!routed.has(id)) this.unroutedAt.set(id, now);
+    const departed = [...this.routed].filter((id) => !routed.has(id));
+    for (const id of departed) this.unroutedAt.set(id, now);
     for (const [id, at] of this.unroutedAt) if (now - at > 10_000) this.unroutedAt.delete(id);
     this.routed = routed;
-    for (const [id, routes] of services) {
-      const text = JSON.stringify(routes);
-      if (this.applied.get(id) === text) continue;
-      try {
-        await this.mesh.setService(id, routes);
-        this.applied.set(id, text);
-      } catch (err) {
-        this.o.logger.error({ service: id, err: errorMessage(err) }, "the mesh cannot serve this service's published ports on this node");
-      }
+    if (departed.length > 0) {
+      const without = new Map([...this.applied].map(([id, a]) => [id, { ...a.routes, backends: a.routes.backends.filter((b) => routed.has(b.taskId)) }]));
+      await this.applyMesh(without);
     }
+    const self = m.peers.find((p) => p.nodeId === this.o.nodeId);
+    const peers = m.peers.map((p) => ({ nodeId: p.nodeId, addr: p.addr, taskSubnet: p.taskSubnet }));
+    const overlay = JSON.stringify([self?.taskSubnet, peers]);
+    if (overlay !== this.overlayApplied) {
+      if (self !== undefined && self.taskSubnet !== "") {
+        const [base = "", prefix = "24"] = self.taskSubnet.split("/");
+        const o = base.split(".").map(Number);
+        o[3] = (o[3] ?? 0) + 1;
+        await this.network.ensureNode(`${o.join(".")}/${prefix}`);
+      }
+      await this.network.setPeers(peers);
+      this.overlayApplied = overlay;
+    }
+    const services = meshServices(m);
+    await this.applyMesh(services);
     for (const id of [...this.applied.keys()]) {
       if (services.has(id)) continue;
       await this.mesh.removeService(id);
       this.applied.delete(id);
+    }
+  }
+
+  /** Sets the services whose routes differ from what the mesh has. */
+  private async applyMesh(services: ReadonlyMap<string, ServiceRoutes>): Promise<void> {
+    for (const [id, routes] of services) {
+      const text = JSON.stringify(routes);
+      if (this.applied.get(id)?.text === text) continue;
+      try {
+        await this.mesh.setService(id, routes);
+        this.applied.set(id, { routes, text });
+      } catch (err) {
+        this.o.logger.error({ service: id, err: errorMessage(err) }, "the mesh cannot serve this service's published ports on this node");
+      }
     }
   }
 
