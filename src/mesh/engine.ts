@@ -31,8 +31,12 @@ export class ForwardingEngine {
   private readonly metrics = new MetricsRegistry();
   private readonly udpRelays = new Map<string, UdpRelay>();
   private readonly clients = new Set<Socket>();
-  /** Backend id → time until which it is tried only if nothing else is left. */
-  private readonly coolingUntil = new Map<string, number>();
+  /**
+   * Backends whose connects failed lately → until when they are tried only if nothing else is left.
+   * Each failure in a row doubles the wait (up to {@link MAX_COOLDOWN_FACTOR}× the base): a black-holed
+   * backend that gossip has not flagged yet costs one probe connection per period, not one in five.
+   */
+  private readonly cooling = new Map<string, Cooling>();
 
   constructor(private readonly options: EngineOptions) {}
 
@@ -41,6 +45,10 @@ export class ForwardingEngine {
     this.routes = routes;
     for (const key of this.balancers.keys()) if (!routes.has(key)) this.balancers.delete(key);
     this.metrics.prune(routes);
+    if (this.cooling.size > 0) {
+      const live = new Set([...routes.values()].flatMap((r) => r.eligible.map(coolKey)));
+      for (const key of this.cooling.keys()) if (!live.has(key)) this.cooling.delete(key);
+    }
   }
 
   /** Forwards an accepted (paused) TCP connection of listener `key`. */
@@ -57,7 +65,10 @@ export class ForwardingEngine {
       // Each attempt reads the newest route, so a verdict that lands during a retry is honoured.
       pick: (exclude) => this.pick(this.routes.get(key) ?? route, exclude),
       counters: (b) => this.metrics.of(route, b),
-      onConnectFailure: (b) => this.coolingUntil.set(coolKey(b), this.options.now() + this.options.failureCooldownMs),
+      onConnectFailure: (b) => this.coolDown(b),
+      onConnected: (b) => {
+        if (this.cooling.size > 0) this.cooling.delete(coolKey(b));
+      },
       maxConnectAttempts: this.options.maxConnectAttempts,
       connectTimeoutMs: this.options.connectTimeoutMs,
       logger: this.options.logger,
@@ -111,22 +122,48 @@ export class ForwardingEngine {
       this.balancers.set(route.key, state);
     }
     const activeOf = (b: RouteBackend): number => this.metrics.of(route, b).active;
-    if (this.coolingUntil.size > 0) {
+    if (this.cooling.size > 0) {
       // Prefer backends that did not just fail; fall back to them when nothing else is left.
       const now = this.options.now();
       const skip = new Set(exclude);
-      for (const b of route.eligible) {
-        const until = this.coolingUntil.get(coolKey(b));
-        if (until === undefined) continue;
-        if (until > now) skip.add(b.id);
-        else this.coolingUntil.delete(coolKey(b));
-      }
+      for (const b of route.eligible) if ((this.cooling.get(coolKey(b))?.until ?? 0) > now) skip.add(b.id);
       const fresh = pickBackend(route.strategy, route.eligible, state, activeOf, skip);
-      if (fresh !== undefined) return fresh;
+      if (fresh !== undefined) {
+        // A backend whose cooldown ended gets one probe connection; the next ones wait for its verdict.
+        const probed = this.cooling.get(coolKey(fresh));
+        if (probed !== undefined) {
+          probed.until = now + this.options.connectTimeoutMs;
+          probed.probing = true;
+        }
+        return fresh;
+      }
     }
     return pickBackend(route.strategy, route.eligible, state, activeOf, exclude);
   }
+
+  private coolDown(b: RouteBackend): void {
+    const key = coolKey(b);
+    const now = this.options.now();
+    const prev = this.cooling.get(key);
+    // Connects already under way when the first of them failed are the same failure, not a new one.
+    if (prev !== undefined && !prev.probing && prev.until > now) return;
+    const failures = (prev?.failures ?? 0) + 1;
+    const factor = Math.min(MAX_COOLDOWN_FACTOR, 2 ** (failures - 1));
+    this.cooling.set(key, { failures, until: now + this.options.failureCooldownMs * factor, probing: false });
+  }
 }
+
+/** Why a backend is being avoided. */
+interface Cooling {
+  /** Failed connect periods in a row. */
+  failures: number;
+  until: number;
+  /** A probe connection is under way (`until` is its timeout). */
+  probing: boolean;
+}
+
+/** A backend failing again and again waits at most this many base cooldowns between probes. */
+const MAX_COOLDOWN_FACTOR = 16;
 
 function coolKey(b: RouteBackend): string {
   return `${b.serviceId}|${b.id}`;

@@ -151,6 +151,30 @@ describe("mesh TCP forwarding", () => {
     expect(m.find((x) => x.backendId === "dead")).toMatchObject({ failures: 1, total: 0, active: 0 });
   });
 
+  it("probes a failing backend once per cooldown, and doubles the cooldown while it keeps failing", async () => {
+    const [a] = await backends("a");
+    const dead: Backend = { id: "dead", taskId: "task-dead", nodeId: "n9", addr: HOST, port: await freePort(HOST) };
+    let clock = 0;
+    const mesh = new Mesh({ bindAddress: HOST, connectTimeoutMs: 500, failureCooldownMs: 1000, now: () => clock });
+    cleanups.push(() => mesh.close());
+    const port = await freePort(HOST);
+    await mesh.setService("web", { ports: [{ published: port, target: 80, protocol: "tcp", mode: "ingress" }], backends: [dead, asBackend(a!)] });
+    const failuresAt = async (t: number): Promise<number> => {
+      clock = t;
+      for (let i = 0; i < 4; i++) expect(await roundTrip(port, `t${t}-${i}`)).toBe(`t${t}-${i}`);
+      return (await mesh.metrics()).find((x) => x.backendId === "dead")?.failures ?? 0;
+    };
+    // Cooldowns: 1 s after the first failure, then 2 s, then 4 s; each time one probe, never more.
+    expect(await failuresAt(0)).toBe(1);
+    expect(await failuresAt(999)).toBe(1);
+    expect(await failuresAt(1000)).toBe(2);
+    expect(await failuresAt(2999)).toBe(2);
+    expect(await failuresAt(3000)).toBe(3);
+    expect(await failuresAt(6999)).toBe(3);
+    expect(await failuresAt(7000)).toBe(4);
+    expect(a!.connections).toBe(28);
+  });
+
   it("retries the next backend when a connect times out (a backend whose accept queue is full)", async () => {
     const [a] = await backends("a");
     // A listener that never accepts, with its one-slot backlog filled: further SYNs are dropped.

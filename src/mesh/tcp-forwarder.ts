@@ -19,6 +19,8 @@ export interface TcpForwardContext {
   counters(backend: RouteBackend): BackendCounters;
   /** A connect to `backend` failed (refused, timeout): the engine may cool it down. */
   onConnectFailure(backend: RouteBackend): void;
+  /** A connect to `backend` succeeded. */
+  onConnected(backend: RouteBackend): void;
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
   readonly logger: Logger;
@@ -29,6 +31,7 @@ export function forwardTcp(client: Socket, ctx: TcpForwardContext): void {
   client.setNoDelay(true);
   const failed = new Set<string>();
   let attempts = 0;
+  const accepted = Date.now();
   const onEarlyClientError = (): void => {
     client.destroy();
   };
@@ -38,13 +41,15 @@ export function forwardTcp(client: Socket, ctx: TcpForwardContext): void {
     if (client.destroyed) return;
     const backend = attempts < ctx.maxConnectAttempts ? ctx.pick(failed) : undefined;
     if (backend === undefined) {
-      ctx.logger.debug({ route: ctx.route.key, attempts }, "no backend left for connection");
+      if (attempts > 0) ctx.logger.warn({ route: ctx.route.key, attempts, ms: Date.now() - accepted }, "connection reset: every backend tried failed to connect");
+      else ctx.logger.debug({ route: ctx.route.key }, "no backend for connection");
       client.resetAndDestroy();
       return;
     }
     attempts++;
     const counters = ctx.counters(backend);
     counters.active++;
+    const tried = Date.now();
     const upstream = connect({ host: backend.addr, port: backend.port, allowHalfOpen: true, noDelay: true });
     const timer = setTimeout(() => {
       upstream.destroy(Object.assign(new Error(`connect to ${backend.addr}:${backend.port} timed out`), { code: "ETIMEDOUT" }));
@@ -55,7 +60,7 @@ export function forwardTcp(client: Socket, ctx: TcpForwardContext): void {
       counters.failures++;
       failed.add(backend.id);
       ctx.onConnectFailure(backend);
-      ctx.logger.debug({ route: ctx.route.key, backend: backend.id, code: err.code }, "backend connect failed, trying next");
+      ctx.logger.info({ route: ctx.route.key, backend: backend.id, addr: backend.addr, code: err.code, ms: Date.now() - tried, attempt: attempts }, "backend connect failed, trying the next one");
       attempt();
     };
     upstream.once("error", onConnectError);
@@ -63,6 +68,7 @@ export function forwardTcp(client: Socket, ctx: TcpForwardContext): void {
       clearTimeout(timer);
       upstream.off("error", onConnectError);
       client.off("error", onEarlyClientError);
+      ctx.onConnected(backend);
       if (client.destroyed) {
         upstream.destroy();
         counters.active--;
