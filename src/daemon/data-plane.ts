@@ -8,7 +8,6 @@
  * "drain before stop" hook (the mesh stops routing to the task and waits for its connections,
  * bounded by the grace period, before the stop signal).
  */
-import type { ClientReadableStream } from "@grpc/grpc-js";
 import { readFileSync } from "node:fs";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { PortConfig__Output } from "../gen/swarm/api/PortConfig.js";
@@ -17,15 +16,14 @@ import type { TaskNetwork } from "../agent/runtime-controller.js";
 import { loopbackNetwork, taskResolvConf } from "../agent/runtime-controller.js";
 import type { GossipEvent } from "../gossip/types.js";
 import { errorMessage } from "../lib/errors.js";
-import { RemoteCallError } from "../lib/grpc.js";
 import type { Logger } from "../lib/logger.js";
 import { OVERLAY_NETWORK_ID } from "../manager/allocator/network-allocator.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../manager/ca/tls.js";
 import { dispatcherProto } from "../manager/dispatcher.js";
-import { leaderAddrOf } from "../manager/leader.js";
 import { Mesh } from "../mesh/mesh.js";
 import type { PublishedPort, ServiceRoutes } from "../mesh/types.js";
 import { NodeNetwork } from "../network/node-network.js";
+import { LeaderStream } from "./leader-stream.js";
 
 /** Longest wait in {@link DataPlane.beforeStop} for the managers' map to drop a stopping task. */
 export const UNROUTE_WAIT_MS = 2_000;
@@ -73,11 +71,9 @@ export class DataPlane {
   readonly mesh: Mesh;
   /** The task network of this node. */
   readonly network: NodeNetwork;
-  private stream: ClientReadableStream<RoutesMessage__Output> | undefined;
+  private readonly routes: LeaderStream<RoutesMessage__Output>;
   /** Per service, the routes the mesh has (and their JSON, to skip unchanged ones). */
   private readonly applied = new Map<string, { readonly routes: ServiceRoutes; readonly text: string }>();
-  private preferred: string | undefined;
-  private attempt = 0;
   private stopped = false;
   private chain: Promise<void> = Promise.resolve();
   /** The newest map not yet applied. */
@@ -93,6 +89,17 @@ export class DataPlane {
   constructor(private readonly o: DataPlaneOptions) {
     this.mesh = new Mesh({ localNodeId: o.nodeId, logger: o.logger });
     this.network = new NodeNetwork({ underlayIp: o.underlayIp, logger: o.logger.child({ component: "network" }) });
+    this.routes = new LeaderStream({
+      what: "routes stream (the mesh serves from its last table meanwhile)",
+      managers: o.managers,
+      logger: o.logger,
+      // The leader sends the complete map at once.
+      firstMessageTimeoutMs: 3_000,
+      open: (addr) => {
+        const client = new dispatcherProto.Dispatcher(addr, managerChannelCredentials(o.tls), MANAGER_TARGET_OPTIONS);
+        return { stream: client.Routes({}), onMessage: (m) => this.enqueue(m), close: () => client.close() };
+      },
+    });
   }
 
   /** The agent's network hook: the task's netns with its overlay address (lo only when it has none). */
@@ -142,42 +149,13 @@ export class DataPlane {
 
   /** Opens the Routes stream (and keeps reopening it until stop). */
   start(): void {
-    this.connect();
+    this.routes.start();
   }
 
   /** Gossip liveness → the mesh (effective for the next connection). */
   gossipEvent(e: GossipEvent): void {
     if (e.type === "dead" || e.type === "leave") this.mesh.markNodeDead(e.member.name);
     else if (e.type === "alive" || e.type === "join") this.mesh.markNodeAlive(e.member.name);
-  }
-
-  private connect(): void {
-    if (this.stopped) return;
-    const list = this.o.managers();
-    const addr = this.preferred ?? list[this.attempt % Math.max(1, list.length)];
-    if (addr === undefined) {
-      setTimeout(() => this.connect(), 1000).unref();
-      return;
-    }
-    const client = new dispatcherProto.Dispatcher(addr, managerChannelCredentials(this.o.tls), MANAGER_TARGET_OPTIONS);
-    const stream = client.Routes({});
-    this.stream = stream;
-    stream.on("data", (m: RoutesMessage__Output) => {
-      this.attempt = 0;
-      this.enqueue(m);
-    });
-    const retry = (err?: unknown): void => {
-      client.close();
-      if (this.stream !== stream || this.stopped) return;
-      this.stream = undefined;
-      const leader = err === undefined ? undefined : leaderAddrOf(err instanceof RemoteCallError ? err : new RemoteCallError(err as never));
-      this.preferred = leader;
-      if (leader === undefined) this.attempt++;
-      this.o.logger.debug({ manager: addr, err: err === undefined ? undefined : errorMessage(err) }, "routes stream ended; the mesh serves from its last table; reconnecting");
-      setTimeout(() => this.connect(), leader === undefined ? 500 : 50).unref();
-    };
-    stream.on("error", (err) => retry(err));
-    stream.on("end", () => retry());
   }
 
   /**
@@ -254,7 +232,7 @@ export class DataPlane {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.stream?.cancel();
+    this.routes.stop();
     await this.mesh.close();
   }
 }

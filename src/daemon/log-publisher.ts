@@ -1,22 +1,20 @@
 /**
  * The node's side of the log broker (src/manager/logbroker.ts): keeps a ListenSubscriptions stream open
- * to the leader (following redirects like the dispatcher session), and for each subscription publishes
+ * to the leader (a {@link LeaderStream}, as the dispatcher session's), and for each subscription publishes
  * the lines of the matching tasks this node's agent has, in batches, then `close` (or, when following,
  * keeps publishing, also for tasks that start later, until the subscription closes).
  */
-import type { ClientReadableStream, ClientWritableStream } from "@grpc/grpc-js";
+import type { ClientWritableStream } from "@grpc/grpc-js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
-import type { LogBrokerClient } from "../gen/swarm/logs/LogBroker.js";
 import type { LogMessage } from "../gen/swarm/logs/LogMessage.js";
 import type { PublishLogsMessage } from "../gen/swarm/logs/PublishLogsMessage.js";
 import type { SubscriptionMessage__Output } from "../gen/swarm/logs/SubscriptionMessage.js";
 import { errorMessage } from "../lib/errors.js";
-import { RemoteCallError } from "../lib/grpc.js";
 import type { Logger } from "../lib/logger.js";
 import { logTimeMs, type TaskLogLine, type TaskLogOptions } from "../agent/task-logs.js";
-import { leaderAddrOf } from "../manager/leader.js";
 import { logsProto } from "../manager/logbroker.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../manager/ca/tls.js";
+import { LeaderStream, type LeaderConnection } from "./leader-stream.js";
 
 /** What the publisher reads: the agent. */
 export interface LogSource {
@@ -39,64 +37,47 @@ const BATCH_DELAY_MS = 30;
 
 /** See the module comment. */
 export class LogPublisher {
-  private stopped = false;
-  private preferred: string | undefined;
-  private attempt = 0;
-  private client: LogBrokerClient | undefined;
-  private listen: ClientReadableStream<SubscriptionMessage__Output> | undefined;
+  private readonly listen: LeaderStream<SubscriptionMessage__Output>;
   private readonly active = new Map<string, AbortController>();
 
-  constructor(private readonly o: LogPublisherOptions) {}
+  constructor(private readonly o: LogPublisherOptions) {
+    // The broker sends nothing until someone asks for logs: a silent stream is normal here.
+    this.listen = new LeaderStream({ what: "log subscription stream", managers: o.managers, logger: o.logger, open: (addr) => this.open(addr) });
+  }
 
   /** Connects (and keeps reconnecting until stop). */
   start(): void {
-    this.connect();
+    this.listen.start();
   }
 
-  private connect(): void {
-    if (this.stopped) return;
-    const list = this.o.managers();
-    const addr = this.preferred ?? list[this.attempt % Math.max(1, list.length)];
-    if (addr === undefined) {
-      setTimeout(() => this.connect(), 1000).unref();
-      return;
-    }
+  private open(addr: string): LeaderConnection<SubscriptionMessage__Output> {
     const client = new logsProto.LogBroker(addr, managerChannelCredentials(this.o.tls), MANAGER_TARGET_OPTIONS);
-    this.client = client;
     let pub: ClientWritableStream<PublishLogsMessage> | undefined;
     const publish = (m: PublishLogsMessage): void => {
       pub ??= client.publishLogs((err) => {
-        if (err !== null && !this.stopped) this.o.logger.debug({ err: errorMessage(err) }, "log publish stream ended");
+        if (err !== null) this.o.logger.debug({ err: errorMessage(err) }, "log publish stream ended");
         pub = undefined;
       });
       pub.write(m);
     };
-    const listen = client.listenSubscriptions({});
-    this.listen = listen;
-    listen.on("data", (m: SubscriptionMessage__Output) => {
-      this.attempt = 0;
-      if (m.close) {
-        this.active.get(m.id)?.abort();
-        this.active.delete(m.id);
-      } else if (!this.active.has(m.id)) {
-        void this.serve(m, publish).catch((err: unknown) => this.o.logger.warn({ subscription: m.id, err: errorMessage(err) }, "log subscription failed"));
-      }
-    });
-    const retry = (err?: unknown): void => {
-      if (this.listen !== listen) return;
-      this.listen = undefined;
-      for (const ac of this.active.values()) ac.abort();
-      this.active.clear();
-      pub?.end();
-      client.close();
-      if (this.stopped) return;
-      const leader = err === undefined ? undefined : leaderAddrOf(err instanceof RemoteCallError ? err : new RemoteCallError(err as never));
-      this.preferred = leader;
-      if (leader === undefined) this.attempt++;
-      setTimeout(() => this.connect(), leader === undefined ? 500 : 50).unref();
+    return {
+      stream: client.listenSubscriptions({}),
+      onMessage: (m) => {
+        if (m.close) {
+          this.active.get(m.id)?.abort();
+          this.active.delete(m.id);
+        } else if (!this.active.has(m.id)) {
+          void this.serve(m, publish).catch((err: unknown) => this.o.logger.warn({ subscription: m.id, err: errorMessage(err) }, "log subscription failed"));
+        }
+      },
+      // Subscriptions of a gone stream are the broker's to forget; a new stream gets them again.
+      close: () => {
+        for (const ac of this.active.values()) ac.abort();
+        this.active.clear();
+        pub?.end();
+        client.close();
+      },
     };
-    listen.on("error", (err) => retry(err));
-    listen.on("end", () => retry());
   }
 
   private async serve(sub: SubscriptionMessage__Output, publish: (m: PublishLogsMessage) => void): Promise<void> {
@@ -159,10 +140,6 @@ export class LogPublisher {
 
   /** Stops every subscription and the stream. Safe to call twice. */
   stop(): void {
-    this.stopped = true;
-    for (const ac of this.active.values()) ac.abort();
-    this.active.clear();
-    this.listen?.cancel();
-    this.client?.close();
+    this.listen.stop();
   }
 }
