@@ -38,14 +38,15 @@ async function inspect(c: Cluster, host: string): Promise<Service__Output> {
 const HTTP_LOAD = `
 const http = require("node:http"); const fs = require("node:fs");
 const [host, port, stopFile] = [process.argv[1], Number(process.argv[2]), process.argv[3]];
-let sent = 0, failed = 0; const errors = []; const inflight = new Set();
+let sent = 0, failed = 0; const errors = []; const inflight = new Set(); const t0 = Date.now();
 const one = () => new Promise((resolve) => {
   sent++;
   const req = http.get({ host, port, path: "/", agent: false, timeout: 5000 }, (res) => {
     res.resume(); res.on("end", () => { if (res.statusCode !== 200) { failed++; errors.push("HTTP " + res.statusCode); } resolve(); });
   });
   req.on("timeout", () => req.destroy(new Error("TIMEOUT")));
-  req.on("error", (e) => { failed++; if (errors.length < 10) errors.push(e.code || e.message); resolve(); });
+  const at = Date.now() - t0;
+  req.on("error", (e) => { failed++; if (errors.length < 10) errors.push((e.code || e.message) + " (sent at +" + at + " ms, " + new Date(t0 + at).toISOString() + ")"); resolve(); });
 });
 const timer = setInterval(() => {
   if (fs.existsSync(stopFile)) { clearInterval(timer); Promise.all(inflight).then(() => console.log(JSON.stringify({ sent, failed, errors }))); return; }
