@@ -157,7 +157,7 @@ describe("images on a netns cluster (1 manager, 2 workers, a registry host)", ()
       await waitPs("echo", "2 echo tasks pending on the constraint", (out) => psRows(out).filter((r) => r.current.startsWith("pending")).length === 2);
       await ok("h1", "image", "rm", echo);
       expect(() => storeOf("h1").resolve(echo)).toThrow(/no such image/);
-      for (const h of ["h2", "h3"]) await ok("h1", "node", "update", "--label-add", "pull=yes", h);
+      await Promise.all(["h2", "h3"].map((h) => ok("h1", "node", "update", "--label-add", "pull=yes", h)));
       await waitPs("echo", "2 echo tasks running on h2 and h3", (out) => JSON.stringify(runningPerNode(out)) === JSON.stringify({ h2: 1, h3: 1 }));
       for (const h of ["h2", "h3"]) expect(daemonLog(h)).toMatch(/"msg":"image pulled from its registry"/);
       expect(() => storeOf("h1").resolve(echo)).toThrow(/no such image/);

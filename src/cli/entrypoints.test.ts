@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 
@@ -19,5 +21,18 @@ describe("entry points", () => {
       code: 1,
       stderr: expect.stringMatching(/error: (unknown command|too many arguments)/) as unknown,
     });
+  });
+
+  it("swarmd refuses an --insecure-registry that is not HOST[:PORT] before creating anything", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "swarmd-flags-"));
+    try {
+      await expect(run(process.execPath, [`${root}/bin/swarmd.js`, "--data-dir", join(dir, "data"), "--log-level", "silent", "--insecure-registry", "http://10.0.0.5:5000"])).rejects.toMatchObject({
+        code: 1,
+        stderr: 'swarmd: --insecure-registry: "http://10.0.0.5:5000" is not HOST[:PORT] (no scheme, no path; e.g. 10.0.0.5:5000)\n',
+      });
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
