@@ -35,6 +35,17 @@ const one = () => new Promise((resolve) => {
 
 // Sequential GETs for durationMs (or until the file argv[5] exists); prints [{t, page}] with t = start of the request minus argv[4] (ms)
 // and page = the body, or "" when the request failed.
+/** Holds one TCP connection to host:port for holdMs; prints when the server closed it (-1: it did not). */
+const HOLD_TCP = `
+const net = require("node:net");
+const [host, port, holdMs] = [process.argv[1], Number(process.argv[2]), Number(process.argv[3])];
+const t0 = Date.now(); let closedByServerMs = -1;
+const s = net.connect(port, host);
+const closed = () => { if (closedByServerMs < 0) closedByServerMs = Date.now() - t0; };
+s.on("end", closed); s.on("close", closed); s.on("error", () => undefined); s.on("data", () => undefined);
+setTimeout(() => { const r = closedByServerMs; s.destroy(); console.log(JSON.stringify({ closedByServerMs: r })); process.exit(0); }, holdMs);
+`;
+
 const HTTP_LOOP = `
 const http = require("node:http");
 const fs = require("node:fs");
@@ -199,6 +210,19 @@ describe("routing mesh and task network on five netns hosts", () => {
       expect(v1).toBeGreaterThan(0);
       expect(during.at(-1)?.page).toMatch(/^web v2/);
 
+      // A stopping replica waits, within its grace period, for the connections other nodes' meshes hold
+      // to it (counted in its netns): a connection from h2's mesh to h3's task outlives `scale hold=0`.
+      await ok(c, "h1", "service", "create", "--name", "hold", "--replicas", "1", "--constraint", "node.hostname==h3", "--stop-grace-period", "30s", "--publish", "8081:80", "demo/web:1");
+      await c.waitFor(() => h2.exec(["curl", "-s", "--max-time", "2", `http://${h2.ip}:8081/`]), (x) => x.code === 0 && /web v1 on/.test(x.stdout), { timeoutMs: 30_000, describe: "hold answering via h2's mesh" });
+      const holding = h2.exec([h2.node, "-e", HOLD_TCP, h2.ip, "8081", "5000"], { timeoutMs: 30_000 });
+      await new Promise((res) => setTimeout(res, 1_000));
+      await ok(c, "h1", "service", "scale", "hold=0", "-d");
+      const held = JSON.parse((await holding).stdout.trim()) as { closedByServerMs: number };
+      const releasedAt = Date.now();
+      const running = async (): Promise<number> => rows((await ok(c, "h1", "service", "ps", "hold")).trim()).filter((l) => / Running /.test(l)).length;
+      await c.waitFor(running, (n) => n === 0, { timeoutMs: 15_000, describe: "hold's task stopped once the held connection closed" });
+      console.log(`a connection held via h2's mesh to h3's stopping task: server closed it at ${held.closedByServerMs} ms (-1: never, the client closed it at 5000 ms); task gone ${Date.now() - releasedAt} ms after`);
+      expect(held.closedByServerMs).toBe(-1);
 
       // Stop all managers: the workers' meshes keep serving from their last table.
       for (const h of ["h1", "h2", "h3"]) await c.host(h).kill("swarmd");

@@ -22,13 +22,19 @@ import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProv
 import { dispatcherProto } from "../manager/dispatcher.js";
 import { Mesh } from "../mesh/mesh.js";
 import type { PublishedPort, ServiceRoutes } from "../mesh/types.js";
+import { netnsPath } from "../network/ip.js";
 import { NodeNetwork } from "../network/node-network.js";
 import { LeaderStream } from "./leader-stream.js";
+import { taskConnections } from "./task-connections.js";
 
 /** Longest wait in {@link DataPlane.beforeStop} for the managers' map to drop a stopping task. */
 export const UNROUTE_WAIT_MS = 2_000;
 /** Extra time after that for the other nodes to apply the same map. */
 export const UNROUTE_SETTLE_MS = 100;
+/** How often a drain re-counts the connections open in the task's netns. */
+const CONNECTION_POLL_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
 
 /** Options of {@link DataPlane}. */
 export interface DataPlaneOptions {
@@ -83,6 +89,8 @@ export class DataPlane {
   private resolv: string | undefined;
   /** Task ids the last map lists as backends (any node's mesh may send them connections). */
   private routed = new Set<string>();
+  /** Per published service, its TCP target ports (from the last map). */
+  private targetPorts = new Map<string, ReadonlySet<number>>();
   /** When recently unrouted tasks left the map (kept for a few seconds). */
   private readonly unroutedAt = new Map<string, number>();
 
@@ -116,20 +124,44 @@ export class DataPlane {
    * The agent's drain-before-stop hook: this node's mesh stops routing to the task and waits for its
    * open connections; then, if the task is published, it waits (at most {@link UNROUTE_WAIT_MS}) until
    * the managers' map no longer lists it plus {@link UNROUTE_SETTLE_MS} — the other nodes get the same
-   * map at about the same time, so their meshes stop sending it new connections before it stops.
-   * All bounded by the grace period (the task runner cuts it there).
+   * map at about the same time, so their meshes stop sending it new connections before it stops — and
+   * then until no TCP connection to its published target ports is open in its netns (those of every
+   * node's mesh end there). All bounded by the grace period (the task runner cuts it there).
    */
   readonly beforeStop = async (task: Task__Output, graceMs: number): Promise<void> => {
     const started = Date.now();
+    const deadline = started + graceMs;
     const r = await this.mesh.drain(task.id, { timeoutMs: graceMs });
     if (this.routed.has(task.id) || this.unroutedAt.has(task.id) || r.waitedMs > 0) {
-      const until = Math.min(started + graceMs, Date.now() + UNROUTE_WAIT_MS);
-      while (this.routed.has(task.id) && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
-      const settleUntil = Math.min(started + graceMs, (this.unroutedAt.get(task.id) ?? Date.now()) + UNROUTE_SETTLE_MS);
-      await new Promise((res) => setTimeout(res, Math.max(0, settleUntil - Date.now())));
-      this.o.logger.info({ task: task.id, drained: r.drained, remaining: r.remaining, waitedMs: Date.now() - started, stillRouted: this.routed.has(task.id) }, "drained the task in the mesh before stopping it");
+      const until = Math.min(deadline, Date.now() + UNROUTE_WAIT_MS);
+      while (this.routed.has(task.id) && Date.now() < until) await sleep(10);
+      const settleUntil = Math.min(deadline, (this.unroutedAt.get(task.id) ?? Date.now()) + UNROUTE_SETTLE_MS);
+      await sleep(Math.max(0, settleUntil - Date.now()));
+      const open = await this.waitForConnections(task, deadline);
+      this.o.logger.info(
+        { task: task.id, drained: r.drained && open === 0, remaining: r.remaining, openInTask: open, waitedMs: Date.now() - started, stillRouted: this.routed.has(task.id) },
+        open === 0 ? "drained the task in the mesh before stopping it" : "stopping the task with connections still open (grace period over)",
+      );
     }
   };
+
+  /** Waits until the task's netns has no established connection on its published target ports, or `deadline`; returns the count left. */
+  private async waitForConnections(task: Task__Output, deadline: number): Promise<number> {
+    const ports = this.targetPorts.get(task.serviceId);
+    if (ports === undefined || ports.size === 0) return 0;
+    const netns = netnsPath(this.o.containerId(task.id));
+    for (;;) {
+      let open: number;
+      try {
+        open = await taskConnections(netns, ports);
+      } catch (err) {
+        this.o.logger.debug({ task: task.id, err: errorMessage(err) }, "cannot count the task's connections; not waiting for them");
+        return 0;
+      }
+      if (open === 0 || Date.now() >= deadline) return open;
+      await sleep(Math.min(CONNECTION_POLL_MS, Math.max(1, deadline - Date.now())));
+    }
+  }
 
   private resolvConf(): string {
     if (this.resolv === undefined) {
@@ -206,6 +238,7 @@ export class DataPlane {
       this.overlayApplied = overlay;
     }
     const services = meshServices(m);
+    this.targetPorts = new Map([...services].map(([id, r]) => [id, new Set(r.ports.filter((p) => p.protocol === "tcp").map((p) => p.target))]));
     await this.applyMesh(services);
     for (const id of [...this.applied.keys()]) {
       if (services.has(id)) continue;
