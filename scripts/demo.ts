@@ -107,7 +107,7 @@ async function main(): Promise<void> {
 
     say("Restart h1's daemon: it rejoins as a follower");
     await c.host("h1").restart("swarmd");
-    await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => / \* .*Reachable$/m.test(r.stdout) && /Leader$/m.test(r.stdout), { timeoutMs: 30_000, describe: "h1 rejoined and knows the leader" });
+    await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => / \* +h1 +Ready .*Reachable$/m.test(r.stdout) && /Leader$/m.test(r.stdout), { timeoutMs: 30_000, describe: "h1 rejoined (Ready) and knows the leader" });
     await swarmctl(c, "h1", "node", "ls");
   } finally {
     await teardown();
