@@ -11,11 +11,16 @@ import { controlClient, daemonClient, printTable, withClient } from "./client.js
 
 const title = (s: string): string => (s === "" ? "" : s[0] + s.slice(1).toLowerCase());
 
-/** The MANAGER STATUS column: Leader, Reachable, Unreachable, or empty for workers. */
+/**
+ * The MANAGER STATUS column: Leader, Reachable, Unreachable, or empty for workers (Docker's values), and
+ * "Catching up" for a manager that joined Raft as a learner and is not yet a voter (it is in contact
+ * but not counted for quorum; an unreachable learner shows Unreachable).
+ */
 export function managerStatusColumn(node: Node__Output): string {
   const ms = node.managerStatus;
   if (ms == null || ms.raftId === 0) return "";
   if (ms.leader) return "Leader";
+  if (ms.learner && ms.reachability === "REACHABLE") return "Catching up";
   return title(ms.reachability);
 }
 

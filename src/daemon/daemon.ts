@@ -65,6 +65,28 @@ export interface DaemonOptions {
   readonly forceNewCluster?: boolean;
   /** Registries this node pulls from over plain http (`--insecure-registry`); the rest over https. */
   readonly registries?: RegistryAccess;
+  /** How long `join` as a manager waits for the leader to promote this node to a Raft voter (default 30 s). */
+  readonly promotionWaitMs?: number;
+}
+
+/** Default bound of {@link DaemonOptions.promotionWaitMs} (below swarmctl's 60 s join timeout). */
+const PROMOTION_WAIT_MS = 30_000;
+
+/** The node joined as a manager, but it was not promoted to a Raft voter in time; the join goes on. */
+export class PromotionTimeoutError extends SwarmError {
+  constructor(
+    readonly waitedMs: number,
+    readonly applied: number,
+    readonly commit: number,
+  ) {
+    super(
+      ErrorCode.Unavailable,
+      `timeout was reached before this node became a voting manager (${Math.round(waitedMs / 1000)} s): it joined the swarm as a manager and is still catching up with the leader's log ` +
+        `(applied ${applied} of ${commit} known committed entries); it keeps catching up in the background and the leader promotes it once it has; ` +
+        "`swarmctl node ls` shows it as 'Catching up' until then",
+      { fields: { waitedMs, applied, commit } },
+    );
+  }
 }
 
 const DEFAULT_PORT = 2377;
@@ -254,8 +276,11 @@ export class Daemon {
         saveNodeState(this.o.dataDir, state, tls);
         this.startHeartbeats();
         this.log.info({ nodeId: joined.nodeId, role: joined.role, via: remote }, "joined the swarm");
+        // Joined (and saved): from here a slow catch-up is reported, never undone.
+        if (joined.role === "manager") await this.waitUntilVoter(raftId);
         return { nodeId: joined.nodeId, role: joined.role === "manager" ? ("MANAGER" as const) : ("WORKER" as const) };
       } catch (err) {
+        if (this.state !== undefined && err instanceof PromotionTimeoutError) throw err;
         lastErr = err;
         this.state = undefined;
         this.log.warn({ remote, err: errorMessage(err) }, "join attempt failed");
@@ -266,6 +291,25 @@ export class Daemon {
       }
     }
     throw lastErr instanceof Error ? lastErr : new SwarmError(ErrorCode.Unavailable, "join failed");
+  }
+
+  /**
+   * A manager joins Raft as a learner and the leader promotes it once its log has caught up: `join`
+   * returns when that happened, or fails after {@link DaemonOptions.promotionWaitMs} with an error that
+   * says the join goes on in the background (as `docker swarm join` after its timeout).
+   */
+  private async waitUntilVoter(raftId: number): Promise<void> {
+    const waitMs = this.o.promotionWaitMs ?? PROMOTION_WAIT_MS;
+    const started = Date.now();
+    for (;;) {
+      const raft = this.manager?.raft.status();
+      if (raft?.confState.voters.includes(raftId) === true) {
+        this.log.info({ raftId, waitedMs: Date.now() - started }, "this manager is a raft voter");
+        return;
+      }
+      if (Date.now() - started >= waitMs) throw new PromotionTimeoutError(waitMs, raft?.applied ?? 0, raft?.commit ?? 0);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   private async joinRaft(remote: string, raftId: number, apiAddr: string): Promise<JoinRaftResponse__Output> {

@@ -23,11 +23,12 @@ import type { ImagePinner } from "./controlapi/services.js";
 import { NodeMonitor } from "./dispatcher.js";
 import { NotLeaderError, type LeaderComponent } from "./leader.js";
 import { countReachable, QuorumLostError } from "./quorum.js";
-import { RoleManager } from "./roles.js";
+import { RoleManager, type RoleManagerOptions } from "./roles.js";
 import { liveReachability, ReachabilityRecorder, storedReachability, type ReachabilityClock } from "./reachability.js";
 import type { ImageStore } from "../image/store.js";
 import { addImageService, tlsImagePolicy } from "../image/distribution/service.js";
 import { RaftServerErrorCode } from "../raft/server/errors.js";
+import { DropReason, ProposalDroppedError } from "../raft/core/index.js";
 
 /** The loaded membership.proto package. */
 export const membershipProto = loadProto<ProtoGrpcType>("membership.proto").swarm.membership;
@@ -59,6 +60,8 @@ export interface ManagerOptions {
   readonly pinImage?: ImagePinner;
   /** Raft tick (ms); default: the Raft server's. */
   readonly tickMs?: number;
+  /** Tuning of learner promotion (tests shorten it). */
+  readonly roles?: RoleManagerOptions;
 }
 
 /** "host:port" with the port shifted by `delta` (the Raft port is the API port + 1). */
@@ -97,7 +100,7 @@ export class Manager {
     let leaderSince = 0;
     const clock: ReachabilityClock = { leaderSince: () => leaderSince, unreachableAfterMs: 2 * 10 * (o.tickMs ?? 50) };
     const leading = new LeaderRole(
-      () => (ref.raft === undefined ? [] : [new RoleManager(store, ref.raft, log), new ReachabilityRecorder(store, ref.raft, clock, log), ...(o.leaderComponents?.(store, o.logger) ?? [])]),
+      () => (ref.raft === undefined ? [] : [new RoleManager(store, ref.raft, log, { silentAfterMs: clock.unreachableAfterMs, ...o.roles }), new ReachabilityRecorder(store, ref.raft, clock, log), ...(o.leaderComponents?.(store, o.logger) ?? [])]),
       log,
     );
     const store = new Store({
@@ -109,8 +112,10 @@ export class Manager {
             return await raft.propose(data);
           } catch (err) {
             if (err instanceof SwarmError && (err.code === RaftServerErrorCode.NoLeader || err.code === RaftServerErrorCode.Timeout) && raft.status().leader === 0) {
-              const { members, id } = raft.status();
-              throw new QuorumLostError(await countReachable(id, members), members.size, err);
+              // Only voters make a quorum: a learner still catching up is neither needed nor counted.
+              const { members, id, confState } = raft.status();
+              const voters = new Map([...members].filter(([m]) => confState.voters.includes(m)));
+              throw new QuorumLostError(await countReachable(id, voters), voters.size, err);
             }
             throw err;
           }
@@ -227,10 +232,14 @@ function liveNodeView(raft: RaftServer<ApplyOutcome>, clock: ReachabilityClock):
     const status = raft.status();
     const copy = structuredClone(node);
     const leader = status.leader !== 0 && ms.raftId === status.leader;
-    copy.managerStatus = { ...ms, leader, reachability: liveReachability(raft, clock, ms.raftId, storedReachability(node)) };
+    const learner = status.confState.learners.includes(ms.raftId);
+    copy.managerStatus = { ...ms, leader, learner, reachability: liveReachability(raft, clock, ms.raftId, storedReachability(node)) };
     return copy;
   };
 }
+
+/** How long the Join handler retries while another membership change is still being applied. */
+const JOIN_CONF_CHANGE_RETRY_MS = 10_000;
 
 function membershipHandlers(raft: RaftServer<ApplyOutcome>, store: Store, leaderApiAddr: () => string, log: Logger): RaftMembershipHandlers {
   return {
@@ -238,25 +247,39 @@ function membershipHandlers(raft: RaftServer<ApplyOutcome>, store: Store, leader
       const caller = requireRole(call, [NodeRole.Manager]);
       if (!raft.status().isLeader) throw new NotLeaderError(leaderApiAddr());
       if (!Number.isSafeInteger(req.raftId) || req.raftId <= 0) throw new SwarmError(ErrorCode.InvalidArgument, `raftId: ${req.raftId} is not a positive integer`);
-      const taken = raft.status().members.get(req.raftId);
-      if (taken === undefined) {
-        log.info({ nodeId: caller.nodeId, raftId: req.raftId, raftAddr: req.raftAddr }, "adding manager to raft");
-        await raft.addMember(req.raftId, req.raftAddr);
+      // A joiner starts as a LEARNER: it replicates the log (a snapshot, then appends) without voting or
+      // counting for quorum, so the leader keeps committing and CheckQuorum cannot depose it while the
+      // newcomer starts up and catches up. The role manager promotes it to voter once it has caught up.
+      if (!raft.status().members.has(req.raftId)) {
+        log.info({ nodeId: caller.nodeId, raftId: req.raftId, raftAddr: req.raftAddr }, "adding manager to raft as a learner");
+        await addLearnerWhenFree(raft, req.raftId, req.raftAddr);
       }
-      // Answer at once: the new member must start its Raft within an election timeout, or the leader,
-      // now counting it in its quorum, steps down (CheckQuorum). The store write commits once it runs.
-      void store
-        .updateWithRetry((tx) => {
-          const node = tx.get("node", caller.nodeId);
-          if (node === undefined) return;
-          const next = structuredClone(node);
-          next.managerStatus = { raftId: req.raftId, addr: req.apiAddr, leader: false, reachability: "REACHABLE" };
-          tx.update("node", next);
-        })
-        .catch((err: unknown) => log.warn({ err: errorMessage(err) }, "could not record manager status"));
+      // The store names the member before the joiner starts, so whoever leads can finish its promotion.
+      await store.updateWithRetry((tx) => {
+        const node = tx.get("node", caller.nodeId);
+        if (node === undefined) return;
+        const next = structuredClone(node);
+        next.managerStatus = { raftId: req.raftId, addr: req.apiAddr, leader: false, learner: false, reachability: "REACHABLE" };
+        tx.update("node", next);
+      });
       return { members: [...raft.status().members].map(([raftId, raftAddr]) => ({ raftId, raftAddr })) };
     }),
   };
+}
+
+/** Adds a learner, waiting (bounded) while an earlier membership change is still pending. */
+async function addLearnerWhenFree(raft: RaftServer<ApplyOutcome>, raftId: number, raftAddr: string): Promise<void> {
+  const deadline = Date.now() + JOIN_CONF_CHANGE_RETRY_MS;
+  for (;;) {
+    try {
+      await raft.addMember(raftId, raftAddr, { learner: true });
+      return;
+    } catch (err) {
+      const pending = err instanceof Error && err.cause instanceof ProposalDroppedError && err.cause.reason === DropReason.ConfChangePending;
+      if (!pending || Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
 }
 
 /** Starts the leader-only components on gaining leadership and stops them on losing it, one change at a time. */

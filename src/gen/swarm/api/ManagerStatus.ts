@@ -23,6 +23,12 @@ export interface ManagerStatus {
    * Reachability as seen by the leader.
    */
   'reachability'?: (_swarm_api_RaftMemberStatus_Reachability);
+  /**
+   * Learner is true while the manager is a non-voting Raft member: it replicates the log but does not
+   * vote or count for quorum until the leader promotes it (once its log has caught up). Not stored:
+   * the manager answering fills it in from its applied Raft configuration.
+   */
+  'learner'?: (boolean);
 }
 
 /**
@@ -45,4 +51,10 @@ export interface ManagerStatus__Output {
    * Reachability as seen by the leader.
    */
   'reachability': (_swarm_api_RaftMemberStatus_Reachability__Output);
+  /**
+   * Learner is true while the manager is a non-voting Raft member: it replicates the log but does not
+   * vote or count for quorum until the leader promotes it (once its log has caught up). Not stored:
+   * the manager answering fills it in from its applied Raft configuration.
+   */
+  'learner': (boolean);
 }
