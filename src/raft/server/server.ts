@@ -522,10 +522,13 @@ export class RaftServer<R = unknown> {
       this.members.delete(cc.nodeId);
       if (cc.nodeId !== this.o.id) this.transport.removePeer(cc.nodeId);
     } else {
+      const isNew = !this.members.has(cc.nodeId);
       if (cc.context.length > 0) this.setMember(cc.nodeId, cc.context.toString("utf8"));
-      // Only when the log was compacted would a new member need a snapshot, and then it must be one
-      // that already lists it.
-      if (this.storage.firstIndex() > 1) this.snapshotWanted = true;
+      // A member that needs a snapshot must get one that already lists it: take one once the log was
+      // compacted. And the leader takes one for a member it has just added (compacting all but
+      // compactionMargin entries): a joiner with an empty log then installs the state in one MSG_SNAP
+      // instead of replaying (fsync + apply) every entry since the last snapshot.
+      if (this.storage.firstIndex() > 1 || (isNew && this.isLeaderNow)) this.snapshotWanted = true;
     }
     this.log.info({ index: e.index, change: cc.type, node: cc.nodeId, voters: this.confState.voters, learners: this.confState.learners }, "raft: membership changed");
     this.req.confApplied(cc.type, cc.nodeId, this.confState);
