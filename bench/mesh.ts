@@ -6,21 +6,23 @@
  * per target and the added p99 vs direct (goal ≤ 2 ms).
  *
  * Env: ROUNDS (5), SECONDS per run (6), CONNECTIONS (64), MESH_WORKERS (worker processes of the
- * headline mesh, default 0 = in-process, as swarmd runs it), MESH_VARIANTS (other worker counts
- * measured too; default "1").
+ * headline mesh; default: swarmd's default on this machine, `defaultMeshWorkers()` — 1 with ≥ 2
+ * cores), MESH_VARIANTS (other worker counts measured for comparison; default "0,1" minus the
+ * headline), CLOSE=1 (every request on a new connection: wrk sends `Connection: close`).
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Mesh } from "../src/mesh/index.js";
+import { defaultMeshWorkers, Mesh } from "../src/mesh/index.js";
 import { median, printTable, writeResult } from "./lib/results.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
-const HEADLINE_WORKERS = Number(process.env.MESH_WORKERS ?? 0);
-const VARIANTS = (process.env.MESH_VARIANTS ?? "1")
+const HEADLINE_WORKERS = Number(process.env.MESH_WORKERS ?? defaultMeshWorkers());
+const CLOSE = process.env.CLOSE === "1";
+const VARIANTS = (process.env.MESH_VARIANTS ?? "0,1")
   .split(",")
   .filter((s) => s.trim() !== "")
   .map(Number)
@@ -85,11 +87,12 @@ import http from "node:http";
 const [host, port] = process.argv.slice(1);
 http.createServer((req, res) => { res.setHeader("content-type", "text/plain"); res.end("hello from " + host + "\\n"); })
   .listen(Number(port), host, () => console.log("ready"));
+process.on("disconnect", () => process.exit(0)); // dies with the bench
 `;
 
 function startBackend(addr: string, port: number): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--input-type=module", "-e", BACKEND_SCRIPT, addr, String(port)], {
-    stdio: ["ignore", "pipe", "inherit"],
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
   });
   return new Promise((resolve, reject) => {
     child.stdout?.once("data", () => resolve(child));
@@ -140,7 +143,7 @@ function wrk(addr: string, port: number, seconds: number, connections: number): 
   return new Promise((resolve, reject) => {
     execFile(
       "wrk",
-      ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", `http://${addr}:${port}/`],
+      ["-t1", `-c${connections}`, `-d${seconds}s`, "--latency", ...(CLOSE ? ["-H", "Connection: close"] : []), `http://${addr}:${port}/`],
       { encoding: "utf8" },
       (err, stdout) => {
         if (err) return reject(new Error(`wrk against ${addr}:${port} failed: ${err.message}`));
@@ -175,8 +178,9 @@ async function main(): Promise<void> {
         ports: [{ published: MESH_PORT, target: 18081, protocol: "tcp", mode: "ingress" }],
         backends: BACKENDS.map((b, k) => ({ id: `b${k}`, taskId: `t${k}`, nodeId: "n1", addr: b.addr, port: b.port })),
       });
-      // This process hosts every variant's mesh; the idle ones cost next to nothing.
-      const pids = (await mesh.metricsByProcess()).map((p) => p.pid);
+      // This process hosts every variant's mesh (it accepts and deals connections); the idle ones
+      // cost next to nothing.
+      const pids = [process.pid, ...mesh.workerPids()];
       targets.push({ name: `mesh-w${workers}`, addr, port: MESH_PORT, pids });
     }
     for (const t of targets) await waitForPort(t.addr, t.port);
@@ -230,8 +234,9 @@ async function main(): Promise<void> {
       ratio,
       runs: ROUNDS,
       details: {
-        wrk: { threads: 1, connections: CONNECTIONS, seconds: SECONDS },
+        wrk: { threads: 1, connections: CONNECTIONS, seconds: SECONDS, connectionClose: CLOSE },
         headline: `mesh-w${HEADLINE_WORKERS}`,
+        headlineIs: "swarmd's default --mesh-workers on this machine (MESH_WORKERS overrides)",
         direct,
         haproxy,
         ours: headline,

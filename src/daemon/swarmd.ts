@@ -2,13 +2,21 @@
  * `swarmd`: the per-host daemon. Every node is a worker; some are also managers. It serves a
  * root-only unix socket for `swarmctl` and, on managers, the cluster port (default 2377; Raft on 2378).
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { join } from "node:path";
 import { errorMessage } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { VERSION } from "../lib/version.js";
 import { parseInsecureRegistries } from "../image/distribution/registries.js";
+import { defaultMeshWorkers } from "../mesh/mesh.js";
 import { Daemon } from "./daemon.js";
+
+/** `--mesh-workers`: a whole number 0..64. */
+function parseMeshWorkers(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 64) throw new InvalidArgumentError(`${v} is not a whole number in 0..64`);
+  return n;
+}
 
 /** Builds the daemon's command line (exported for tests). */
 export function buildProgram(): Command {
@@ -21,6 +29,7 @@ export function buildProgram(): Command {
     .option("--advertise-addr <addr>", "address other nodes reach this one at (host or host:port)", "")
     .option("--force-new-cluster", "restart this manager as the only manager of a new cluster, keeping its state (after quorum was lost for good)", false)
     .option("--insecure-registry <host[:port]>", "pull from this registry over plain http (repeatable; a registry on a test host)", (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option("--mesh-workers <n>", `routing mesh worker processes that copy proxied bytes (0 = in the daemon's process)`, parseMeshWorkers, defaultMeshWorkers())
     .option("--log-level <level>", "trace|debug|info|warn|error|silent", process.env.SWARM_LOG_LEVEL ?? "info")
     .showHelpAfterError()
     .exitOverride();
@@ -38,7 +47,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[] }>();
+  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshWorkers: number }>();
   const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
   let daemon: Daemon;
   try {
@@ -49,6 +58,7 @@ export async function main(argv: string[]): Promise<void> {
       listenAddr: opts.listenAddr,
       advertiseAddr: opts.advertiseAddr,
       forceNewCluster: opts.forceNewCluster,
+      meshWorkers: opts.meshWorkers,
       logger,
     });
   } catch (err) {

@@ -1,5 +1,5 @@
 /** The userspace routing mesh: public surface. */
-export { Mesh, resolveMeshOptions } from "./mesh.js";
+export { Mesh, defaultMeshWorkers, resolveMeshOptions } from "./mesh.js";
 export type { FeedEnd, FeedState, ListenerInfo, MeshOptions, ResolvedMeshOptions } from "./mesh.js";
 export * from "./types.js";
 export * from "./errors.js";

@@ -1,7 +1,11 @@
 // Real sockets on loopback: UDP flows, port conflicts, the control-plane feed going away, worker processes.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer, type Socket } from "node:net";
+import { pathToFileURL } from "node:url";
 import { createInterface } from "node:readline";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PortInUseError, PublishedPortConflictError } from "./errors.js";
 import { Mesh } from "./mesh.js";
 import {
@@ -14,7 +18,7 @@ import {
   udpRequest,
   waitFor,
 } from "./testing/backends.js";
-import type { MeshUpdate } from "./types.js";
+import type { Backend, MeshUpdate } from "./types.js";
 
 const HOST = "127.0.0.1";
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -22,226 +26,206 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
+/** Worker processes of the meshes newMesh makes, unless a test says otherwise. */
+let workers = 0;
+
 function newMesh(options: ConstructorParameters<typeof Mesh>[0] = {}): Mesh {
-  const mesh = new Mesh({ bindAddress: HOST, ...options });
+  const mesh = new Mesh({ bindAddress: HOST, workers, ...options });
   cleanups.push(() => mesh.close());
   return mesh;
 }
 
-describe("mesh UDP", () => {
-  it("relays a UDP echo per client flow, spreads flows round-robin, and closes idle flows", async () => {
-    const backends = await Promise.all([startUdpEchoBackend("u1"), startUdpEchoBackend("u2")]);
-    for (const b of backends) cleanups.push(() => b.close());
-    const mesh = newMesh({ udpIdleTimeoutMs: 200 });
-    const published = await freePort(HOST);
-    await mesh.setService("dns", {
-      ports: [{ published, target: 53, protocol: "udp", mode: "ingress" }],
-      backends: backends.map((b) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: "n1", addr: HOST, port: b.port })),
-    });
-    const replies = [];
-    for (let i = 0; i < 4; i++) replies.push(await udpRequest(published, `q${i}`));
-    expect(replies).toEqual(["u1:q0", "u2:q1", "u1:q2", "u2:q3"]);
-    const m = await mesh.metrics();
-    expect(m.map((x) => [x.backendId, x.total, x.bytesIn])).toEqual([
-      ["u1", 2, 4],
-      ["u2", 2, 4],
-    ]);
-    await waitFor("idle flows closed", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0), 3000);
+// Everything but the worker tests runs in-process and with one worker process (swarmd's default on
+// ≥ 2 cores): UDP stays in the mesh process, binding and port errors too, TCP goes to the worker.
+describe.each([0, 1])("with workers: %i", (n) => {
+  beforeAll(() => {
+    workers = n;
   });
 
-  it("prefixes each datagram with a PROXY v2 DGRAM header when asked", async () => {
-    const b = await startUdpEchoBackend("u1");
-    cleanups.push(() => b.close());
-    const mesh = newMesh();
-    const published = await freePort(HOST);
-    await mesh.setService("dns", {
-      ports: [{ published, target: 53, protocol: "udp", mode: "ingress", proxyProtocol: "v2" }],
-      backends: [{ id: "u1", taskId: "t1", nodeId: "n1", addr: HOST, port: b.port }],
+  describe("mesh UDP", () => {
+    it("relays a UDP echo per client flow, spreads flows round-robin, and closes idle flows", async () => {
+      const backends = await Promise.all([startUdpEchoBackend("u1"), startUdpEchoBackend("u2")]);
+      for (const b of backends) cleanups.push(() => b.close());
+      const mesh = newMesh({ udpIdleTimeoutMs: 200 });
+      const published = await freePort(HOST);
+      await mesh.setService("dns", {
+        ports: [{ published, target: 53, protocol: "udp", mode: "ingress" }],
+        backends: backends.map((b) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: "n1", addr: HOST, port: b.port })),
+      });
+      const replies = [];
+      for (let i = 0; i < 4; i++) replies.push(await udpRequest(published, `q${i}`));
+      expect(replies).toEqual(["u1:q0", "u2:q1", "u1:q2", "u2:q3"]);
+      const m = await mesh.metrics();
+      expect(m.map((x) => [x.backendId, x.total, x.bytesIn])).toEqual([
+        ["u1", 2, 4],
+        ["u2", 2, 4],
+      ]);
+      await waitFor("idle flows closed", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0), 3000);
     });
-    await udpRequest(published, "hi");
-    const got = b.received[0];
-    expect(got?.subarray(0, 16).toString("hex")).toBe("0d0a0d0a000d0a515549540a2112000c");
-    expect(got?.subarray(16, 24).toString("hex")).toBe("7f0000017f000001");
-    expect(got?.readUInt16BE(26)).toBe(published);
-    expect(got?.subarray(28).toString()).toBe("hi");
-  });
-});
 
-describe("mesh UDP liveness", () => {
-  it("moves a flow to another backend when gossip declares its node dead", async () => {
-    const backends = await Promise.all([startUdpEchoBackend("u1"), startUdpEchoBackend("u2")]);
-    for (const b of backends) cleanups.push(() => b.close());
-    const mesh = newMesh();
-    const published = await freePort(HOST);
-    await mesh.setService("dns", {
-      ports: [{ published, target: 53, protocol: "udp", mode: "ingress" }],
-      backends: backends.map((b, i) => ({ id: b.name, taskId: `t-${b.name}`, nodeId: `n${i + 1}`, addr: HOST, port: b.port })),
+    it("prefixes each datagram with a PROXY v2 DGRAM header when asked", async () => {
+      const b = await startUdpEchoBackend("u1");
+      cleanups.push(() => b.close());
+      const mesh = newMesh();
+      const published = await freePort(HOST);
+      await mesh.setService("dns", {
+        ports: [{ published, target: 53, protocol: "udp", mode: "ingress", proxyProtocol: "v2" }],
+        backends: [{ id: "u1", taskId: "t1", nodeId: "n1", addr: HOST, port: b.port }],
+      });
+      await udpRequest(published, "hi");
+      const got = b.received[0];
+      expect(got?.subarray(0, 16).toString("hex")).toBe("0d0a0d0a000d0a515549540a2112000c");
+      expect(got?.subarray(16, 24).toString("hex")).toBe("7f0000017f000001");
+      expect(got?.readUInt16BE(26)).toBe(published);
+      expect(got?.subarray(28).toString()).toBe("hi");
     });
-    // One client socket = one flow: it sticks to its backend until that backend's node dies.
-    const { createSocket } = await import("node:dgram");
-    const client = createSocket("udp4");
-    cleanups.push(() => void client.close());
-    const replies: string[] = [];
-    client.on("message", (m) => replies.push(m.toString()));
-    const ask = async (q: string): Promise<string> => {
-      const n = replies.length;
-      client.send(q, published, HOST);
-      await waitFor(`reply to ${q}`, () => replies.length, (k) => k > n);
-      return replies[n] ?? "";
+  });
+
+  describe("mesh UDP liveness", () => {
+    it("moves a flow to another backend when gossip declares its node dead", async () => {
+      const backends = await Promise.all([startUdpEchoBackend("u1"), startUdpEchoBackend("u2")]);
+      for (const b of backends) cleanups.push(() => b.close());
+      const mesh = newMesh();
+      const published = await freePort(HOST);
+      await mesh.setService("dns", {
+        ports: [{ published, target: 53, protocol: "udp", mode: "ingress" }],
+        backends: backends.map((b, i) => ({ id: b.name, taskId: `t-${b.name}`, nodeId: `n${i + 1}`, addr: HOST, port: b.port })),
+      });
+      // One client socket = one flow: it sticks to its backend until that backend's node dies.
+      const { createSocket } = await import("node:dgram");
+      const client = createSocket("udp4");
+      cleanups.push(() => void client.close());
+      const replies: string[] = [];
+      client.on("message", (m) => replies.push(m.toString()));
+      const ask = async (q: string): Promise<string> => {
+        const n = replies.length;
+        client.send(q, published, HOST);
+        await waitFor(`reply to ${q}`, () => replies.length, (k) => k > n);
+        return replies[n] ?? "";
+      };
+      expect(await ask("a")).toBe("u1:a");
+      expect(await ask("b")).toBe("u1:b");
+      mesh.markNodeDead("n1");
+      expect(await ask("c")).toBe("u2:c");
+      expect(backends[0].received.map(String)).toEqual(["a", "b"]);
+    });
+  });
+
+  describe("mesh port conflicts", () => {
+    it("refuses a published port another process holds, naming the port and the holder", async () => {
+      const squatter = createServer();
+      await new Promise<void>((r) => squatter.listen(0, HOST, r));
+      cleanups.push(() => new Promise<void>((r) => squatter.close(() => r())));
+      const taken = (squatter.address() as { port: number }).port;
+      const mesh = newMesh();
+      const err = await mesh
+        .setService("web", { ports: [{ published: taken, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] })
+        .then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(PortInUseError);
+      const e = err as PortInUseError;
+      expect(e.code).toBe("MESH_PORT_IN_USE");
+      expect(e.holder?.pid).toBe(process.pid);
+      expect(e.message).toBe(
+        `published port ${taken}/tcp: address ${HOST}:${taken} is already in use on this host, held by ${e.holder?.command ?? "?"} (pid ${process.pid})`,
+      );
+      // The failed service was rolled back: nothing listens, nothing is stored.
+      expect(mesh.listening()).toEqual([]);
+    });
+
+    it("refuses a UDP published port another socket holds", async () => {
+      const { createSocket } = await import("node:dgram");
+      const squatter = createSocket("udp4");
+      await new Promise<void>((r) => squatter.bind(0, HOST, r));
+      cleanups.push(() => void squatter.close());
+      const taken = squatter.address().port;
+      const mesh = newMesh();
+      await expect(
+        mesh.setService("dns", { ports: [{ published: taken, target: 53, protocol: "udp", mode: "ingress" }], backends: [] }),
+      ).rejects.toThrow(new RegExp(`^published port ${taken}/udp: address ${HOST}:${taken} is already in use on this host, held by .+ \\(pid ${process.pid}\\)$`));
+      expect(mesh.listening()).toEqual([]);
+    });
+
+    it("refuses a second service on the same published port and keeps serving the first", async () => {
+      const a = await startEchoBackend("a", HOST);
+      cleanups.push(() => a.close());
+      const mesh = newMesh();
+      const published = await freePort(HOST);
+      const ports = [{ published, target: 80, protocol: "tcp" as const, mode: "ingress" as const }];
+      await mesh.setService("web", { ports, backends: [{ id: "a", taskId: "a", nodeId: "n", addr: HOST, port: a.port }] });
+      await expect(mesh.setService("api", { ports, backends: [] })).rejects.toThrow(PublishedPortConflictError);
+      await expect(mesh.setService("api", { ports, backends: [] })).rejects.toThrow(`port ${published}/tcp is already published by service web`);
+      expect(await roundTrip(published, "still-web")).toBe("still-web");
+    });
+
+    it("closes a removed service's listener", async () => {
+      const mesh = newMesh();
+      const published = await freePort(HOST);
+      await mesh.setService("web", { ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] });
+      expect(mesh.listening()).toEqual([{ protocol: "tcp", published, address: HOST, serviceId: "web" }]);
+      await mesh.removeService("web");
+      expect(mesh.listening()).toEqual([]);
+      await expect(roundTrip(published, "x")).rejects.toThrow(/ECONNREFUSED/);
+    });
+  });
+
+  /** A stand-in control plane: streams JSON-line MeshUpdates to whoever connects, until it dies. */
+  async function startControlPlane(updates: readonly MeshUpdate[]): Promise<{ port: number; kill: () => Promise<void> }> {
+    const conns = new Set<Socket>();
+    const server = createServer((s) => {
+      conns.add(s);
+      for (const u of updates) s.write(`${JSON.stringify(u)}\n`);
+    });
+    await new Promise<void>((r) => server.listen(0, HOST, r));
+    const kill = async (): Promise<void> => {
+      for (const s of conns) s.resetAndDestroy();
+      await new Promise<void>((r) => server.close(() => r()));
     };
-    expect(await ask("a")).toBe("u1:a");
-    expect(await ask("b")).toBe("u1:b");
-    mesh.markNodeDead("n1");
-    expect(await ask("c")).toBe("u2:c");
-    expect(backends[0].received.map(String)).toEqual(["a", "b"]);
-  });
-});
+    return { port: (server.address() as { port: number }).port, kill };
+  }
 
-describe("mesh port conflicts", () => {
-  it("refuses a published port another process holds, naming the port and the holder", async () => {
-    const squatter = createServer();
-    await new Promise<void>((r) => squatter.listen(0, HOST, r));
-    cleanups.push(() => new Promise<void>((r) => squatter.close(() => r())));
-    const taken = (squatter.address() as { port: number }).port;
-    const mesh = newMesh();
-    const err = await mesh
-      .setService("web", { ports: [{ published: taken, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] })
-      .then(() => undefined, (e: unknown) => e);
-    expect(err).toBeInstanceOf(PortInUseError);
-    const e = err as PortInUseError;
-    expect(e.code).toBe("MESH_PORT_IN_USE");
-    expect(e.holder?.pid).toBe(process.pid);
-    expect(e.message).toBe(
-      `published port ${taken}/tcp: address ${HOST}:${taken} is already in use on this host, held by ${e.holder?.command ?? "?"} (pid ${process.pid})`,
-    );
-    // The failed service was rolled back: nothing listens, nothing is stored.
-    expect(mesh.listening()).toEqual([]);
-  });
+  async function* feedFrom(port: number): AsyncGenerator<MeshUpdate> {
+    const { connect } = await import("node:net");
+    const s = connect(port, HOST);
+    s.on("error", () => undefined);
+    for await (const line of createInterface({ input: s })) yield JSON.parse(line) as MeshUpdate;
+  }
 
-  it("refuses a UDP published port another socket holds", async () => {
-    const { createSocket } = await import("node:dgram");
-    const squatter = createSocket("udp4");
-    await new Promise<void>((r) => squatter.bind(0, HOST, r));
-    cleanups.push(() => void squatter.close());
-    const taken = squatter.address().port;
-    const mesh = newMesh();
-    await expect(
-      mesh.setService("dns", { ports: [{ published: taken, target: 53, protocol: "udp", mode: "ingress" }], backends: [] }),
-    ).rejects.toThrow(new RegExp(`^published port ${taken}/udp: address ${HOST}:${taken} is already in use on this host, held by .+ \\(pid ${process.pid}\\)$`));
-    expect(mesh.listening()).toEqual([]);
-  });
-
-  it("refuses a second service on the same published port and keeps serving the first", async () => {
-    const a = await startEchoBackend("a", HOST);
-    cleanups.push(() => a.close());
-    const mesh = newMesh();
-    const published = await freePort(HOST);
-    const ports = [{ published, target: 80, protocol: "tcp" as const, mode: "ingress" as const }];
-    await mesh.setService("web", { ports, backends: [{ id: "a", taskId: "a", nodeId: "n", addr: HOST, port: a.port }] });
-    await expect(mesh.setService("api", { ports, backends: [] })).rejects.toThrow(PublishedPortConflictError);
-    await expect(mesh.setService("api", { ports, backends: [] })).rejects.toThrow(`port ${published}/tcp is already published by service web`);
-    expect(await roundTrip(published, "still-web")).toBe("still-web");
-  });
-
-  it("closes a removed service's listener", async () => {
-    const mesh = newMesh();
-    const published = await freePort(HOST);
-    await mesh.setService("web", { ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] });
-    expect(mesh.listening()).toEqual([{ protocol: "tcp", published, address: HOST, serviceId: "web" }]);
-    await mesh.removeService("web");
-    expect(mesh.listening()).toEqual([]);
-    await expect(roundTrip(published, "x")).rejects.toThrow(/ECONNREFUSED/);
-  });
-});
-
-/** A stand-in control plane: streams JSON-line MeshUpdates to whoever connects, until it dies. */
-async function startControlPlane(updates: readonly MeshUpdate[]): Promise<{ port: number; kill: () => Promise<void> }> {
-  const conns = new Set<Socket>();
-  const server = createServer((s) => {
-    conns.add(s);
-    for (const u of updates) s.write(`${JSON.stringify(u)}\n`);
-  });
-  await new Promise<void>((r) => server.listen(0, HOST, r));
-  const kill = async (): Promise<void> => {
-    for (const s of conns) s.resetAndDestroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
-  return { port: (server.address() as { port: number }).port, kill };
-}
-
-async function* feedFrom(port: number): AsyncGenerator<MeshUpdate> {
-  const { connect } = await import("node:net");
-  const s = connect(port, HOST);
-  s.on("error", () => undefined);
-  for await (const line of createInterface({ input: s })) yield JSON.parse(line) as MeshUpdate;
-}
-
-describe("mesh without its control plane", () => {
-  it("keeps forwarding from the last table after the feed is gone", async () => {
-    const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
-    for (const b of backends) cleanups.push(() => b.close());
-    const published = await freePort(HOST);
-    const cp = await startControlPlane([
-      {
-        type: "set-service",
-        serviceId: "web",
-        routes: {
-          ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
-          backends: backends.map((b) => ({ id: b.name, taskId: b.name, nodeId: "n1", addr: HOST, port: b.port })),
+  describe("mesh without its control plane", () => {
+    it("keeps forwarding from the last table after the feed is gone", async () => {
+      const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
+      for (const b of backends) cleanups.push(() => b.close());
+      const published = await freePort(HOST);
+      const cp = await startControlPlane([
+        {
+          type: "set-service",
+          serviceId: "web",
+          routes: {
+            ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+            backends: backends.map((b) => ({ id: b.name, taskId: b.name, nodeId: "n1", addr: HOST, port: b.port })),
+          },
         },
-      },
-    ]);
-    const mesh = newMesh();
-    const following = mesh.follow(feedFrom(cp.port));
-    await waitFor("feed applied", () => mesh.listening().length, (n) => n === 1);
-    expect(mesh.feedState).toBe("following");
-    await cp.kill();
-    const end = await following;
-    expect(end.applied).toBe(1);
-    expect(mesh.feedState).toBe("lost");
-    const answers = [];
-    for (let i = 0; i < 20; i++) answers.push(await roundTrip(published, `r${i}`));
-    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
-    expect(backends.map((b) => b.connections)).toEqual([10, 10]);
-  });
-});
-
-describe("mesh feed with bad updates", () => {
-  it("skips a malformed update, applies the rest, and says how many it rejected", async () => {
-    const a = await startEchoBackend("a", HOST);
-    cleanups.push(() => a.close());
-    const published = await freePort(HOST);
-    const good: MeshUpdate = {
-      type: "set-service",
-      serviceId: "web",
-      routes: {
-        ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
-        backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
-      },
-    };
-    const bad: MeshUpdate = {
-      type: "set-service",
-      serviceId: "broken",
-      routes: { ports: [{ published: 70000, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] },
-    };
-    async function* feed(): AsyncGenerator<MeshUpdate> {
-      yield bad;
-      yield good;
-      yield { type: "node-dead", nodeId: "n9" };
-    }
-    const mesh = newMesh();
-    const end = await mesh.follow(feed());
-    expect(end).toEqual({ reason: "ended", applied: 2, rejected: 1 });
-    expect(mesh.listening().map((l) => l.serviceId)).toEqual(["web"]);
-    expect(await roundTrip(published, "ok")).toBe("ok");
+      ]);
+      const mesh = newMesh();
+      const following = mesh.follow(feedFrom(cp.port));
+      await waitFor("feed applied", () => mesh.listening().length, (n) => n === 1);
+      expect(mesh.feedState).toBe("following");
+      await cp.kill();
+      const end = await following;
+      expect(end.applied).toBe(1);
+      expect(mesh.feedState).toBe("lost");
+      const answers = [];
+      for (let i = 0; i < 20; i++) answers.push(await roundTrip(published, `r${i}`));
+      expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => `r${i}`));
+      expect(backends.map((b) => b.connections)).toEqual([10, 10]);
+    });
   });
 
-  it("reports a feed that throws as failed and keeps serving", async () => {
-    const a = await startEchoBackend("a", HOST);
-    cleanups.push(() => a.close());
-    const published = await freePort(HOST);
-    async function* feed(): AsyncGenerator<MeshUpdate> {
-      yield {
+  describe("mesh feed with bad updates", () => {
+    it("skips a malformed update, applies the rest, and says how many it rejected", async () => {
+      const a = await startEchoBackend("a", HOST);
+      cleanups.push(() => a.close());
+      const published = await freePort(HOST);
+      const good: MeshUpdate = {
         type: "set-service",
         serviceId: "web",
         routes: {
@@ -249,19 +233,50 @@ describe("mesh feed with bad updates", () => {
           backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
         },
       };
-      throw new Error("dispatcher session lost");
-    }
-    const mesh = newMesh();
-    const end = await mesh.follow(feed());
-    expect(end.reason).toBe("failed");
-    expect(end.reason === "failed" ? (end.error as Error).message : "").toBe("dispatcher session lost");
-    expect(mesh.feedState).toBe("lost");
-    expect(await roundTrip(published, "ok")).toBe("ok");
+      const bad: MeshUpdate = {
+        type: "set-service",
+        serviceId: "broken",
+        routes: { ports: [{ published: 70000, target: 80, protocol: "tcp", mode: "ingress" }], backends: [] },
+      };
+      async function* feed(): AsyncGenerator<MeshUpdate> {
+        yield bad;
+        yield good;
+        yield { type: "node-dead", nodeId: "n9" };
+      }
+      const mesh = newMesh();
+      const end = await mesh.follow(feed());
+      expect(end).toEqual({ reason: "ended", applied: 2, rejected: 1 });
+      expect(mesh.listening().map((l) => l.serviceId)).toEqual(["web"]);
+      expect(await roundTrip(published, "ok")).toBe("ok");
+    });
+
+    it("reports a feed that throws as failed and keeps serving", async () => {
+      const a = await startEchoBackend("a", HOST);
+      cleanups.push(() => a.close());
+      const published = await freePort(HOST);
+      async function* feed(): AsyncGenerator<MeshUpdate> {
+        yield {
+          type: "set-service",
+          serviceId: "web",
+          routes: {
+            ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+            backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
+          },
+        };
+        throw new Error("dispatcher session lost");
+      }
+      const mesh = newMesh();
+      const end = await mesh.follow(feed());
+      expect(end.reason).toBe("failed");
+      expect(end.reason === "failed" ? (end.error as Error).message : "").toBe("dispatcher session lost");
+      expect(mesh.feedState).toBe("lost");
+      expect(await roundTrip(published, "ok")).toBe("ok");
+    });
   });
 });
 
 describe("mesh worker processes", () => {
-  it("deals connections round-robin to worker processes, with half-close, metrics and drain over all of them", async () => {
+  it("deals every connection round-robin to the workers, with half-close, metrics and drain over all of them", async () => {
     const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
     for (const b of backends) cleanups.push(() => b.close());
     const mesh = newMesh({ workers: 2 });
@@ -270,17 +285,18 @@ describe("mesh worker processes", () => {
       ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
       backends: backends.map((b) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: "n1", addr: HOST, port: b.port })),
     });
-    // Half-close through whichever process gets the connection: after our FIN the echo still arrives.
-    for (let i = 0; i < 3; i++) {
+    // Half-close through whichever worker gets the connection: after our FIN the echo still arrives.
+    for (let i = 0; i < 4; i++) {
       const c = await connectTcp(published);
       c.end(`half${i}`);
       expect(await readUntil(c, (g) => g.startsWith(`half${i}bye:`))).toMatch(new RegExp(`^half${i}bye:[ab]$`));
     }
-    const answers = await Promise.all(Array.from({ length: 27 }, (_, i) => roundTrip(published, `r${i}`)));
-    expect(answers).toHaveLength(27);
+    const answers = await Promise.all(Array.from({ length: 26 }, (_, i) => roundTrip(published, `r${i}`)));
+    expect(answers).toHaveLength(26);
     await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
+    // The mesh process (first) forwarded none: it only accepts and deals.
     const perProcess = (await mesh.metricsByProcess()).map((p) => p.metrics.reduce((n, x) => n + x.total, 0));
-    expect(perProcess).toEqual([10, 10, 10]);
+    expect(perProcess).toEqual([0, 15, 15]);
     expect(backends[0].connections + backends[1].connections).toBe(30);
     // Drain is seen by every process: no new connection reaches task-a afterwards.
     const before = backends[0].connections;
@@ -289,10 +305,28 @@ describe("mesh worker processes", () => {
     await Promise.all(Array.from({ length: 12 }, (_, i) => roundTrip(published, `d${i}`)));
     expect(backends[0].connections).toBe(before);
   });
+
+  it("a route change takes effect in the worker for the very next connection", async () => {
+    const [a, b] = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
+    cleanups.push(() => a.close(), () => b.close());
+    const mesh = newMesh({ workers: 1 });
+    const published = await freePort(HOST);
+    const ports = [{ published, target: 80, protocol: "tcp" as const, mode: "ingress" as const }];
+    const to = (e: typeof a): Backend => ({ id: e.name, taskId: e.name, nodeId: "n1", addr: HOST, port: e.port });
+    await mesh.setService("web", { ports, backends: [to(a)] });
+    for (let round = 0; round < 5; round++) {
+      await mesh.setService("web", { ports, backends: [to(b)] });
+      await roundTrip(published, "x");
+      await mesh.setService("web", { ports, backends: [to(a)] });
+      await roundTrip(published, "y");
+    }
+    expect([a.connections, b.connections]).toEqual([5, 5]);
+    expect((await mesh.metricsByProcess())[0]?.metrics.reduce((n, x) => n + x.total, 0)).toBe(0);
+  });
 });
 
 describe("mesh worker failure", () => {
-  it("keeps forwarding every connection after a worker process is killed", async () => {
+  it("keeps forwarding every connection after a worker is killed, and restarts it", async () => {
     const a = await startEchoBackend("a", HOST);
     cleanups.push(() => a.close());
     const mesh = newMesh({ workers: 1 });
@@ -301,12 +335,66 @@ describe("mesh worker failure", () => {
       ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
       backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
     });
-    const workerPid = (await mesh.metricsByProcess())[1]?.pid ?? 0;
-    expect(workerPid).toBeGreaterThan(0);
-    process.kill(workerPid, "SIGKILL");
-    await waitFor("worker gone from the pool", async () => (await mesh.metricsByProcess()).length, (n) => n === 1);
+    const [first] = mesh.workerPids();
+    expect(first).toBeGreaterThan(0);
+    process.kill(first ?? 0, "SIGKILL");
+    await waitFor("killed worker gone from the pool", () => mesh.workerPids(), (pids) => !pids.includes(first ?? 0));
+    // Meanwhile the mesh process forwards: not one connection is refused.
     const answers = [];
     for (let i = 0; i < 10; i++) answers.push(await roundTrip(published, `r${i}`));
     expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
+    const restarted = await waitFor("worker restarted", async () => (await mesh.metricsByProcess()).map((p) => p.pid), (pids) => pids.length === 2, 10_000);
+    expect(restarted[1]).not.toBe(first);
+    // The new worker got the table and takes the connections again.
+    for (let i = 0; i < 4; i++) expect(await roundTrip(published, `n${i}`)).toBe(`n${i}`);
+    const byPid = new Map((await mesh.metricsByProcess()).map((p) => [p.pid, p.metrics.reduce((n, x) => n + x.total, 0)]));
+    expect(byPid.get(restarted[1] ?? 0)).toBe(4);
+  });
+
+  it("leaves no worker process behind when the mesh's process is SIGKILLed, even with a connection open", async () => {
+    const a = await startEchoBackend("a", HOST);
+    cleanups.push(() => a.close());
+    const published = await freePort(HOST);
+    // A separate Node process (through tsx, as vitest runs this file) that opens a mesh with one
+    // worker and prints the worker's pid.
+    const backend = { id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port };
+    const script = [
+      `import { Mesh } from ${JSON.stringify(new URL("./mesh.ts", import.meta.url).href)};`,
+      `const mesh = new Mesh({ bindAddress: "127.0.0.1", workers: 1 });`,
+      `await mesh.setService("web", { ports: [{ published: ${published}, target: 80, protocol: "tcp", mode: "ingress" }], backends: [${JSON.stringify(backend)}] });`,
+      `console.log(mesh.workerPids().join(","));`,
+      `setInterval(() => undefined, 1000);`,
+    ].join("\n");
+    const tsx = createRequire(import.meta.url).resolve("tsx");
+    const parent = spawn(process.execPath, ["--import", pathToFileURL(tsx).href, "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    cleanups.push(() => void parent.kill("SIGKILL"));
+    const line = await new Promise<string>((resolve, reject) => {
+      parent.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
+      parent.once("exit", (code) => reject(new Error(`mesh process exited ${String(code)} before printing its worker`)));
+    });
+    const worker = Number(line);
+    expect(worker).toBeGreaterThan(0);
+    expect(alive(worker)).toBe(true);
+    cleanups.push(() => {
+      if (alive(worker)) process.kill(worker, "SIGKILL");
+    });
+    // An open connection through the worker keeps its event loop busy: it must exit on purpose.
+    const held = await connectTcp(published);
+    cleanups.push(() => void held.destroy());
+    held.write("hold");
+    expect(await readUntil(held, (g) => g === "hold")).toBe("hold");
+    expect(a.open).toBe(1);
+    parent.kill("SIGKILL");
+    await waitFor(`worker ${worker} gone after its parent was killed`, () => alive(worker), (v) => !v, 5000);
   });
 });
+
+/** Whether a pid is a live (not zombie) process. */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}

@@ -1,7 +1,8 @@
-// Real sockets on loopback: TCP forwarding, balancing, liveness verdicts, drain, retry, PROXY headers.
+// Real sockets on loopback: TCP forwarding, balancing, liveness verdicts, drain, retry, PROXY headers —
+// each in-process (workers: 0) and through a worker process (workers: 1, swarmd's default on ≥ 2 cores).
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Mesh } from "./mesh.js";
 import { encodeProxyV1, encodeProxyV2 } from "./proxy-protocol.js";
 import {
@@ -17,6 +18,8 @@ import type { Backend, ServiceRoutes } from "./types.js";
 
 const HOST = "127.0.0.1";
 const cleanups: (() => Promise<void> | void)[] = [];
+/** Worker processes of the meshes the current describe block makes. */
+let workers = 0;
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
@@ -32,14 +35,18 @@ function asBackend(b: EchoBackend, nodeId = `node-${b.name}`): Backend {
 }
 
 async function meshWith(list: readonly Backend[], extra: Partial<ServiceRoutes> = {}, port?: number): Promise<{ mesh: Mesh; port: number }> {
-  const mesh = new Mesh({ bindAddress: HOST, connectTimeoutMs: 1000 });
+  const mesh = new Mesh({ bindAddress: HOST, connectTimeoutMs: 1000, workers });
   cleanups.push(() => mesh.close());
   const published = port ?? (await freePort(HOST));
   await mesh.setService("web", { ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }], backends: list, ...extra });
   return { mesh, port: published };
 }
 
-describe("mesh TCP forwarding", () => {
+describe.each([0, 1])("mesh TCP forwarding (workers: %i)", (n) => {
+  beforeAll(() => {
+    workers = n;
+  });
+
   it("relays bytes both ways and carries a half-close through", async () => {
     const [a] = await backends("a");
     if (a === undefined) throw new Error("no backend");
@@ -70,6 +77,9 @@ describe("mesh TCP forwarding", () => {
     ]);
     expect(m.every((x) => x.bytesIn > 0 && x.bytesOut >= x.bytesIn && x.failures === 0)).toBe(true);
     await waitFor("all connections closed", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
+    // With a worker, every connection was forwarded there, none in the mesh process.
+    const perProcess = (await mesh.metricsByProcess()).map((p) => p.metrics.reduce((k, x) => k + x.total, 0));
+    expect(perProcess).toEqual(workers === 0 ? [30] : [0, 30]);
   });
 
   it("least-connections sends new connections to the idle backend", async () => {
@@ -190,7 +200,7 @@ describe("mesh TCP forwarding", () => {
     const fillers = [0, 1, 2].map(() => connect({ port: stuckPort, host: HOST }).on("error", () => undefined));
     cleanups.push(() => fillers.forEach((f) => f.destroy()));
     await new Promise((r) => setTimeout(r, 100)); // let the fillers' handshakes reach the backlog
-    const mesh = new Mesh({ bindAddress: HOST, connectTimeoutMs: 300 });
+    const mesh = new Mesh({ bindAddress: HOST, connectTimeoutMs: 300, workers });
     cleanups.push(() => mesh.close());
     const published = await freePort(HOST);
     await mesh.setService("web", {
@@ -248,7 +258,7 @@ describe("mesh TCP forwarding", () => {
 
   it("listens on IPv6 and describes the client as TCP6 in PROXY v1 and v2", async () => {
     const [a] = await backends("a");
-    const mesh = new Mesh({ bindAddress: "::1" });
+    const mesh = new Mesh({ bindAddress: "::1", workers });
     cleanups.push(() => mesh.close());
     const [p1, p2] = [await freePort(HOST), await freePort(HOST)];
     await mesh.setService("web", {

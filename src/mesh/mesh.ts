@@ -12,7 +12,8 @@
  */
 import type { Socket as DgramSocket } from "node:dgram";
 import type { Server } from "node:net";
-import { errorMessage } from "../lib/errors.js";
+import { availableParallelism } from "node:os";
+import { errorMessage, ValidationError } from "../lib/errors.js";
 import { componentLogger, silentLogger, type Logger } from "../lib/logger.js";
 import { ForwardingEngine } from "./engine.js";
 import { MeshClosedError } from "./errors.js";
@@ -29,9 +30,10 @@ export interface MeshOptions {
   /** This node's id: `mode=host` ports forward only to backends on it. */
   readonly localNodeId?: string;
   /**
-   * Extra worker processes that forward TCP connections: this process accepts and deals them
-   * round-robin to itself and the workers; default 0 = all forwarding in this process. UDP always
-   * stays in this process (flow affinity).
+   * Worker processes that forward TCP connections: this process accepts every connection and deals
+   * them round-robin to the workers (it forwards one itself only while no worker is ready); default
+   * 0 = all forwarding in this process. swarmd uses {@link defaultMeshWorkers}. UDP always stays in
+   * this process (flow affinity).
    */
   readonly workers?: number;
   /** Backends tried per connection before it is refused; default 3. */
@@ -60,6 +62,15 @@ export interface ResolvedMeshOptions {
   readonly drainPollMs: number;
   readonly now: () => number;
   readonly logger: Logger;
+}
+
+/**
+ * swarmd's default worker count: 1 on a machine with at least 2 cores (the copying of proxied bytes
+ * then leaves the event loop of Raft, dispatcher and agent; measured faster too, design/mesh.md),
+ * else 0.
+ */
+export function defaultMeshWorkers(cores = availableParallelism()): number {
+  return cores >= 2 ? 1 : 0;
 }
 
 /** Applies defaults. */
@@ -121,7 +132,13 @@ export class Mesh {
       now: this.options.now,
       logger: this.options.logger,
     });
-    this.workers = this.options.workers > 0 ? new WorkerPool(this.options) : undefined;
+    if (!Number.isInteger(this.options.workers) || this.options.workers < 0) {
+      throw new ValidationError("workers", `${String(this.options.workers)} is not an integer ≥ 0`);
+    }
+    this.workers =
+      this.options.workers > 0
+        ? new WorkerPool({ ...this.options, fallback: (key, socket) => this.engine.handleTcp(key, socket) })
+        : undefined;
   }
 
   /**
@@ -255,6 +272,11 @@ export class Mesh {
   async metricsByProcess(): Promise<{ pid: number; metrics: BackendMetrics[] }[]> {
     const own = { pid: process.pid, metrics: this.engine.metricsList() };
     return this.workers === undefined ? [own] : [own, ...(await this.workers.metrics())];
+  }
+
+  /** Pids of the live worker processes (empty with `workers: 0`). */
+  workerPids(): number[] {
+    return this.workers?.pids() ?? [];
   }
 
   /** Open connections and flows to the task's backends, over all forwarding processes. */

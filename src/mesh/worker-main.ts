@@ -1,7 +1,11 @@
 /**
  * Entry point of a mesh worker process: a {@link ForwardingEngine} fed over IPC with the table and
- * with accepted client connections the mesh process hands over. Exits when the mesh goes away.
+ * with accepted client connections the mesh process hands over. Exits when the mesh goes away: its
+ * IPC channel closes (mesh.close(), or the parent died — even by SIGKILL) or its parent pid changes
+ * (re-parented to init). It ignores SIGINT, so a Ctrl-C to the terminal's process group lets swarmd
+ * stop it in order.
  */
+import { readFileSync } from "node:fs";
 import type { Socket } from "node:net";
 import { silentLogger } from "../lib/logger.js";
 import { ForwardingEngine } from "./engine.js";
@@ -43,3 +47,23 @@ process.on("message", (m: ToWorker, handle: unknown) => {
   }
 });
 process.on("disconnect", () => process.exit(0));
+process.on("SIGINT", () => undefined);
+// process.ppid is read once at start; /proc/self/stat has the live parent.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (currentParentPid() !== parentPid) process.exit(0);
+}, 1000).unref();
+
+function currentParentPid(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    try {
+      process.kill(parentPid, 0);
+      return parentPid;
+    } catch {
+      return 1;
+    }
+  }
+}
