@@ -5,28 +5,30 @@
  * Writes bench/results/mesh.json: ratio = ours / HAProxy req/s (goal ≥ 0.8); details hold p50/p99
  * per target and the added p99 vs direct (goal ≤ 2 ms).
  *
- * Env: ROUNDS (5), SECONDS per run (6), CONNECTIONS (64), MESH_WORKERS (worker processes of the
- * headline mesh; default: swarmd's default on this machine, `defaultMeshWorkers()` — 1 with ≥ 2
- * cores), MESH_VARIANTS (other worker counts measured for comparison; default "0,1" minus the
- * headline), CLOSE=1 (every request on a new connection: wrk sends `Connection: close`).
+ * Env: ROUNDS (5), SECONDS per run (6), CONNECTIONS (64), MESH_WORKERS (layout of the headline
+ * mesh: "N" = N worker processes forward every TCP connection, "N+" = the mesh process forwards its
+ * round-robin share too; default: what swarmd runs on this machine, `swarmdMeshLayout()`),
+ * MESH_VARIANTS (other layouts measured for comparison; default "0,1,1+" minus the headline),
+ * CLOSE=1 (every request on a new connection: wrk sends `Connection: close`).
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { defaultMeshWorkers, Mesh } from "../src/mesh/index.js";
+import { Mesh, meshLayoutName, swarmdMeshLayout } from "../src/mesh/index.js";
 import { median, printTable, writeResult } from "./lib/results.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
-const HEADLINE_WORKERS = Number(process.env.MESH_WORKERS ?? defaultMeshWorkers());
+/** The headline variant: swarmd's layout on this machine (`w1+` on ≥ 2 cores), unless MESH_WORKERS says. */
+const HEADLINE = process.env.MESH_WORKERS ?? meshLayoutName(swarmdMeshLayout()).slice(1);
 const CLOSE = process.env.CLOSE === "1";
-const VARIANTS = (process.env.MESH_VARIANTS ?? "0,1")
+/** A variant: a worker count, "+" = the mesh process forwards its share too (forwardInMeshProcess). */
+const VARIANTS = (process.env.MESH_VARIANTS ?? "0,1,1+")
   .split(",")
-  .filter((s) => s.trim() !== "")
-  .map(Number)
-  .filter((n) => n !== HEADLINE_WORKERS);
+  .map((s) => s.trim())
+  .filter((s) => s !== "" && s !== HEADLINE);
 
 const BACKENDS = [
   { addr: "127.0.3.1", port: 18081 },
@@ -164,15 +166,17 @@ async function main(): Promise<void> {
   try {
     for (const b of BACKENDS) children.push(await startBackend(b.addr, b.port));
     children.push(await startHaproxy(dir));
-    const workerCounts = [HEADLINE_WORKERS, ...VARIANTS];
+    const variants = [HEADLINE, ...VARIANTS];
     const pidOf = (c: ChildProcess | undefined): number => c?.pid ?? 0;
     const targets: { name: string; addr: string; port: number; pids: number[] }[] = [
       { name: "direct", addr: BACKENDS[0]?.addr ?? "", port: BACKENDS[0]?.port ?? 0, pids: [pidOf(children[0])] },
       { name: "haproxy", ...HAPROXY, pids: [pidOf(children[2])] },
     ];
-    for (const [i, workers] of workerCounts.entries()) {
+    for (const [i, variant] of variants.entries()) {
       const addr = `127.0.3.${MESH_BASE_ADDR + i}`;
-      const mesh = new Mesh({ bindAddress: addr, workers });
+      const workers = Number.parseInt(variant, 10);
+      if (!/^\d+\+?$/.test(variant)) throw new Error(`MESH_WORKERS/MESH_VARIANTS: ${variant} is not N or N+`);
+      const mesh = new Mesh({ bindAddress: addr, workers, forwardInMeshProcess: variant.endsWith("+") });
       meshes.push(mesh);
       await mesh.setService("bench", {
         ports: [{ published: MESH_PORT, target: 18081, protocol: "tcp", mode: "ingress" }],
@@ -181,7 +185,7 @@ async function main(): Promise<void> {
       // This process hosts every variant's mesh (it accepts and deals connections); the idle ones
       // cost next to nothing.
       const pids = [process.pid, ...mesh.workerPids()];
-      targets.push({ name: `mesh-w${workers}`, addr, port: MESH_PORT, pids });
+      targets.push({ name: `mesh-w${variant}`, addr, port: MESH_PORT, pids });
     }
     for (const t of targets) await waitForPort(t.addr, t.port);
     // Warm-up: JIT, connection setup, HAProxy's threads.
@@ -196,7 +200,7 @@ async function main(): Promise<void> {
         const res: RunResult = { ...w, cpuUsPerReq: ((cpu1 - cpu0) / w.requests) * 1e6 };
         runs.get(t.name)?.push(res);
         console.log(
-          `round ${r + 1}/${ROUNDS} ${t.name.padEnd(9)} ${res.rps.toFixed(0)} req/s  p50 ${res.p50Ms.toFixed(2)} ms  ` +
+          `round ${r + 1}/${ROUNDS} ${t.name.padEnd(10)} ${res.rps.toFixed(0)} req/s  p50 ${res.p50Ms.toFixed(2)} ms  ` +
             `p99 ${res.p99Ms.toFixed(2)} ms  cpu ${res.cpuUsPerReq.toFixed(1)} us/req  errors ${res.errors}  load ${loadavg()[0]?.toFixed(1) ?? "?"}`,
         );
       }
@@ -214,7 +218,7 @@ async function main(): Promise<void> {
     };
     const direct = summary("direct");
     const haproxy = summary("haproxy");
-    const headline = summary(`mesh-w${HEADLINE_WORKERS}`);
+    const headline = summary(`mesh-w${HEADLINE}`);
     const rows: (string | number)[][] = [
       ["target", "req/s (median)", "ratio vs haproxy", "p50 ms", "p99 ms", "added p99 ms", "cpu us/req", "errors"],
     ];
@@ -235,8 +239,8 @@ async function main(): Promise<void> {
       runs: ROUNDS,
       details: {
         wrk: { threads: 1, connections: CONNECTIONS, seconds: SECONDS, connectionClose: CLOSE },
-        headline: `mesh-w${HEADLINE_WORKERS}`,
-        headlineIs: "swarmd's default --mesh-workers on this machine (MESH_WORKERS overrides)",
+        headline: `mesh-w${HEADLINE}`,
+        headlineIs: "swarmd's mesh layout on this machine, swarmdMeshLayout() (MESH_WORKERS overrides)",
         direct,
         haproxy,
         ours: headline,

@@ -1,6 +1,6 @@
 // swarmd's command line: the routing mesh's worker count.
 import { describe, expect, it } from "vitest";
-import { defaultMeshWorkers } from "../mesh/mesh.js";
+import { defaultMeshWorkers, swarmdMeshLayout } from "../mesh/mesh.js";
 import { buildProgram } from "./swarmd.js";
 
 function parse(args: string[]): { opts: Record<string, unknown>; err: string } {
@@ -20,6 +20,9 @@ describe("swarmd --mesh-workers", () => {
     expect(defaultMeshWorkers(2)).toBe(1);
     expect(defaultMeshWorkers(16)).toBe(1);
     expect(parse([]).opts.meshWorkers).toBe(defaultMeshWorkers());
+    // The daemon's process forwards its share next to the workers; with 0 it forwards everything.
+    expect(swarmdMeshLayout(1)).toEqual({ workers: 1, forwardInMeshProcess: true });
+    expect(swarmdMeshLayout(0)).toEqual({ workers: 0, forwardInMeshProcess: false });
   });
 
   it("takes a whole number", () => {

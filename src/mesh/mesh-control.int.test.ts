@@ -7,7 +7,7 @@ import { pathToFileURL } from "node:url";
 import { createInterface } from "node:readline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PortInUseError, PublishedPortConflictError } from "./errors.js";
-import { Mesh } from "./mesh.js";
+import { Mesh, swarmdMeshLayout, type MeshLayout } from "./mesh.js";
 import {
   connectTcp,
   freePort,
@@ -26,20 +26,20 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Worker processes of the meshes newMesh makes, unless a test says otherwise. */
-let workers = 0;
+/** Process layout of the meshes newMesh makes, unless a test says otherwise. */
+let layout: MeshLayout = { workers: 0, forwardInMeshProcess: false };
 
 function newMesh(options: ConstructorParameters<typeof Mesh>[0] = {}): Mesh {
-  const mesh = new Mesh({ bindAddress: HOST, workers, ...options });
+  const mesh = new Mesh({ bindAddress: HOST, ...layout, ...options });
   cleanups.push(() => mesh.close());
   return mesh;
 }
 
-// Everything but the worker tests runs in-process and with one worker process (swarmd's default on
-// ≥ 2 cores): UDP stays in the mesh process, binding and port errors too, TCP goes to the worker.
-describe.each([0, 1])("with workers: %i", (n) => {
+// Everything but the worker tests runs in-process and in swarmd's layout on ≥ 2 cores (one worker,
+// the mesh process forwarding its share): UDP, binding and port errors stay in the mesh process.
+describe.each([{ workers: 0, forwardInMeshProcess: false }, swarmdMeshLayout(1)])("with layout %o", (l) => {
   beforeAll(() => {
-    workers = n;
+    layout = l;
   });
 
   describe("mesh UDP", () => {
@@ -276,6 +276,10 @@ describe.each([0, 1])("with workers: %i", (n) => {
 });
 
 describe("mesh worker processes", () => {
+  beforeAll(() => {
+    layout = { workers: 0, forwardInMeshProcess: false };
+  });
+
   it("deals every connection round-robin to the workers, with half-close, metrics and drain over all of them", async () => {
     const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
     for (const b of backends) cleanups.push(() => b.close());
@@ -306,6 +310,52 @@ describe("mesh worker processes", () => {
     expect(backends[0].connections).toBe(before);
   });
 
+  it("in swarmd's layout deals connections alternately to the worker and the mesh process, drain and verdicts over both", async () => {
+    const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
+    for (const b of backends) cleanups.push(() => b.close());
+    const mesh = newMesh(swarmdMeshLayout(1));
+    const published = await freePort(HOST);
+    await mesh.setService("web", {
+      ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
+      backends: backends.map((b, i) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: `n${i}`, addr: HOST, port: b.port })),
+    });
+    for (let i = 0; i < 20; i++) expect(await roundTrip(published, `r${i}`)).toBe(`r${i}`);
+    await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
+    const totals = async (): Promise<number[]> => (await mesh.metricsByProcess()).map((p) => p.metrics.reduce((n, x) => n + x.total, 0));
+    expect(await totals()).toEqual([10, 10]);
+    expect(backends.map((b) => b.connections)).toEqual([10, 10]);
+    // A dead node's backend gets no new connection from either process.
+    mesh.markNodeDead("n1");
+    for (let i = 0; i < 6; i++) await roundTrip(published, `x${i}`);
+    expect(backends.map((b) => b.connections)).toEqual([16, 10]);
+    expect(await totals()).toEqual([13, 13]);
+    mesh.markNodeAlive("n1");
+    // Held connections in both processes; the drain of task-a waits for its ones in each.
+    const held = [];
+    for (let i = 0; i < 4; i++) {
+      const c = await connectTcp(published);
+      cleanups.push(() => void c.destroy());
+      c.write(`h${i}`);
+      await readUntil(c, (g) => g === `h${i}`);
+      held.push(c);
+    }
+    const onA = held.filter((_, i) => backends[0].received.some((chunks) => Buffer.concat(chunks).toString() === `h${i}`));
+    expect(onA).toHaveLength(2);
+    const activeOnA = async (): Promise<number[]> =>
+      (await mesh.metricsByProcess()).map((p) => p.metrics.filter((x) => x.taskId === "task-a").reduce((n, x) => n + x.active, 0));
+    expect(await activeOnA()).toEqual([1, 1]);
+    let settled = false;
+    const drained = mesh.drain("task-a", { timeoutMs: 10_000 }).finally(() => (settled = true));
+    for (let i = 0; i < 6; i++) await roundTrip(published, `d${i}`);
+    expect(backends[0].connections).toBe(18);
+    onA[0]?.end();
+    await waitFor("one of task-a's connections closed", activeOnA, (a) => a[0]! + a[1]! === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBe(false);
+    onA[1]?.end();
+    expect(await drained).toMatchObject({ drained: true, remaining: 0 });
+  });
+
   it("a route change takes effect in the worker for the very next connection", async () => {
     const [a, b] = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
     cleanups.push(() => a.close(), () => b.close());
@@ -326,6 +376,10 @@ describe("mesh worker processes", () => {
 });
 
 describe("mesh worker failure", () => {
+  beforeAll(() => {
+    layout = { workers: 0, forwardInMeshProcess: false };
+  });
+
   it("keeps forwarding every connection after a worker is killed, and restarts it", async () => {
     const a = await startEchoBackend("a", HOST);
     cleanups.push(() => a.close());

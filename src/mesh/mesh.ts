@@ -36,6 +36,11 @@ export interface MeshOptions {
    * this process (flow affinity).
    */
   readonly workers?: number;
+  /**
+   * With workers: this process also takes a turn in the round-robin (it forwards 1 of every
+   * workers + 1 connections itself); default false, all TCP forwarding in the workers.
+   */
+  readonly forwardInMeshProcess?: boolean;
   /** Backends tried per connection before it is refused; default 3. */
   readonly maxConnectAttempts?: number;
   /** Backend connect timeout; default 2000 ms. */
@@ -55,6 +60,7 @@ export interface ResolvedMeshOptions {
   readonly bindAddress: string;
   readonly localNodeId: string | undefined;
   readonly workers: number;
+  readonly forwardInMeshProcess: boolean;
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
   readonly failureCooldownMs: number;
@@ -65,12 +71,32 @@ export interface ResolvedMeshOptions {
 }
 
 /**
- * swarmd's default worker count: 1 on a machine with at least 2 cores (the copying of proxied bytes
- * then leaves the event loop of Raft, dispatcher and agent; measured faster too, design/mesh.md),
- * else 0.
+ * swarmd's default worker count: 1 on a machine with at least 2 cores (design/mesh.md, Process
+ * layout), else 0.
  */
 export function defaultMeshWorkers(cores = availableParallelism()): number {
   return cores >= 2 ? 1 : 0;
+}
+
+/** The process layout of a mesh: what swarmd runs, and what bench:mesh headlines. */
+export interface MeshLayout {
+  readonly workers: number;
+  readonly forwardInMeshProcess: boolean;
+}
+
+/**
+ * swarmd's mesh layout with `workers` worker processes (`--mesh-workers`, default
+ * {@link defaultMeshWorkers}): the daemon's process forwards its round-robin share next to them.
+ * Chosen by bench:mesh on the 2-core box: two forwarding processes (w1+) beat one worker doing
+ * all of it (w1) and two workers (w2); figures and the trade-off in design/mesh.md, Process layout.
+ */
+export function swarmdMeshLayout(workers = defaultMeshWorkers()): MeshLayout {
+  return { workers, forwardInMeshProcess: workers > 0 };
+}
+
+/** The bench's name of a layout: `w1` (all in 1 worker), `w1+` (1 worker + the mesh process), `w0`. */
+export function meshLayoutName(l: MeshLayout): string {
+  return `w${l.workers}${l.workers > 0 && l.forwardInMeshProcess ? "+" : ""}`;
 }
 
 /** Applies defaults. */
@@ -79,6 +105,7 @@ export function resolveMeshOptions(o: MeshOptions = {}): ResolvedMeshOptions {
     bindAddress: o.bindAddress ?? "0.0.0.0",
     localNodeId: o.localNodeId,
     workers: o.workers ?? 0,
+    forwardInMeshProcess: o.forwardInMeshProcess ?? false,
     maxConnectAttempts: o.maxConnectAttempts ?? 3,
     connectTimeoutMs: o.connectTimeoutMs ?? 2000,
     failureCooldownMs: o.failureCooldownMs ?? 1000,

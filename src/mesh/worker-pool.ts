@@ -22,6 +22,8 @@ import type { FromWorker, ToWorker, WorkerSettings } from "./worker-protocol.js"
 /** What the pool needs from the mesh. */
 export interface WorkerPoolOptions extends WorkerSettings {
   readonly workers: number;
+  /** The mesh process takes a turn in the round-robin too. */
+  readonly forwardInMeshProcess: boolean;
   readonly logger: Logger;
   /** Forwards a connection in the mesh process (a hand-over to a worker failed). */
   readonly fallback: (key: string, socket: Socket) => void;
@@ -155,15 +157,23 @@ export class WorkerPool {
 
   /**
    * Hands an accepted, unread client socket to the next live, ready worker (round-robin); returns
-   * false when there is none and the mesh process should forward it itself. A hand-over that fails
+   * false when there is none, or it is the mesh process's turn, and the mesh process should forward
+   * it itself. A hand-over that fails
    * (the worker just died) gives the socket to `fallback`.
    */
   dispatch(key: string, socket: Socket): boolean {
+    // Slot n (only with forwardInMeshProcess) is the mesh process's own turn.
     const n = this.workers.length;
-    for (let k = 0; k < n; k++) {
-      const w = this.workers[(this.turn + k) % n];
+    const slots = this.options.forwardInMeshProcess ? n + 1 : n;
+    for (let k = 0; k < slots; k++) {
+      const slot = (this.turn + k) % slots;
+      if (slot === n) {
+        this.turn = (slot + 1) % slots;
+        return false;
+      }
+      const w = this.workers[slot];
       if (w === undefined || !w.alive || !w.isReady || !w.child.connected) continue;
-      this.turn = (this.turn + k + 1) % n;
+      this.turn = (slot + 1) % slots;
       w.child.send({ type: "connection", key } satisfies ToWorker, socket, { keepOpen: false }, (err) => {
         if (err === null) return;
         if (socket.destroyed) return;
