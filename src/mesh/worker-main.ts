@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Socket } from "node:net";
-import { silentLogger } from "../lib/logger.js";
+import { createLogger } from "../lib/logger.js";
 import { ForwardingEngine } from "./engine.js";
 import { BackendTable } from "./table.js";
 import type { FromWorker, ToWorker } from "./worker-protocol.js";
@@ -21,7 +21,7 @@ let engine: ForwardingEngine | undefined;
 process.on("message", (m: ToWorker, handle: unknown) => {
   switch (m.type) {
     case "init":
-      engine = new ForwardingEngine({ ...m.settings, now: Date.now, logger: silentLogger() });
+      engine = new ForwardingEngine({ ...m.settings, now: Date.now, logger: createLogger({ level: m.log.level, base: { ...m.log.bindings, pid: process.pid } }) });
       send({ type: "ready" });
       return;
     case "table":

@@ -119,6 +119,7 @@ export class WorkerPool {
         failureCooldownMs: this.options.failureCooldownMs,
         udpIdleTimeoutMs: this.options.udpIdleTimeoutMs,
       },
+      log: { level: this.options.logger.level, bindings: { ...this.options.logger.bindings(), meshWorker: index } },
     });
     // The newest table, before any connection is handed over (IPC keeps the order).
     if (this.table !== undefined) this.send(w, { type: "table", table: this.table });

@@ -10,9 +10,15 @@ export interface WorkerSettings {
   readonly udpIdleTimeoutMs: number;
 }
 
+/** How a worker logs: the mesh logger's level and fields, to the worker's stderr (the mesh's). */
+export interface WorkerLog {
+  readonly level: string;
+  readonly bindings: Record<string, unknown>;
+}
+
 /** Mesh → worker. A `connection` message carries the accepted (unread) client socket as its handle. */
 export type ToWorker =
-  | { readonly type: "init"; readonly settings: WorkerSettings }
+  | { readonly type: "init"; readonly settings: WorkerSettings; readonly log: WorkerLog }
   | { readonly type: "table"; readonly table: TableSnapshot }
   | { readonly type: "connection"; readonly key: string }
   | { readonly type: "query-metrics"; readonly id: number }
