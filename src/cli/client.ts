@@ -5,12 +5,15 @@ import type { ControlClient } from "../gen/swarm/control/Control.js";
 import type { DaemonClient } from "../gen/swarm/daemon/Daemon.js";
 import type { ProtoGrpcType as DaemonProto } from "../gen/daemon.js";
 import type { ProtoGrpcType as ControlProto } from "../gen/control.js";
+import type { ProtoGrpcType as LogsProto } from "../gen/logs.js";
+import type { LogsClient } from "../gen/swarm/logs/Logs.js";
 import { loadProto } from "../lib/proto.js";
 
-// The CLI loads only the two protos it speaks, not the daemon's or the manager's modules: every
-// swarmctl call is a fresh process, and importing the daemon graph cost ~0.5–1 s per call under load.
+// The CLI loads only the protos it speaks, not the daemon's or the manager's modules: every swarmctl
+// call is a fresh process, and importing the daemon graph cost ~0.5–1 s per call under load.
 let daemonProto: DaemonProto["swarm"]["daemon"] | undefined;
 let controlProto: ControlProto["swarm"]["control"] | undefined;
+let logsProto: LogsProto["swarm"]["logs"] | undefined;
 
 /** Default socket path (swarmd's default data dir). */
 export const DEFAULT_SOCKET = "/var/lib/swarmd/swarmd.sock";
@@ -33,6 +36,12 @@ export function daemonClient(cmd: Command): DaemonClient {
 export function controlClient(cmd: Command): ControlClient {
   controlProto ??= loadProto<ControlProto>("control.proto").swarm.control;
   return new controlProto.Control(`unix://${socketPath(cmd)}`, credentials.createInsecure());
+}
+
+/** A Logs client (`service logs`) on the local socket. */
+export function logsClient(cmd: Command): LogsClient {
+  logsProto ??= loadProto<LogsProto>("logs.proto").swarm.logs;
+  return new logsProto.Logs(`unix://${socketPath(cmd)}`, credentials.createInsecure());
 }
 
 /** Runs `fn` with a client and always closes it. */

@@ -3,7 +3,6 @@
  * (or one task), through the managers' log broker (proto/logs.proto). Lines go to stdout or stderr as the
  * container wrote them, prefixed Docker-style with `<service>.<slot>.<task id>@<node>    | `.
  */
-import { credentials } from "@grpc/grpc-js";
 import type { Command } from "commander";
 import type { GetServiceResponse__Output } from "../gen/swarm/control/GetServiceResponse.js";
 import type { GetTaskResponse__Output } from "../gen/swarm/control/GetTaskResponse.js";
@@ -12,8 +11,7 @@ import type { SubscribeLogsMessage__Output } from "../gen/swarm/logs/SubscribeLo
 import { parseDurationMs } from "../api/units.js";
 import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
 import { callUnary, RemoteCallError } from "../lib/grpc.js";
-import { logsProto } from "../manager/logbroker.js";
-import { controlClient, socketPath, withClient } from "./client.js";
+import { controlClient, logsClient, withClient } from "./client.js";
 
 /**
  * `--since` as Unix milliseconds: a duration back from `now` ("10m", "1h30m"), an RFC 3339 time, or
@@ -83,7 +81,7 @@ async function logs(cmd: Command, ref: string, o: LogsFlags): Promise<void> {
   const sinceMs = o.since === undefined ? 0 : parseSince(o.since, Date.now());
   const selector = await resolveSelector(cmd, ref);
   const follow = o.follow === true;
-  const client = new logsProto.Logs(`unix://${socketPath(cmd)}`, credentials.createInsecure());
+  const client = logsClient(cmd);
   const collected: LogMessage__Output[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
