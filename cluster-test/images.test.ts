@@ -9,14 +9,13 @@
 //    restored the restart policy's next task fetches and runs it.
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ImageStore } from "../src/image/store.js";
 import { buildTestImages, type TestImages } from "../src/image/testing/test-images.js";
-import { Cluster } from "./lib/cluster.js";
-import { cleanup } from "./lib/cleanup.js";
+import type { Cluster } from "./lib/cluster.js";
 import { skopeoPushFrom, startRegistryOn, type HostRegistry } from "./lib/registry.js";
+import { sharedCluster } from "./lib/shared-cluster.js";
 import { tableRows as rows, swarmctlOk } from "./lib/swarmctl.js";
-import { uniqueClusterName } from "./lib/with-cluster.js";
 
 let c: Cluster;
 let images: TestImages;
@@ -80,43 +79,21 @@ function flipByte(path: string): () => void {
   }
 }
 
-beforeAll(async () => {
+const step = sharedCluster({ hosts: 4, setupTimeoutMs: 120_000 }, async (cluster) => {
+  c = cluster;
   images = buildTestImages();
-  const name = uniqueClusterName();
-  await cleanup(name);
-  c = await Cluster.up({ hosts: 4, name });
-  try {
-    const h4 = c.host("h4");
-    registry = await startRegistryOn(c, "h4", "h1");
-    // Every swarmd may pull from the test registry over plain http; nothing else is reachable anyway.
-    await Promise.all(["h1", "h2", "h3"].map((h) => c.host(h).swarmd(["--insecure-registry", registry.hostPort])));
-    await c.waitFor(async () => (await Promise.all(["h1", "h2", "h3"].map((h) => c.host(h).swarmctl("info")))).every((r) => r.code === 0), (v) => v, { timeoutMs: 20_000, describe: "daemons up" });
-    const h1 = c.host("h1");
-    await ok("h1", "init", "--advertise-addr", h1.ip, "--dispatcher-heartbeat", "1s");
-    const worker = (await ok("h1", "join-token", "-q", "worker")).trim();
-    for (const h of ["h2", "h3"]) await ok(h, "join", "--token", worker, `${h1.ip}:2377`);
-    await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).filter((l) => / Ready /.test(l)).length === 3, { timeoutMs: 30_000, describe: "3 Ready nodes" });
-    expect(h4.ip).not.toBe(h1.ip);
-  } catch (err) {
-    if (err instanceof Error) err.message += `\n\nlogs:\n${c.tailAll(40)}`;
-    await c.down();
-    throw err;
-  }
-}, 120_000);
-
-afterAll(async () => {
-  await c?.down();
+  const h4 = c.host("h4");
+  registry = await startRegistryOn(c, "h4", "h1");
+  // Every swarmd may pull from the test registry over plain http; nothing else is reachable anyway.
+  await Promise.all(["h1", "h2", "h3"].map((h) => c.host(h).swarmd(["--insecure-registry", registry.hostPort])));
+  await c.waitFor(async () => (await Promise.all(["h1", "h2", "h3"].map((h) => c.host(h).swarmctl("info")))).every((r) => r.code === 0), (v) => v, { timeoutMs: 20_000, describe: "daemons up" });
+  const h1 = c.host("h1");
+  await ok("h1", "init", "--advertise-addr", h1.ip, "--dispatcher-heartbeat", "1s");
+  const worker = (await ok("h1", "join-token", "-q", "worker")).trim();
+  for (const h of ["h2", "h3"]) await ok(h, "join", "--token", worker, `${h1.ip}:2377`);
+  await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).filter((l) => / Ready /.test(l)).length === 3, { timeoutMs: 30_000, describe: "3 Ready nodes" });
+  expect(h4.ip).not.toBe(h1.ip);
 });
-
-/** Runs a step; a failure carries the tail of every process log. */
-async function step(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof Error) err.message += `\n\nlogs:\n${c.tailAll(30)}`;
-    throw err;
-  }
-}
 
 describe("images on a netns cluster (1 manager, 2 workers, a registry host)", () => {
   it("runs an image pushed to a docker-registry: the manager pulls and pins it, the workers fetch it from the manager", () =>

@@ -4,11 +4,10 @@
 // given up on; `service logs` (plain, --tail, --since, a task, from a follower, -f picking up a new task);
 // drain moves tasks off h4; kill -9 of a worker's daemon → replacements, the old tasks Orphaned, and the
 // time from the kill to all replicas running again is printed.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { buildTestImages, type TestImages } from "../src/image/testing/test-images.js";
-import { Cluster } from "./lib/cluster.js";
-import { cleanup } from "./lib/cleanup.js";
-import { uniqueClusterName } from "./lib/with-cluster.js";
+import type { Cluster } from "./lib/cluster.js";
+import { sharedCluster } from "./lib/shared-cluster.js";
 import { tableRows as rows, swarmctlOk } from "./lib/swarmctl.js";
 
 let c: Cluster;
@@ -60,43 +59,21 @@ async function serviceNames(): Promise<string[]> {
 
 const ZONES: Record<string, string> = { h1: "a", h2: "a", h3: "b", h4: "c", h5: "c" };
 
-beforeAll(async () => {
+const step = sharedCluster({ hosts: 5 }, async (cluster) => {
+  c = cluster;
   images = buildTestImages();
-  const name = uniqueClusterName();
-  await cleanup(name);
-  c = await Cluster.up({ hosts: 5, name });
-  try {
-    await Promise.all(c.hosts.map((h) => h.swarmd()));
-    await c.waitFor(async () => (await Promise.all(c.hosts.map((h) => h.swarmctl("info")))).every((r) => r.code === 0), (v) => v, { timeoutMs: 20_000, describe: "daemons up" });
-    for (const h of ["h1", "h2", "h3"]) for (const img of [images.web1, images.broken]) await ok(h, "image", "load", img);
-    const h1 = c.host("h1");
-    await ok("h1", "init", "--advertise-addr", h1.ip);
-    const manager = (await ok("h1", "join-token", "-q", "manager")).trim();
-    const worker = (await ok("h1", "join-token", "-q", "worker")).trim();
-    for (const h of ["h2", "h3"]) await ok(h, "join", "--token", manager, `${h1.ip}:2377`);
-    for (const h of ["h4", "h5"]) await ok(h, "join", "--token", worker, `${h1.ip}:2377`);
-    await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).filter((l) => / Ready /.test(l)).length === 5, { timeoutMs: 60_000, describe: "5 Ready nodes" });
-    for (const [h, zone] of Object.entries(ZONES)) await ok("h1", "node", "update", "--label-add", `zone=${zone}`, h);
-  } catch (err) {
-    if (err instanceof Error) err.message += `\n\nlogs:\n${c.tailAll(40)}`;
-    await c.down();
-    throw err;
-  }
+  await Promise.all(c.hosts.map((h) => h.swarmd()));
+  await c.waitFor(async () => (await Promise.all(c.hosts.map((h) => h.swarmctl("info")))).every((r) => r.code === 0), (v) => v, { timeoutMs: 20_000, describe: "daemons up" });
+  for (const h of ["h1", "h2", "h3"]) for (const img of [images.web1, images.broken]) await ok(h, "image", "load", img);
+  const h1 = c.host("h1");
+  await ok("h1", "init", "--advertise-addr", h1.ip);
+  const manager = (await ok("h1", "join-token", "-q", "manager")).trim();
+  const worker = (await ok("h1", "join-token", "-q", "worker")).trim();
+  for (const h of ["h2", "h3"]) await ok(h, "join", "--token", manager, `${h1.ip}:2377`);
+  for (const h of ["h4", "h5"]) await ok(h, "join", "--token", worker, `${h1.ip}:2377`);
+  await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).filter((l) => / Ready /.test(l)).length === 5, { timeoutMs: 60_000, describe: "5 Ready nodes" });
+  for (const [h, zone] of Object.entries(ZONES)) await ok("h1", "node", "update", "--label-add", `zone=${zone}`, h);
 });
-
-afterAll(async () => {
-  await c?.down();
-});
-
-/** Runs a step; a failure carries the tail of every process log. */
-async function step(fn: () => Promise<void>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof Error) err.message += `\n\nlogs:\n${c.tailAll(30)}`;
-    throw err;
-  }
-}
 
 describe("services on a shared five-host cluster (default heartbeat)", () => {
   it("refuses bad specs with clear errors and creates nothing", () =>
