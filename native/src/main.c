@@ -4,6 +4,7 @@
  *                                     [--container-log F] [--no-init] ID
  *   swarm-runtime [--root DIR] run    (same options, plus -d/--detach) ID
  *   swarm-runtime [--root DIR] start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | wait ID
+ *   swarm-runtime net-config   (task network namespaces, lines on stdin; see netcfg.c)
  * Errors: "swarm-runtime: <what>: <why>" on stderr and exit status 1 (run: the container's status).
  */
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include "cgroup.h"
 #include "container.h"
 #include "json.h"
+#include "netcfg.h"
 #include "state.h"
 
 static const char usage[] =
@@ -29,7 +31,8 @@ static const char usage[] =
 	"  state ID        print the state as JSON\n"
 	"  kill ID [SIG]   send a signal (default TERM) to the container's init\n"
 	"  wait ID         wait for the container to stop; print and exit with its status\n"
-	"  delete [--force] ID\n";
+	"  delete [--force] ID\n"
+	"  net-config      configure task netns from stdin lines: NETNS_PATH IFNAME ADDR/PREFIX GATEWAY\n";
 
 static int die(const sr_err *err)
 {
@@ -294,6 +297,11 @@ int main(int argc, char **argv)
 	if (i >= argc)
 		return usage_error("%s", "missing command");
 	const char *cmd = argv[i++];
+	if (strcmp(cmd, "net-config") == 0) {
+		if (i != argc)
+			return usage_error("%s", "net-config takes no arguments (lines on stdin)");
+		return sr_net_config_main(stdin, stdout);
+	}
 	sr_create_opts o = { .root = root, .bundle = ".", .mode = SR_MODE_CREATE };
 	int force = 0, detach = 0;
 	const char *positional[2] = { NULL, NULL };

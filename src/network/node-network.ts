@@ -8,14 +8,16 @@
  *                routes: <peer task subnet> dev swbr0 (on link: ARP crosses the overlay)
  *   task netns:  lo, eth0 <task ip>/<prefix> (MTU of the VXLAN), default via <gateway>
  *
- * All changes go through `ip`/`bridge` batches; calls are serialized. Everything is named with the
+ * All changes go through `ip`/`bridge` batches (inside task netns: `swarm-runtime net-config`); calls
+ * are serialized, and task attaches/detaches that wait meanwhile share one batch. Everything is named with the
  * `sw` prefix so a restarted daemon finds and sweeps what a crashed one left.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
-import { deleteNetns, ip, iproute, IpCommandError, netnsPath } from "./ip.js";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { ip, iproute, IpCommandError, netnsPath } from "./ip.js";
+import { netConfig } from "./net-config.js";
 
 /** Bridge of the node's tasks. */
 export const BRIDGE = "swbr0";
@@ -84,9 +86,33 @@ interface LinkInfo {
   readonly addr_info?: readonly { readonly family: string; readonly local: string; readonly prefixlen: number }[];
 }
 
+interface PendingAttach {
+  readonly name: string;
+  readonly address: TaskAddress;
+  resolve(a: AttachedTask): void;
+  reject(err: unknown): void;
+}
+
+interface PendingDetach {
+  readonly name: string;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/** Some task netns could not be removed (name → why). */
+class DetachError extends Error {
+  constructor(readonly failed: ReadonlyMap<string, string>) {
+    super([...failed].map(([n, why]) => `${n}: ${why}`).join("; "));
+    this.name = "DetachError";
+  }
+}
+
 /** See the module comment. */
 export class NodeNetwork {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly pendingAttach: PendingAttach[] = [];
+  private readonly pendingDetach: PendingDetach[] = [];
+  private lastHostMs = 0;
   private bridgeCidr: string | undefined;
   private mtu = 1450;
   private peers = new Map<string, OverlayPeer>();
@@ -169,32 +195,104 @@ export class NodeNetwork {
     if (adds.length + routeAdds.length > 0) this.o.logger.info({ peers: next.size }, "overlay peers updated");
   }
 
-  /** Makes a task's netns `name` with a veth on the bridge and its address; see the module comment. */
+  /**
+   * Makes a task's netns `name` with a veth on the bridge and its address; see the module comment.
+   * Attaches asked for while an earlier batch runs are done together in the next one: one `ip -batch`
+   * (netns + veth for all of them) and one `swarm-runtime net-config` (inside every new netns), instead
+   * of processes per task. A batch that fails is undone and its tasks attached again one by one, so one
+   * bad task fails alone.
+   */
   attach(name: string, address: TaskAddress): Promise<AttachedTask> {
-    return this.serialized(async () => {
-      const prefix = address.cidr.slice(address.cidr.indexOf("/") + 1);
-      await this.ensureNodeNow(`${address.gateway}/${prefix}`);
-      const veth = vethName(name);
-      await this.detachNow(name);
-      try {
-        await ip([], `netns add ${name}\nlink add ${veth} mtu ${String(this.mtu)} type veth peer name eth0 mtu ${String(this.mtu)} address ${taskMac(address.cidr.slice(0, address.cidr.indexOf("/")))} netns ${name}\nlink set ${veth} master ${BRIDGE} up\n`);
-        await ip(["-n", name], `link set lo up\naddr add ${address.cidr} dev eth0\nlink set eth0 up\nroute add default via ${address.gateway}\n`);
-      } catch (err) {
-        await this.detachNow(name).catch(() => undefined);
-        throw err;
-      }
-      return { netnsPath: netnsPath(name), address: address.cidr.slice(0, address.cidr.indexOf("/")), cleanup: () => this.detach(name) };
+    return new Promise((resolve, reject) => {
+      this.pendingAttach.push({ name, address, resolve, reject });
+      if (this.pendingAttach.length === 1) void this.serialized(() => this.attachPending());
     });
   }
 
-  /** Removes a task's netns and veth (both idempotent). */
-  detach(name: string): Promise<void> {
-    return this.serialized(() => this.detachNow(name));
+  private async attachPending(): Promise<void> {
+    const batch = this.pendingAttach.splice(0);
+    if (batch.length === 0) return;
+    const started = performance.now();
+    try {
+      await this.attachNow(batch);
+      for (const a of batch) a.resolve(this.attached(a.name, a.address));
+      this.o.logger.info({ tasks: batch.length, ms: Math.round(performance.now() - started), hostMs: this.lastHostMs }, "task networks attached");
+      return;
+    } catch (err) {
+      // Undone already (attachNow); one by one now, so a bad task fails alone (and a leftover veth is gone).
+      this.o.logger.warn({ tasks: batch.length, err: errorMessage(err) }, "task network attach failed; trying again one by one");
+    }
+    for (const a of batch) {
+      await this.attachNow([a]).then(
+        () => a.resolve(this.attached(a.name, a.address)),
+        (err: unknown) => a.reject(err),
+      );
+    }
   }
 
-  private async detachNow(name: string): Promise<void> {
-    await deleteNetns(name);
-    await ip(["link", "del", vethName(name)]).catch(() => undefined); // gone with the netns, normally
+  private attached(name: string, address: TaskAddress): AttachedTask {
+    return { netnsPath: netnsPath(name), address: address.cidr.slice(0, address.cidr.indexOf("/")), cleanup: () => this.detach(name) };
+  }
+
+  /** Attaches every task of `batch` or none: on failure all of them are detached again. */
+  private async attachNow(batch: readonly PendingAttach[]): Promise<void> {
+    for (const gw of new Set(batch.map((a) => `${a.address.gateway}/${a.address.cidr.slice(a.address.cidr.indexOf("/") + 1)}`))) await this.ensureNodeNow(gw);
+    const names = batch.map((a) => a.name);
+    // Leftovers of an earlier try with the same names. A leftover host veth alone (a crash between
+    // the two steps) makes the batch fail, and the retry one by one removes it first.
+    if (names.some((n) => existsSync(netnsPath(n)))) await this.detachNow(names);
+    const mtu = String(this.mtu);
+    const host = batch.flatMap((a) => {
+      const veth = vethName(a.name);
+      const mac = taskMac(a.address.cidr.slice(0, a.address.cidr.indexOf("/")));
+      return [`netns add ${a.name}`, `link add ${veth} mtu ${mtu} type veth peer name eth0 mtu ${mtu} address ${mac} netns ${a.name}`, `link set ${veth} master ${BRIDGE} up`];
+    });
+    try {
+      const t0 = performance.now();
+      await ip([], `${host.join("\n")}\n`);
+      this.lastHostMs = Math.round(performance.now() - t0);
+      await netConfig(batch.map((a) => ({ netnsPath: netnsPath(a.name), ifname: "eth0", cidr: a.address.cidr, gateway: a.address.gateway })));
+    } catch (err) {
+      await this.detachNow(names).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Removes a task's netns and veth (both idempotent); detaches asked for together share one `ip -batch`. */
+  detach(name: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pendingDetach.push({ name, resolve, reject });
+      if (this.pendingDetach.length === 1) {
+        void this.serialized(async () => {
+          const batch = this.pendingDetach.splice(0);
+          const failed = await this.detachNow(batch.map((d) => d.name)).then(
+            () => new Map<string, string>(),
+            (err: unknown) => (err instanceof DetachError ? err.failed : new Map(batch.map((d) => [d.name, errorMessage(err)]))),
+          );
+          for (const d of batch) {
+            const why = failed.get(d.name);
+            if (why === undefined) d.resolve();
+            else d.reject(new Error(`removing task netns ${d.name}: ${why}`));
+          }
+        });
+      }
+    });
+  }
+
+  /**
+   * Deletes the named netns that exist, then the host veth ends (a netns' veth goes with it, but the
+   * kernel frees a namespace asynchronously, and a half-made attach may have left one), all in one
+   * `ip -force -batch` ("Cannot find device" for a veth already gone is expected; /sys/class/net cannot
+   * tell: it shows the namespace that mounted /sys). Throws a {@link DetachError} naming each netns
+   * still present afterwards; a veth that cannot be deleted is left to the sweep.
+   */
+  private async detachNow(names: readonly string[]): Promise<void> {
+    const netns = names.filter((n) => existsSync(netnsPath(n)));
+    const lines = [...netns.map((n) => `netns del ${n}`), ...names.map((n) => `link del ${vethName(n)}`)];
+    let stderr = "";
+    if (lines.length > 0) await ip(["-force"], `${lines.join("\n")}\n`).catch((err: unknown) => (stderr = err instanceof IpCommandError ? err.stderr : errorMessage(err))); // judged below, per name
+    const left = netns.filter((n) => existsSync(netnsPath(n)));
+    if (left.length > 0) throw new DetachError(new Map(left.map((n) => [n, `the netns is still there after ip netns del (${stderr.split("\n").find((l) => l.includes(n)) ?? stderr.split("\n")[0] ?? ""})`])));
   }
 
   /**
@@ -209,13 +307,16 @@ export class NodeNetwork {
     } catch {
       names = [];
     }
-    for (const n of names) {
-      if (!n.startsWith(prefix) || keep.has(n)) continue;
-      await this.detach(n).then(
-        () => removed.push(n),
-        (err: unknown) => this.o.logger.warn({ netns: n, err: errorMessage(err) }, "sweep: could not remove a task netns"),
-      );
-    }
+    await Promise.all(
+      names
+        .filter((n) => n.startsWith(prefix) && !keep.has(n))
+        .map((n) =>
+          this.detach(n).then(
+            () => removed.push(n),
+            (err: unknown) => this.o.logger.warn({ netns: n, err: errorMessage(err) }, "sweep: could not remove a task netns"),
+          ),
+        ),
+    );
     const wanted = new Set([...keep].map(vethName));
     for (const l of (await this.links()).keys()) {
       if (!l.startsWith("swv") || wanted.has(l)) continue;

@@ -1,0 +1,60 @@
+/**
+ * The inside of task network namespaces, many per process: `swarm-runtime net-config` (native/src/netcfg.c)
+ * joins each namespace and brings `lo` up, gives the interface its address and the default route.
+ */
+import { spawn } from "node:child_process";
+import { RUNTIME_BINARY } from "../runtime/binary.js";
+
+/** One namespace to configure. */
+export interface NetConfigEntry {
+  readonly netnsPath: string;
+  readonly ifname: string;
+  /** "10.0.3.7/24". */
+  readonly cidr: string;
+  readonly gateway: string;
+}
+
+/** Some namespaces could not be configured. */
+export class NetConfigError extends Error {
+  /** Stable code of this error class. */
+  readonly code = "NET_CONFIG_FAILED";
+  constructor(
+    /** netns path → what failed (every entry when the helper itself failed). */
+    readonly failed: ReadonlyMap<string, string>,
+  ) {
+    super(`swarm-runtime net-config: ${[...failed].map(([p, why]) => `${p}: ${why}`).join("; ")}`);
+    this.name = "NetConfigError";
+  }
+}
+
+/** Configures every entry in one `swarm-runtime net-config` process; rejects with a {@link NetConfigError}. */
+export function netConfig(entries: readonly NetConfigEntry[], binary = RUNTIME_BINARY): Promise<void> {
+  if (entries.length === 0) return Promise.resolve();
+  for (const e of entries) {
+    if ([e.netnsPath, e.ifname, e.cidr, e.gateway].some((f) => f === "" || /\s/.test(f))) return Promise.reject(new NetConfigError(new Map([[e.netnsPath, `entry ${JSON.stringify(e)} has an empty field or whitespace`]])));
+  }
+  const input = entries.map((e) => `${e.netnsPath} ${e.ifname} ${e.cidr} ${e.gateway}\n`).join("");
+  return new Promise((resolve, reject) => {
+    const p = spawn(binary, ["net-config"], { stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    p.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    p.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
+    const all = (why: string): Map<string, string> => new Map(entries.map((e) => [e.netnsPath, why]));
+    p.on("error", (e) => reject(new NetConfigError(all(e.message))));
+    p.on("close", (code) => {
+      const ok = new Set<string>();
+      const failed = new Map<string, string>();
+      for (const line of out.split("\n")) {
+        const m = /^(ok|err) (\S+) ?(.*)$/.exec(line);
+        if (m?.[1] === "ok" && m[2] !== undefined) ok.add(m[2]);
+        else if (m?.[1] === "err" && m[2] !== undefined) failed.set(m[2], m[3] ?? "");
+      }
+      for (const e of entries) if (!ok.has(e.netnsPath) && !failed.has(e.netnsPath)) failed.set(e.netnsPath, err.trim() || `no answer (exit ${String(code)})`);
+      if (code === 0 && failed.size === 0) resolve();
+      else reject(new NetConfigError(failed));
+    });
+    p.stdin.on("error", () => undefined); // an early exit is reported by "close"
+    p.stdin.end(input);
+  });
+}
