@@ -106,6 +106,8 @@ export class RuntimeController implements Controller {
   private removed = false;
   /** The container's init pid once started (health probes enter its namespaces). */
   private pid = 0;
+  /** How long prepare's phases took (logged with the start, for bench:converge's breakdown). */
+  private phases: { rootfsMs?: number; networkMs?: number; bundleMs?: number } = {};
 
   constructor(options: RuntimeControllerOptions) {
     this.o = options;
@@ -138,9 +140,12 @@ export class RuntimeController implements Controller {
     this.imageHealth = resolved.config.config.healthcheck;
     this.policy = resolveHealthPolicy(spec.healthcheck, this.imageHealth);
     this.stopSignal = checkStopSignal(spec.stopSignal || resolved.config.config.stopSignal || "SIGTERM", spec.stopSignal !== "" ? "spec.container.stopSignal" : "image config StopSignal");
+    const t0 = performance.now();
     this.prepared = await prepareRootfs(images, ref, this.fsDir);
+    const t1 = performance.now();
     try {
       this.net = this.o.network ? await this.o.network(task) : await loopbackNetwork(this.o.containerId);
+      const t2 = performance.now();
       const image = resolved.config.config;
       const limits = task.spec?.resources?.limits;
       const input: ContainerSpecInput = {
@@ -167,6 +172,7 @@ export class RuntimeController implements Controller {
       const config = await writeBundle(this.bundleDir, input);
       this.env = config.process.env ?? [];
       this.user = { uid: config.process.user?.uid ?? 0, gid: config.process.user?.gid ?? 0 };
+      this.phases = { rootfsMs: Math.round(t1 - t0), networkMs: Math.round(t2 - t1), bundleMs: Math.round(performance.now() - t2) };
       // The container itself is made by start(): `run --detach` creates and starts it in one process.
     } catch (err) {
       await this.remove().catch(() => undefined);
@@ -225,9 +231,11 @@ export class RuntimeController implements Controller {
 
   async start(): Promise<{ containerId: string; pid: number }> {
     // One process (run --detach) and a file read for the pid: no separate create, start and state.
+    const t0 = performance.now();
     const c = await this.runContainer();
     this.container = c;
     this.pid = this.o.runtime.recordedPid(c.id) ?? (await c.state().catch(() => undefined))?.pid ?? 0;
+    this.o.logger.info({ task: this.o.task.id, ...this.phases, runMs: Math.round(performance.now() - t0) }, "task container started");
     return { containerId: c.id, pid: this.pid };
   }
 
