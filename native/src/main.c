@@ -5,6 +5,7 @@
  *   swarm-runtime [--root DIR] run    (same options, plus -d/--detach) ID
  *   swarm-runtime [--root DIR] start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | wait ID
  *   swarm-runtime net-config   (task network namespaces, lines on stdin; see netcfg.c)
+ *   swarm-runtime spawner      (starts processes for the daemon; see spawner.c)
  * Errors: "swarm-runtime: <what>: <why>" on stderr and exit status 1 (run: the container's status).
  */
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include "container.h"
 #include "json.h"
 #include "netcfg.h"
+#include "spawner.h"
 #include "state.h"
 
 static const char usage[] =
@@ -32,6 +34,7 @@ static const char usage[] =
 	"  kill ID [SIG]   send a signal (default TERM) to the container's init\n"
 	"  wait ID         wait for the container to stop; print and exit with its status\n"
 	"  delete [--force] ID\n"
+	"  spawner         start processes for the daemon (framed requests on stdin, answers on stdout)\n"
 	"  net-config      configure task netns from stdin lines: NETNS_PATH IFNAME ADDR/PREFIX GATEWAY\n";
 
 static int die(const sr_err *err)
@@ -297,6 +300,11 @@ int main(int argc, char **argv)
 	if (i >= argc)
 		return usage_error("%s", "missing command");
 	const char *cmd = argv[i++];
+	if (strcmp(cmd, "spawner") == 0) {
+		if (i != argc)
+			return usage_error("%s", "spawner takes no arguments (requests on stdin)");
+		return sr_spawner_main();
+	}
 	if (strcmp(cmd, "net-config") == 0) {
 		if (i != argc)
 			return usage_error("%s", "net-config takes no arguments (lines on stdin)");

@@ -1,11 +1,11 @@
 /**
  * Thin runners of iproute2 (`ip`, `bridge`): one command, or a batch of commands in one process
  * (`-batch -`), optionally inside a named network namespace (`-n NAME`). Errors name the command
- * and carry iproute2's own message.
+ * and carry iproute2's own message. Processes start through the shared spawner (src/lib/spawner.ts).
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { runProcess } from "../lib/spawner.js";
 
 /** A failed iproute2 command. */
 export class IpCommandError extends Error {
@@ -24,16 +24,15 @@ export class IpCommandError extends Error {
 export function iproute(tool: "ip" | "bridge", args: readonly string[], batch?: string): Promise<string> {
   const argv = batch === undefined ? [...args] : [...args, "-batch", "-"];
   const what = batch === undefined ? `${tool} ${args.join(" ")}` : `${tool} ${args.join(" ")} -batch: ${batch.trim().replace(/\n/g, "; ")}`;
-  return new Promise((resolve, reject) => {
-    const p = spawn(tool, argv, { stdio: [batch === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout?.setEncoding("utf8").on("data", (d: string) => (out += d));
-    p.stderr?.setEncoding("utf8").on("data", (d: string) => (err += d));
-    p.on("error", (e) => reject(new IpCommandError(what, e.message)));
-    p.on("close", (code) => (code === 0 ? resolve(out) : reject(new IpCommandError(what, err.trim() || `exit ${String(code)}`))));
-    p.stdin?.end(batch);
-  });
+  return runProcess(tool, argv, batch === undefined ? {} : { input: batch }).then(
+    (r) => {
+      if (r.code === 0) return r.stdout;
+      throw new IpCommandError(what, r.stderr.trim() || `exit ${String(r.code ?? r.signal)}`);
+    },
+    (e: unknown) => {
+      throw new IpCommandError(what, e instanceof Error ? e.message : String(e));
+    },
+  );
 }
 
 /** `ip args…` (or a batch). */

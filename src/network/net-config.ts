@@ -2,7 +2,7 @@
  * The inside of task network namespaces, many per process: `swarm-runtime net-config` (native/src/netcfg.c)
  * joins each namespace and brings `lo` up, gives the interface its address and the default route.
  */
-import { spawn } from "node:child_process";
+import { runProcess } from "../lib/spawner.js";
 import { RUNTIME_BINARY } from "../runtime/binary.js";
 
 /** One namespace to configure. */
@@ -34,15 +34,9 @@ export function netConfig(entries: readonly NetConfigEntry[], binary = RUNTIME_B
     if ([e.netnsPath, e.ifname, e.cidr, e.gateway].some((f) => f === "" || /\s/.test(f))) return Promise.reject(new NetConfigError(new Map([[e.netnsPath, `entry ${JSON.stringify(e)} has an empty field or whitespace`]])));
   }
   const input = entries.map((e) => `${e.netnsPath} ${e.ifname} ${e.cidr} ${e.gateway}\n`).join("");
-  return new Promise((resolve, reject) => {
-    const p = spawn(binary, ["net-config"], { stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    let err = "";
-    p.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-    p.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
-    const all = (why: string): Map<string, string> => new Map(entries.map((e) => [e.netnsPath, why]));
-    p.on("error", (e) => reject(new NetConfigError(all(e.message))));
-    p.on("close", (code) => {
+  const all = (why: string): Map<string, string> => new Map(entries.map((e) => [e.netnsPath, why]));
+  return runProcess(binary, ["net-config"], { input }).then(
+    ({ code, stdout: out, stderr: err }) => {
       const ok = new Set<string>();
       const failed = new Map<string, string>();
       for (const line of out.split("\n")) {
@@ -51,10 +45,10 @@ export function netConfig(entries: readonly NetConfigEntry[], binary = RUNTIME_B
         else if (m?.[1] === "err" && m[2] !== undefined) failed.set(m[2], m[3] ?? "");
       }
       for (const e of entries) if (!ok.has(e.netnsPath) && !failed.has(e.netnsPath)) failed.set(e.netnsPath, err.trim() || `no answer (exit ${String(code)})`);
-      if (code === 0 && failed.size === 0) resolve();
-      else reject(new NetConfigError(failed));
-    });
-    p.stdin.on("error", () => undefined); // an early exit is reported by "close"
-    p.stdin.end(input);
-  });
+      if (code !== 0 || failed.size > 0) throw new NetConfigError(failed);
+    },
+    (e: unknown) => {
+      throw new NetConfigError(all(e instanceof Error ? e.message : String(e)));
+    },
+  );
 }

@@ -3,12 +3,12 @@
  * kill/delete) for one container at a time. Every call is a short-lived child process; state lives in the
  * runtime's state dir, so a restarted agent can reattach with {@link Runtime.container}.
  */
-import { execFile, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Logger } from "../lib/logger.js";
 import { silentLogger } from "../lib/logger.js";
+import { runProcess } from "../lib/spawner.js";
 import { RUNTIME_BINARY } from "./binary.js";
 import { buildOciConfig, type ContainerSpecInput } from "./config-builder.js";
 import { RuntimeCommandError, RuntimeErrorCode, classifyRuntimeFailure } from "./errors.js";
@@ -153,36 +153,27 @@ export class Runtime {
 
   /** Runs `swarm-runtime --root <root> ...args` and collects its output. */
   exec(args: readonly string[]): Promise<CommandResult> {
-    return new Promise((resolve, reject) => {
-      execFile(this.binary, ["--root", this.stateRoot, ...args], { encoding: "utf8", maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-        if (err === null) {
-          resolve({ stdout, stderr, exitCode: 0 });
-        } else if (typeof err.code === "number") {
-          resolve({ stdout, stderr, exitCode: err.code });
-        } else {
-          reject(new Error(`cannot run ${this.binary}: ${err.message}`, { cause: err }));
-        }
-      });
-    });
+    // Through the shared spawner (src/lib/spawner.ts): no fork of this process per command.
+    return runProcess(this.binary, ["--root", this.stateRoot, ...args]).then(
+      (r) => {
+        if (r.code === null) throw new Error(`cannot run ${this.binary}: killed by ${String(r.signal)}`);
+        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.code };
+      },
+      (err: unknown) => {
+        throw new Error(`cannot run ${this.binary}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      },
+    );
   }
 
   /** Spawns `wait ID` (long-lived) and resolves with its JSON output. */
   waitCommand(id: string): Promise<ExitStatus> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.binary, ["--root", this.stateRoot, "wait", id], { stdio: ["ignore", "pipe", "pipe"] });
-      let out = "";
-      let errText = "";
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (errText += d));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        try {
-          const parsed = JSON.parse(out) as { exitCode: number | null; exitSignal: number | null };
-          resolve({ exitCode: parsed.exitCode, signal: parsed.exitSignal });
-        } catch {
-          reject(new RuntimeCommandError(classifyRuntimeFailure(errText), "wait", code, errText, id));
-        }
-      });
+    return runProcess(this.binary, ["--root", this.stateRoot, "wait", id]).then(({ code, stdout: out, stderr: errText }) => {
+      try {
+        const parsed = JSON.parse(out) as { exitCode: number | null; exitSignal: number | null };
+        return { exitCode: parsed.exitCode, signal: parsed.exitSignal };
+      } catch {
+        throw new RuntimeCommandError(classifyRuntimeFailure(errText), "wait", code, errText, id);
+      }
     });
   }
 }
