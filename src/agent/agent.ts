@@ -147,7 +147,7 @@ export class Agent {
     if (status.state === "RUNNING" && meta.startedAt === undefined) meta.startedAt = status.timestamp;
     try {
       if (this.runners.get(runner.id) === runner) {
-        this.records.write({ version: 1, task: runner.assignment, containerId: meta.containerId, status, ...(meta.startedAt !== undefined ? { startedAt: meta.startedAt } : {}) });
+        await this.records.write({ version: 1, task: runner.assignment, containerId: meta.containerId, status, ...(meta.startedAt !== undefined ? { startedAt: meta.startedAt } : {}) });
       }
       await this.o.reportStatus(runner.id, status);
     } catch (err) {

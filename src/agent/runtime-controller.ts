@@ -11,11 +11,12 @@
  */
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { errorMessage } from "../lib/errors.js";
+import { runProcess } from "../lib/spawner.js";
 import { deleteNetns } from "../network/ip.js";
 import type { Logger } from "../lib/logger.js";
 import { ImageError, ImageErrorCode } from "../image/errors.js";
@@ -141,11 +142,16 @@ export class RuntimeController implements Controller {
     this.policy = resolveHealthPolicy(spec.healthcheck, this.imageHealth);
     this.stopSignal = checkStopSignal(spec.stopSignal || resolved.config.config.stopSignal || "SIGTERM", spec.stopSignal !== "" ? "spec.container.stopSignal" : "image config StopSignal");
     const t0 = performance.now();
-    this.prepared = await prepareRootfs(images, ref, this.fsDir);
-    const t1 = performance.now();
+    let t1 = t0;
+    let t2 = t0;
     try {
+      // Network first: /etc/hostname, hosts and resolv.conf go into the overlay's upper dir before the
+      // mount (writing them through the mounted overlay copies up /etc, and copy-up fsyncs).
       this.net = this.o.network ? await this.o.network(task) : await loopbackNetwork(this.o.containerId);
-      const t2 = performance.now();
+      t1 = performance.now();
+      const hostname = spec.hostname || this.net.hostname || defaultHostname(task);
+      this.prepared = await prepareRootfs(images, ref, this.fsDir, { upperFiles: etcFiles(hostname, this.net) });
+      t2 = performance.now();
       const image = resolved.config.config;
       const limits = task.spec?.resources?.limits;
       const input: ContainerSpecInput = {
@@ -162,17 +168,16 @@ export class RuntimeController implements Controller {
         env: spec.env,
         ...(spec.dir !== "" ? { workdir: spec.dir } : {}),
         ...(spec.user !== "" ? { user: spec.user } : {}),
-        hostname: spec.hostname || this.net?.hostname || defaultHostname(task),
+        hostname,
         ...(this.net?.netnsPath ? { netnsPath: this.net.netnsPath } : {}),
         mounts,
         resources: { memoryBytes: limits?.memoryBytes ?? 0, nanoCpus: limits?.nanoCpus ?? 0, pidsLimit: limits?.pids ?? 0 },
         readonlyRootfs: spec.readOnly,
       };
-      writeEtcFiles(this.prepared.rootfs, input.hostname ?? defaultHostname(task), this.net);
       const config = await writeBundle(this.bundleDir, input);
       this.env = config.process.env ?? [];
       this.user = { uid: config.process.user?.uid ?? 0, gid: config.process.user?.gid ?? 0 };
-      this.phases = { rootfsMs: Math.round(t1 - t0), networkMs: Math.round(t2 - t1), bundleMs: Math.round(performance.now() - t2) };
+      this.phases = { networkMs: Math.round(t1 - t0), rootfsMs: Math.round(t2 - t1), bundleMs: Math.round(performance.now() - t2) };
       // The container itself is made by start(): `run --detach` creates and starts it in one process.
     } catch (err) {
       await this.remove().catch(() => undefined);
@@ -366,10 +371,8 @@ export function taskResolvConf(hostText: string): string {
   return `${lines.join("\n").trim()}\n`;
 }
 
-/** Writes the task's /etc/hostname, /etc/hosts and /etc/resolv.conf into its (mounted) rootfs. */
-function writeEtcFiles(rootfs: string, hostname: string, net: TaskNetwork | undefined): void {
-  const etc = join(rootfs, "etc");
-  mkdirSync(etc, { recursive: true });
+/** The task's /etc/hostname, /etc/hosts and /etc/resolv.conf (paths relative to the rootfs). */
+function etcFiles(hostname: string, net: TaskNetwork | undefined): Record<string, string> {
   let resolv = net?.resolvConf;
   if (resolv === undefined) {
     try {
@@ -379,11 +382,8 @@ function writeEtcFiles(rootfs: string, hostname: string, net: TaskNetwork | unde
     }
   }
   const hosts = ["127.0.0.1\tlocalhost", "::1\tlocalhost ip6-localhost ip6-loopback", ...(net?.address ? [`${net.address}\t${hostname}`] : [`127.0.1.1\t${hostname}`])];
-  for (const [name, text] of [["hostname", `${hostname}\n`], ["hosts", `${hosts.join("\n")}\n`], ["resolv.conf", resolv]] as const) {
-    const path = join(etc, name);
-    rmSync(path, { force: true }); // a symlink in the image must not redirect the write
-    writeFileSync(path, text);
-  }
+  // In the upper dir they shadow the image's files, symlinks included (nothing is written through them).
+  return { "etc/hostname": `${hostname}\n`, "etc/hosts": `${hosts.join("\n")}\n`, "etc/resolv.conf": resolv };
 }
 
 /**
@@ -406,16 +406,10 @@ export async function loopbackNetwork(name: string): Promise<TaskNetwork> {
 export async function releaseRootfsDir(images: ImageStore, fsDir: string): Promise<void> {
   const rootfs = join(fsDir, "rootfs");
   if (existsSync(rootfs) && isMountPoint(rootfs)) {
-    await new Promise<void>((resolve, reject) => {
-      const p = spawn("umount", [rootfs], { stdio: "ignore" });
-      p.on("error", reject);
-      p.on("close", (code) => {
-        if (code === 0) return resolve();
-        const lazy = spawn("umount", ["-l", rootfs], { stdio: "ignore" });
-        lazy.on("error", reject);
-        lazy.on("close", (c2) => (c2 === 0 ? resolve() : reject(new Error(`umount ${rootfs} failed (exit ${String(c2)})`))));
-      });
-    });
+    if ((await runProcess("umount", [rootfs])).code !== 0) {
+      const lazy = await runProcess("umount", ["-l", rootfs]);
+      if (lazy.code !== 0) throw new Error(`umount ${rootfs} failed (exit ${String(lazy.code ?? lazy.signal)}): ${lazy.stderr.trim()}`);
+    }
   }
   rmSync(fsDir, { recursive: true, force: true });
   const record = join(images.root, "containers", `${createHash("sha256").update(fsDir).digest("hex").slice(0, 32)}.json`);

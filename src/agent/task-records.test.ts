@@ -13,10 +13,10 @@ const dir = mkdtempSync(join(tmpdir(), "swarm-agent-records-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("task records", () => {
-  it("round-trips records, reports unreadable ones, ignores task dirs without a record, deletes", () => {
+  it("round-trips records, reports unreadable ones, ignores task dirs without a record, deletes", async () => {
     const store = new TaskRecordStore(join(dir, "data"));
     const task = { id: "abc123", desiredState: "RUNNING" } as unknown as Task__Output;
-    store.write({ version: 1, task, containerId: "abc123", status: initialStatus("RUNNING", 5), startedAt: 5 });
+    await store.write({ version: 1, task, containerId: "abc123", status: initialStatus("RUNNING", 5), startedAt: 5 });
     mkdirSync(join(store.dir, "broken"));
     writeFileSync(join(store.dir, "broken", "record.json"), "{not json");
     mkdirSync(join(store.dir, "empty"));

@@ -4,7 +4,8 @@
  * status and the container's start time. Written tmp → rename (atomic; no fsync: a reboot kills the
  * containers anyway, and the runtime's state is derived from the kernel).
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { TaskStatus__Output } from "../gen/swarm/api/TaskStatus.js";
@@ -42,13 +43,17 @@ export class TaskRecordStore {
     return join(this.dir, taskId);
   }
 
-  /** Writes a record atomically. */
-  write(record: TaskRecord): void {
+  /**
+   * Writes a record atomically, off the event loop (a burst of task starts writes five records per
+   * task; on a busy disk the synchronous rename alone blocked the daemon for seconds). One task's
+   * writes must not overlap (they share the tmp name): the agent writes them in its per-task order.
+   */
+  async write(record: TaskRecord): Promise<void> {
     const dir = this.taskDir(record.task.id);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    await mkdir(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, "record.json");
-    writeFileSync(`${file}.tmp`, JSON.stringify(record));
-    renameSync(`${file}.tmp`, file);
+    await writeFile(`${file}.tmp`, JSON.stringify(record));
+    await rename(`${file}.tmp`, file);
   }
 
   /** Every readable record; unreadable ones are returned as errors (the caller logs them). */

@@ -3,16 +3,13 @@
  * dirs (shared by every container) and `upper/` + `work/` in the container's own directory. Each prepared
  * rootfs is registered under the store's `containers/` so `image rm` refuses while it is mounted.
  */
-import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { dirname, join, resolve } from "node:path";
+import { runProcess } from "../lib/spawner.js";
 import { ImageError, ImageErrorCode } from "./errors.js";
 import type { ImageConfig } from "./manifest.js";
 import type { ContainerUse, ImageStore, ResolvedImage } from "./store.js";
-
-const execFileAsync = promisify(execFile);
 
 /** A mounted container rootfs. */
 export interface PreparedRootfs {
@@ -41,24 +38,34 @@ export function isMountPoint(path: string): boolean {
 }
 
 async function run(tool: string, args: string[], what: string): Promise<void> {
+  let r;
   try {
-    await execFileAsync(tool, args);
+    r = await runProcess(tool, args); // the shared spawner: no fork of the daemon per mount
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    const detail = e.code === "ENOENT" ? `${tool} not found` : (e.stderr?.trim() || e.message);
-    throw new ImageError(ImageErrorCode.Host, `${what}: ${detail}`, { cause: err });
+    const e = err as NodeJS.ErrnoException;
+    throw new ImageError(ImageErrorCode.Host, `${what}: ${e.code === "ENOENT" ? `${tool} not found` : e.message}`, { cause: err });
   }
+  if (r.code !== 0) throw new ImageError(ImageErrorCode.Host, `${what}: ${r.stderr.trim() || `${tool} exited with ${String(r.code ?? r.signal)}`}`);
 }
 
 function useFile(store: ImageStore, containerDir: string): string {
   return join(store.root, "containers", `${createHash("sha256").update(containerDir).digest("hex").slice(0, 32)}.json`);
 }
 
+/** Options of {@link prepareRootfs}. */
+export interface PrepareRootfsOptions {
+  /**
+   * Files to place in the upper dir before the mount ("etc/hosts" → text, mode 0644, parents 0755):
+   * they shadow the image's files without a copy-up through the mounted overlay (which fsyncs).
+   */
+  readonly upperFiles?: Readonly<Record<string, string>>;
+}
+
 /**
  * Mounts an overlay rootfs for `imageRef` in `containerDir` (created if missing): lower = the image's
  * layers (top first), upper/work = `<containerDir>/upper|work`, mount point `<containerDir>/rootfs`.
  */
-export async function prepareRootfs(store: ImageStore, imageRef: string, containerDir: string): Promise<PreparedRootfs> {
+export async function prepareRootfs(store: ImageStore, imageRef: string, containerDir: string, prepareOptions: PrepareRootfsOptions = {}): Promise<PreparedRootfs> {
   const dir = resolve(containerDir);
   if (/[,:]/.test(dir)) throw new ImageError(ImageErrorCode.Host, `container dir ${JSON.stringify(dir)} must not contain ',' or ':' (overlay mount options)`);
   const rootfs = join(dir, "rootfs");
@@ -87,6 +94,12 @@ export async function prepareRootfs(store: ImageStore, imageRef: string, contain
   };
   try {
     for (const d of [rootfs, upper, work]) mkdirSync(d, { recursive: true, mode: 0o755 });
+    for (const [rel, text] of Object.entries(prepareOptions.upperFiles ?? {})) {
+      const path = resolve(upper, rel);
+      if (!path.startsWith(`${upper}/`)) throw new ImageError(ImageErrorCode.Host, `upper file ${JSON.stringify(rel)} is outside the container's upper dir`);
+      mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
+      writeFileSync(path, text, { mode: 0o644 });
+    }
     const lower = image.record.layers
       .map((l) => store.layerDir(l.diffId))
       .reverse()
