@@ -88,8 +88,9 @@ const statusOf = (line: string): string => line.replace(/^.*\s{3}(Active|Pause|D
 
 describe("joining managers under write load", () => {
   it("adds each new manager as a learner, promotes it once caught up, and never deposes the leader", async () => {
-    await withCluster({ hosts: 3 }, async (c) => {
-      await Promise.all(c.hosts.map((h) => h.swarmd()));
+    await withCluster({ hosts: 4 }, async (c) => {
+      // h4 joins last, with a 1 ms bound on the wait for its promotion.
+      await Promise.all(c.hosts.map((h) => h.swarmd(h.name === "h4" ? ["--join-voter-timeout", "1ms"] : [])));
       await c.waitFor(async () => (await Promise.all(c.hosts.map((h) => h.swarmctl("info")))).every((r) => r.code === 0), (v) => v, {
         timeoutMs: 20_000,
         describe: "every daemon answering on its socket",
@@ -161,6 +162,17 @@ describe("joining managers under write load", () => {
       expect(ls.filter((l) => / Reachable$/.test(l)).map(hostOf).sort()).toEqual(["h2", "h3"]);
       // The new managers serve the same store.
       await c.waitFor(() => c.host("h3").swarmctl("node", "inspect", "h1"), (r) => r.code === 0 && r.stdout.includes(`"seq": "`), { timeoutMs: 10_000, describe: "h3 serving the labels the load wrote" });
+
+      // The wait for the promotion is bounded: past it, join says so and the join goes on in the background.
+      const h4 = c.host("h4");
+      const late = await h4.swarmctl("join", "--token", token, `${h1.ip}:2377`);
+      expect(late.code).not.toBe(0);
+      expect(late.stderr).toMatch(/timeout was reached before this node became a voting manager .* it keeps catching up in the background/);
+      await c.waitFor(() => h1.swarmctl("node", "ls"), (r) => rows(r.stdout).some((l) => hostOf(l) === "h4" && / Reachable$/.test(l)), {
+        timeoutMs: 30_000,
+        describe: "h4 promoted to a voter after its join timed out",
+      });
+      expect(JSON.parse(await ok(c, "h4", "info", "--format", "json"))).toMatchObject({ role: "MANAGER", controlAvailable: true });
     });
   });
 });

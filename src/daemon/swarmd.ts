@@ -8,6 +8,7 @@ import { errorMessage } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { VERSION } from "../lib/version.js";
 import { parseInsecureRegistries } from "../image/distribution/registries.js";
+import { parseDurationMs } from "../api/units.js";
 import { defaultMeshWorkers } from "../mesh/mesh.js";
 import { Daemon } from "./daemon.js";
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .option("--force-new-cluster", "restart this manager as the only manager of a new cluster, keeping its state (after quorum was lost for good)", false)
     .option("--insecure-registry <host[:port]>", "pull from this registry over plain http (repeatable; a registry on a test host)", (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option("--mesh-workers <n>", `routing mesh worker processes that copy proxied bytes (0 = in the daemon's process)`, parseMeshWorkers, defaultMeshWorkers())
+    .option("--join-voter-timeout <duration>", "how long `swarmctl join` as a manager waits until the leader made this node a Raft voter; the join goes on after it", "30s")
     .option("--log-level <level>", "trace|debug|info|warn|error|silent", process.env.SWARM_LOG_LEVEL ?? "info")
     .showHelpAfterError()
     .exitOverride();
@@ -47,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshWorkers: number }>();
+  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshWorkers: number; joinVoterTimeout: string }>();
   const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
   let daemon: Daemon;
   try {
@@ -59,6 +61,7 @@ export async function main(argv: string[]): Promise<void> {
       advertiseAddr: opts.advertiseAddr,
       forceNewCluster: opts.forceNewCluster,
       meshWorkers: opts.meshWorkers,
+      promotionWaitMs: parseDurationMs("--join-voter-timeout", opts.joinVoterTimeout),
       logger,
     });
   } catch (err) {
