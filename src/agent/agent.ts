@@ -125,7 +125,7 @@ export class Agent {
   }
 
   private newRunner(task: Task__Output, containerId: string, controller: RuntimeController, initial: TaskStatus__Output, startedAt?: number): TaskRunner {
-    const meta: RunnerMeta = { containerId, ...(startedAt !== undefined ? { startedAt } : {}) };
+    const meta: RunnerMeta = { containerId, reports: Promise.resolve(), ...(startedAt !== undefined ? { startedAt } : {}) };
     const runner: TaskRunner = new TaskRunner({
       task,
       controller,
@@ -142,8 +142,19 @@ export class Agent {
     return runner;
   }
 
-  /** Persists the record (unless the task is being removed), then reports; errors are logged. */
-  private async persistAndReport(runner: TaskRunner, meta: RunnerMeta, status: TaskStatus__Output): Promise<void> {
+  /**
+   * Persists the record (unless the task is being removed), then reports; errors are logged. One task's
+   * reports run one after another in the order the runner made them: its record writes share a tmp
+   * file, and a STARTING whose write finished after RUNNING's would be reported last and replace
+   * RUNNING in the session's queue (a task left STARTING in the store while its container ran).
+   */
+  private persistAndReport(runner: TaskRunner, meta: RunnerMeta, status: TaskStatus__Output): Promise<void> {
+    const done = meta.reports.then(() => this.persistAndReportNow(runner, meta, status));
+    meta.reports = done;
+    return done;
+  }
+
+  private async persistAndReportNow(runner: TaskRunner, meta: RunnerMeta, status: TaskStatus__Output): Promise<void> {
     if (status.state === "RUNNING" && meta.startedAt === undefined) meta.startedAt = status.timestamp;
     try {
       if (this.runners.get(runner.id) === runner) {
@@ -259,4 +270,6 @@ export class Agent {
 interface RunnerMeta {
   readonly containerId: string;
   startedAt?: number;
+  /** The last queued report (they run in order). */
+  reports: Promise<void>;
 }

@@ -3,6 +3,7 @@
  * {@link LeaderStream}: reconnecting, following leader redirects), maintains the full set of tasks assigned to this node and hands it to
  * the task runner (the agent), and sends the runner's status reports back in small batches.
  */
+import { isForwardTransition, TASK_STATES, type TaskStateName } from "../api/task-state.js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { TaskStatus } from "../gen/swarm/api/TaskStatus.js";
 import type { AssignmentsMessage__Output } from "../gen/swarm/dispatcher/AssignmentsMessage.js";
@@ -12,6 +13,8 @@ import type { Logger } from "../lib/logger.js";
 import { dispatcherProto } from "../manager/dispatcher.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../manager/ca/tls.js";
 import { LeaderStream } from "./leader-stream.js";
+
+const isStateName = (s: unknown): s is TaskStateName => typeof s === "string" && (TASK_STATES as readonly string[]).includes(s);
 
 /** How long a new assignment stream may stay without its first message before it is dialled again. */
 const FIRST_MESSAGE_TIMEOUT_MS = 3_000;
@@ -71,6 +74,10 @@ export class DispatcherSession {
 
   /** Queues a status report for the dispatcher (batched). */
   reportStatus(taskId: string, status: TaskStatus): void {
+    // A report that arrives after a later state of the same task was queued is stale (the dispatcher
+    // would refuse it anyway); replacing the queued one would lose that later state.
+    const queued = this.pending.get(taskId)?.state;
+    if (isStateName(queued) && isStateName(status.state) && isForwardTransition(status.state, queued)) return;
     this.pending.set(taskId, status);
     this.flushTimer ??= setTimeout(() => void this.flush(), 50);
   }
