@@ -9,6 +9,7 @@
  * bounded by the grace period, before the stop signal).
  */
 import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { PortConfig__Output } from "../gen/swarm/api/PortConfig.js";
 import type { RoutesMessage__Output } from "../gen/swarm/dispatcher/RoutesMessage.js";
@@ -33,8 +34,6 @@ export const UNROUTE_WAIT_MS = 2_000;
 export const UNROUTE_SETTLE_MS = 100;
 /** How often a drain re-counts the connections open in the task's netns. */
 const CONNECTION_POLL_MS = 50;
-
-const sleep = (ms: number): Promise<void> => new Promise((res) => setTimeout(res, ms));
 
 /** Options of {@link DataPlane}. */
 export interface DataPlaneOptions {

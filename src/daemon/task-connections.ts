@@ -3,10 +3,7 @@
  * node's mesh knows only its own connections; the task's netns also holds those of every other node's
  * mesh (and of any client that dialled the task address), so drain-before-stop waits on this count.
  */
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-
-const run = promisify(execFile);
+import { runProcess } from "../lib/spawner.js";
 
 /** TCP state ESTABLISHED in /proc/net/tcp (include/net/tcp_states.h). */
 const ESTABLISHED = "01";
@@ -28,16 +25,10 @@ export function countEstablished(procNetTcp: string, ports: ReadonlySet<number>)
   return n;
 }
 
-/** {@link countEstablished} inside the netns at `netnsPath` (one `nsenter … cat` process). */
+/** {@link countEstablished} inside the netns at `netnsPath` (one `nsenter … cat`, via the shared spawner). */
 export async function taskConnections(netnsPath: string, ports: ReadonlySet<number>): Promise<number> {
-  let text: string;
-  try {
-    text = (await run("nsenter", [`--net=${netnsPath}`, "cat", "/proc/net/tcp", "/proc/net/tcp6"], { maxBuffer: 64 * 1024 * 1024 })).stdout;
-  } catch (err) {
-    // Without IPv6 there is no tcp6 file: cat still printed tcp. Without the netns there is nothing to count.
-    const out = (err as { stdout?: unknown }).stdout;
-    if (typeof out !== "string" || out === "") throw err;
-    text = out;
-  }
-  return countEstablished(text, ports);
+  const r = await runProcess("nsenter", [`--net=${netnsPath}`, "cat", "/proc/net/tcp", "/proc/net/tcp6"]);
+  // Without IPv6 there is no tcp6 file: cat fails but printed tcp. Without the netns nothing is printed.
+  if (r.stdout === "") throw new Error(`cannot read the connections in ${netnsPath}: ${r.stderr.trim() || `exit ${String(r.code ?? r.signal)}`}`);
+  return countEstablished(r.stdout, ports);
 }
