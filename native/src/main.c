@@ -6,6 +6,7 @@
  *   swarm-runtime [--root DIR] start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | wait ID
  *   swarm-runtime net-config   (task network namespaces, lines on stdin; see netcfg.c)
  *   swarm-runtime spawner      (starts processes for the daemon; see spawner.c)
+ *   swarm-runtime relay        (copies the routing mesh's TCP connections; see relay.c)
  * Errors: "swarm-runtime: <what>: <why>" on stderr and exit status 1 (run: the container's status).
  */
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include "container.h"
 #include "json.h"
 #include "netcfg.h"
+#include "relay.h"
 #include "spawner.h"
 #include "state.h"
 
@@ -35,6 +37,7 @@ static const char usage[] =
 	"  wait ID         wait for the container to stop; print and exit with its status\n"
 	"  delete [--force] ID\n"
 	"  spawner         start processes for the daemon (framed requests on stdin, answers on stdout)\n"
+	"  relay           copy the routing mesh's TCP connections (commands on stdin, events on stdout)\n"
 	"  net-config      configure task netns from stdin lines: NETNS_PATH IFNAME ADDR/PREFIX GATEWAY\n";
 
 static int die(const sr_err *err)
@@ -304,6 +307,11 @@ int main(int argc, char **argv)
 		if (i != argc)
 			return usage_error("%s", "spawner takes no arguments (requests on stdin)");
 		return sr_spawner_main();
+	}
+	if (strcmp(cmd, "relay") == 0) {
+		if (i != argc)
+			return usage_error("%s", "relay takes no arguments (commands on stdin)");
+		return sr_relay_main();
 	}
 	if (strcmp(cmd, "net-config") == 0) {
 		if (i != argc)
