@@ -17,6 +17,7 @@ import { existsSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import type { Socket } from "node:net";
 import { RUNTIME_BINARY } from "../runtime/binary.js";
+import { errnoName } from "./errno.js";
 
 /** What a finished process left. */
 export interface ProcessResult {
@@ -45,7 +46,6 @@ interface Pending {
   reject(err: unknown): void;
 }
 
-const errnoNames = new Map(Object.entries(osConstants.errno).map(([name, n]) => [n, name]));
 const signalNames = new Map(Object.entries(osConstants.signals).map(([name, n]) => [n, name as NodeJS.Signals]));
 
 /** One helper process and its requests in flight. */
@@ -134,7 +134,7 @@ class Spawner {
     const p = this.pending.get(id);
     if (p === undefined) return;
     this.pending.delete(id);
-    if (kind === 2) p.reject(new SpawnError(errnoNames.get(value) ?? `errno ${String(value)}`, p.file));
+    if (kind === 2) p.reject(new SpawnError(errnoName(value), p.file));
     else if (kind === 1) p.resolve({ code: null, signal: signalNames.get(value) ?? "SIGKILL", stdout, stderr });
     else p.resolve({ code: value, signal: null, stdout, stderr });
   }
