@@ -5,27 +5,27 @@
  * Writes bench/results/mesh.json: ratio = ours / HAProxy req/s (goal ≥ 0.8); details hold p50/p99
  * per target and the added p99 vs direct (goal ≤ 2 ms).
  *
- * Env: ROUNDS (5), SECONDS per run (6), CONNECTIONS (64), MESH_WORKERS (layout of the headline
- * mesh: "N" = N worker processes forward every TCP connection, "N+" = the mesh process forwards its
- * round-robin share too; default: what swarmd runs on this machine, `swarmdMeshLayout()`),
- * MESH_VARIANTS (other layouts measured for comparison; default "0,1,1+" minus the headline),
- * CLOSE=1 (every request on a new connection: wrk sends `Connection: close`).
+ * Env: ROUNDS (5), SECONDS per run (6), CONNECTIONS (64), MESH_RELAYS (native relay processes of
+ * the headline mesh; default: what swarmd runs on this machine, `defaultMeshRelays()`, one per
+ * core; 0 = the bytes are copied in the mesh's Node process), MESH_VARIANTS (other relay counts
+ * measured for comparison; default "0,1" minus the headline), CLOSE=1 (every request on a new
+ * connection: wrk sends `Connection: close`).
  */
 import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { Mesh, meshLayoutName, swarmdMeshLayout } from "../src/mesh/index.js";
+import { defaultMeshRelays, Mesh } from "../src/mesh/index.js";
 import { median, printTable, writeResult } from "./lib/results.js";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const SECONDS = Number(process.env.SECONDS ?? 6);
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 64);
-/** The headline variant: swarmd's layout on this machine (`w1+` on ≥ 2 cores), unless MESH_WORKERS says. */
-const HEADLINE = process.env.MESH_WORKERS ?? meshLayoutName(swarmdMeshLayout()).slice(1);
+/** The headline variant: swarmd's relay count on this machine, unless MESH_RELAYS says. */
+const HEADLINE = process.env.MESH_RELAYS ?? String(defaultMeshRelays());
 const CLOSE = process.env.CLOSE === "1";
-/** A variant: a worker count, "+" = the mesh process forwards its share too (forwardInMeshProcess). */
-const VARIANTS = (process.env.MESH_VARIANTS ?? "0,1,1+")
+/** A variant: a relay count. */
+const VARIANTS = (process.env.MESH_VARIANTS ?? "0,1")
   .split(",")
   .map((s) => s.trim())
   .filter((s) => s !== "" && s !== HEADLINE);
@@ -174,18 +174,18 @@ async function main(): Promise<void> {
     ];
     for (const [i, variant] of variants.entries()) {
       const addr = `127.0.3.${MESH_BASE_ADDR + i}`;
-      const workers = Number.parseInt(variant, 10);
-      if (!/^\d+\+?$/.test(variant)) throw new Error(`MESH_WORKERS/MESH_VARIANTS: ${variant} is not N or N+`);
-      const mesh = new Mesh({ bindAddress: addr, workers, forwardInMeshProcess: variant.endsWith("+") });
+      const relays = Number(variant);
+      if (!/^\d+$/.test(variant)) throw new Error(`MESH_RELAYS/MESH_VARIANTS: ${variant} is not a relay count`);
+      const mesh = new Mesh({ bindAddress: addr, relays });
       meshes.push(mesh);
       await mesh.setService("bench", {
         ports: [{ published: MESH_PORT, target: 18081, protocol: "tcp", mode: "ingress" }],
         backends: BACKENDS.map((b, k) => ({ id: `b${k}`, taskId: `t${k}`, nodeId: "n1", addr: b.addr, port: b.port })),
       });
-      // This process hosts every variant's mesh (it accepts and deals connections); the idle ones
-      // cost next to nothing.
-      const pids = [process.pid, ...mesh.workerPids()];
-      targets.push({ name: `mesh-w${variant}`, addr, port: MESH_PORT, pids });
+      // This process hosts every variant's mesh (it accepts, chooses backends and, with 0 relays,
+      // copies the bytes); the idle ones cost next to nothing.
+      const pids = [process.pid, ...mesh.relayPids()];
+      targets.push({ name: `mesh-r${variant}`, addr, port: MESH_PORT, pids });
     }
     for (const t of targets) await waitForPort(t.addr, t.port);
     // Warm-up: JIT, connection setup, HAProxy's threads.
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     };
     const direct = summary("direct");
     const haproxy = summary("haproxy");
-    const headline = summary(`mesh-w${HEADLINE}`);
+    const headline = summary(`mesh-r${HEADLINE}`);
     const rows: (string | number)[][] = [
       ["target", "req/s (median)", "ratio vs haproxy", "p50 ms", "p99 ms", "added p99 ms", "cpu us/req", "errors"],
     ];
@@ -239,8 +239,8 @@ async function main(): Promise<void> {
       runs: ROUNDS,
       details: {
         wrk: { threads: 1, connections: CONNECTIONS, seconds: SECONDS, connectionClose: CLOSE },
-        headline: `mesh-w${HEADLINE}`,
-        headlineIs: "swarmd's mesh layout on this machine, swarmdMeshLayout() (MESH_WORKERS overrides)",
+        headline: `mesh-r${HEADLINE}`,
+        headlineIs: "swarmd's relay count on this machine, defaultMeshRelays() (MESH_RELAYS overrides)",
         direct,
         haproxy,
         ours: headline,

@@ -67,8 +67,8 @@ export interface DaemonOptions {
   readonly registries?: RegistryAccess;
   /** How long `join` as a manager waits for the leader to promote this node to a Raft voter (default 30 s). */
   readonly promotionWaitMs?: number;
-  /** Worker processes of the routing mesh; default: 1 with ≥ 2 cores, else 0 (in-process). */
-  readonly meshWorkers?: number;
+  /** Native relay processes of the routing mesh (`--mesh-relays`); default one per core, 0 = in-process. */
+  readonly meshRelays?: number;
 }
 
 /** Default bound of {@link DaemonOptions.promotionWaitMs} (below swarmctl's 60 s join timeout). */
@@ -396,7 +396,7 @@ export class Daemon {
       tls: this.tls,
       managers: () => this.managers,
       containerId: (taskId) => `${prefix}${taskId}`,
-      ...(this.o.meshWorkers !== undefined ? { meshWorkers: this.o.meshWorkers } : {}),
+      ...(this.o.meshRelays !== undefined ? { meshRelays: this.o.meshRelays } : {}),
       logger: this.log.child({ component: "data-plane" }),
     });
     this.dataPlane = dataPlane;

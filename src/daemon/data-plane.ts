@@ -21,7 +21,7 @@ import type { Logger } from "../lib/logger.js";
 import { OVERLAY_NETWORK_ID } from "../manager/allocator/network-allocator.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../manager/ca/tls.js";
 import { dispatcherProto } from "../manager/dispatcher.js";
-import { Mesh, swarmdMeshLayout } from "../mesh/mesh.js";
+import { defaultMeshRelays, Mesh } from "../mesh/mesh.js";
 import type { PublishedPort, ServiceRoutes } from "../mesh/types.js";
 import { netnsPath } from "../network/ip.js";
 import { NodeNetwork } from "../network/node-network.js";
@@ -44,8 +44,8 @@ export interface DataPlaneOptions {
   readonly managers: () => string[];
   /** Container id of a task (the task netns is named by it). */
   readonly containerId: (taskId: string) => string;
-  /** Worker processes of the routing mesh (`swarmd --mesh-workers`); default 1 with ≥ 2 cores (swarmdMeshLayout). */
-  readonly meshWorkers?: number;
+  /** Native relay processes of the routing mesh (`swarmd --mesh-relays`); default one per core. */
+  readonly meshRelays?: number;
   readonly logger: Logger;
 }
 
@@ -96,7 +96,7 @@ export class DataPlane {
   private readonly unroutedAt = new Map<string, number>();
 
   constructor(private readonly o: DataPlaneOptions) {
-    this.mesh = new Mesh({ localNodeId: o.nodeId, ...swarmdMeshLayout(o.meshWorkers), logger: o.logger });
+    this.mesh = new Mesh({ localNodeId: o.nodeId, relays: o.meshRelays ?? defaultMeshRelays(), logger: o.logger });
     this.network = new NodeNetwork({ underlayIp: o.underlayIp, logger: o.logger.child({ component: "network" }) });
     this.routes = new LeaderStream({
       what: "routes stream (the mesh serves from its last table meanwhile)",

@@ -9,13 +9,13 @@ import { createLogger } from "../lib/logger.js";
 import { VERSION } from "../lib/version.js";
 import { parseInsecureRegistries } from "../image/distribution/registries.js";
 import { parseDurationMs } from "../api/units.js";
-import { defaultMeshWorkers } from "../mesh/mesh.js";
+import { defaultMeshRelays, MAX_MESH_RELAYS } from "../mesh/mesh.js";
 import { Daemon } from "./daemon.js";
 
-/** `--mesh-workers`: a whole number 0..64. */
-function parseMeshWorkers(v: string): number {
+/** `--mesh-relays`: a whole number 0..MAX_MESH_RELAYS. */
+function parseMeshRelays(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 64) throw new InvalidArgumentError(`${v} is not a whole number in 0..64`);
+  if (!/^\d+$/.test(v) || n > MAX_MESH_RELAYS) throw new InvalidArgumentError(`${v} is not a whole number in 0..${MAX_MESH_RELAYS}`);
   return n;
 }
 
@@ -30,7 +30,7 @@ export function buildProgram(): Command {
     .option("--advertise-addr <addr>", "address other nodes reach this one at (host or host:port)", "")
     .option("--force-new-cluster", "restart this manager as the only manager of a new cluster, keeping its state (after quorum was lost for good)", false)
     .option("--insecure-registry <host[:port]>", "pull from this registry over plain http (repeatable; a registry on a test host)", (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option("--mesh-workers <n>", `routing mesh worker processes that copy proxied bytes (0 = in the daemon's process)`, parseMeshWorkers, defaultMeshWorkers())
+    .option("--mesh-relays <n>", "routing mesh native relay processes that copy proxied TCP bytes (default: one per core; 0 = in the daemon's process)", parseMeshRelays, defaultMeshRelays())
     .option("--join-voter-timeout <duration>", "how long `swarmctl join` as a manager waits until the leader made this node a Raft voter; the join goes on after it", "30s")
     .option("--log-level <level>", "trace|debug|info|warn|error|silent", process.env.SWARM_LOG_LEVEL ?? "info")
     .showHelpAfterError()
@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshWorkers: number; joinVoterTimeout: string }>();
+  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshRelays: number; joinVoterTimeout: string }>();
   const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
   let daemon: Daemon;
   try {
@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<void> {
       listenAddr: opts.listenAddr,
       advertiseAddr: opts.advertiseAddr,
       forceNewCluster: opts.forceNewCluster,
-      meshWorkers: opts.meshWorkers,
+      meshRelays: opts.meshRelays,
       promotionWaitMs: parseDurationMs("--join-voter-timeout", opts.joinVoterTimeout),
       logger,
     });

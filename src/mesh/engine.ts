@@ -1,7 +1,8 @@
 /**
  * A forwarding engine: the data plane of one process. It holds the compiled routes, the balancing
  * state and the counters, and forwards the TCP connections and UDP datagrams its listeners hand it.
- * The mesh runs one in its own process and, optionally, one per worker process.
+ * The mesh runs one in its own process; the bytes of TCP connections are copied by its native relay
+ * processes (native-relay.ts) or, without them, in this process (tcp-forwarder.ts).
  */
 import type { Socket as DgramSocket } from "node:dgram";
 import type { Socket } from "node:net";
@@ -9,7 +10,9 @@ import type { Logger } from "../lib/logger.js";
 import { newBalancerState, pickBackend, type BalancerState } from "./balancer.js";
 import { MetricsRegistry } from "./metrics.js";
 import type { Route, RouteBackend } from "./table.js";
-import { forwardTcp, type TcpForwardContext } from "./tcp-forwarder.js";
+import { RUNTIME_BINARY } from "../runtime/binary.js";
+import { NativeRelay } from "./native-relay.js";
+import { forwardTcp, nodeTcpPath, type TcpForwardContext } from "./tcp-forwarder.js";
 import { UdpRelay } from "./udp-relay.js";
 import type { BackendMetrics } from "./types.js";
 
@@ -20,6 +23,11 @@ export interface EngineOptions {
   readonly udpIdleTimeoutMs: number;
   /** After a failed connect a backend is tried last for this long. */
   readonly failureCooldownMs: number;
+  /**
+   * Native relay processes (`swarm-runtime relay`) that copy TCP bytes, dealt connections
+   * round-robin; 0 (or no built binary) = this process copies them.
+   */
+  readonly relays: number;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -38,7 +46,29 @@ export class ForwardingEngine {
    */
   private readonly cooling = new Map<string, Cooling>();
 
-  constructor(private readonly options: EngineOptions) {}
+  private readonly relays: NativeRelay[] = [];
+  private relayTurn = 0;
+
+  constructor(private readonly options: EngineOptions) {
+    for (let i = 0; i < options.relays; i++) {
+      const r = NativeRelay.create(options.logger);
+      if (r === undefined) {
+        options.logger.warn({ binary: RUNTIME_BINARY }, "no native relay (swarm-runtime is not built, or SWARM_MESH_RELAY=node): this process copies TCP bytes");
+        break;
+      }
+      this.relays.push(r);
+    }
+  }
+
+  /** The native relays' pids while they run. */
+  relayPids(): number[] {
+    return this.relays.flatMap((r) => r.pid() ?? []);
+  }
+
+  /** Starts the native relays now rather than at the first connections. */
+  startRelays(): void {
+    for (const r of this.relays) r.start();
+  }
 
   /** Installs a new compiled table; takes effect for the next connection at once. */
   setRoutes(routes: ReadonlyMap<string, Route>): void {
@@ -73,7 +103,8 @@ export class ForwardingEngine {
       connectTimeoutMs: this.options.connectTimeoutMs,
       logger: this.options.logger,
     };
-    forwardTcp(client, ctx);
+    const relay = this.relays.length === 0 ? undefined : this.relays[this.relayTurn++ % this.relays.length];
+    forwardTcp(client, relay?.adopt(client) ?? nodeTcpPath(client), ctx);
   }
 
   /** Starts relaying the datagrams of a bound UDP listener socket for listener `key`. */
@@ -113,6 +144,7 @@ export class ForwardingEngine {
     for (const key of [...this.udpRelays.keys()]) this.detachUdp(key);
     // Destroying with an error makes the relay destroy the backend side too.
     for (const c of [...this.clients]) c.destroy(new Error("mesh closed"));
+    for (const r of this.relays) r.close();
   }
 
   private pick(route: Route, exclude: ReadonlySet<string> | undefined): RouteBackend | undefined {

@@ -1,6 +1,6 @@
 /** The userspace routing mesh: public surface. */
-export { Mesh, defaultMeshWorkers, meshLayoutName, resolveMeshOptions, swarmdMeshLayout } from "./mesh.js";
-export type { FeedEnd, FeedState, ListenerInfo, MeshLayout, MeshOptions, ResolvedMeshOptions } from "./mesh.js";
+export { Mesh, MAX_MESH_RELAYS, defaultMeshRelays, resolveMeshOptions } from "./mesh.js";
+export type { FeedEnd, FeedState, ListenerInfo, MeshOptions, ResolvedMeshOptions } from "./mesh.js";
 export * from "./types.js";
 export * from "./errors.js";
 export { findPublishedPortConflicts, assertNoPublishedPortConflicts } from "./port-conflicts.js";

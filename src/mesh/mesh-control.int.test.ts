@@ -1,13 +1,13 @@
-// Real sockets on loopback: UDP flows, port conflicts, the control-plane feed going away, worker processes.
+// Real sockets on loopback: UDP flows, port conflicts, the control-plane feed going away, relay processes.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createInterface } from "node:readline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PortInUseError, PublishedPortConflictError } from "./errors.js";
-import { Mesh, swarmdMeshLayout, type MeshLayout } from "./mesh.js";
+import { Mesh } from "./mesh.js";
 import {
   connectTcp,
   freePort,
@@ -26,20 +26,20 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Process layout of the meshes newMesh makes, unless a test says otherwise. */
-let layout: MeshLayout = { workers: 0, forwardInMeshProcess: false };
+/** Native relay processes of the meshes newMesh makes, unless a test says otherwise. */
+let relays = 0;
 
 function newMesh(options: ConstructorParameters<typeof Mesh>[0] = {}): Mesh {
-  const mesh = new Mesh({ bindAddress: HOST, ...layout, ...options });
+  const mesh = new Mesh({ bindAddress: HOST, relays, ...options });
   cleanups.push(() => mesh.close());
   return mesh;
 }
 
-// Everything but the worker tests runs in-process and in swarmd's layout on ≥ 2 cores (one worker,
-// the mesh process forwarding its share): UDP, binding and port errors stay in the mesh process.
-describe.each([{ workers: 0, forwardInMeshProcess: false }, swarmdMeshLayout(1)])("with layout %o", (l) => {
+// Everything but the relay tests runs with TCP copied in-process and by two relays (swarmd's
+// default on the 2-core box): UDP, binding and port errors stay in the mesh process.
+describe.each([0, 2])("with relays: %i", (n) => {
   beforeAll(() => {
-    layout = l;
+    relays = n;
   });
 
   describe("mesh UDP", () => {
@@ -275,62 +275,39 @@ describe.each([{ workers: 0, forwardInMeshProcess: false }, swarmdMeshLayout(1)]
   });
 });
 
-describe("mesh worker processes", () => {
+describe("mesh relay processes", () => {
   beforeAll(() => {
-    layout = { workers: 0, forwardInMeshProcess: false };
+    relays = 0;
   });
 
-  it("deals every connection round-robin to the workers, with half-close, metrics and drain over all of them", async () => {
+  it("deals connections round-robin to the relays, with half-close, drain and verdicts over all of them", async () => {
     const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
     for (const b of backends) cleanups.push(() => b.close());
-    const mesh = newMesh({ workers: 2 });
-    const published = await freePort(HOST);
-    await mesh.setService("web", {
-      ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
-      backends: backends.map((b) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: "n1", addr: HOST, port: b.port })),
-    });
-    // Half-close through whichever worker gets the connection: after our FIN the echo still arrives.
-    for (let i = 0; i < 4; i++) {
-      const c = await connectTcp(published);
-      c.end(`half${i}`);
-      expect(await readUntil(c, (g) => g.startsWith(`half${i}bye:`))).toMatch(new RegExp(`^half${i}bye:[ab]$`));
-    }
-    const answers = await Promise.all(Array.from({ length: 26 }, (_, i) => roundTrip(published, `r${i}`)));
-    expect(answers).toHaveLength(26);
-    await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
-    // The mesh process (first) forwarded none: it only accepts and deals.
-    const perProcess = (await mesh.metricsByProcess()).map((p) => p.metrics.reduce((n, x) => n + x.total, 0));
-    expect(perProcess).toEqual([0, 15, 15]);
-    expect(backends[0].connections + backends[1].connections).toBe(30);
-    // Drain is seen by every process: no new connection reaches task-a afterwards.
-    const before = backends[0].connections;
-    const r = await mesh.drain("task-a", { timeoutMs: 2000 });
-    expect(r.drained).toBe(true);
-    await Promise.all(Array.from({ length: 12 }, (_, i) => roundTrip(published, `d${i}`)));
-    expect(backends[0].connections).toBe(before);
-  });
-
-  it("in swarmd's layout deals connections alternately to the worker and the mesh process, drain and verdicts over both", async () => {
-    const backends = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
-    for (const b of backends) cleanups.push(() => b.close());
-    const mesh = newMesh(swarmdMeshLayout(1));
+    const mesh = newMesh({ relays: 2 });
     const published = await freePort(HOST);
     await mesh.setService("web", {
       ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
       backends: backends.map((b, i) => ({ id: b.name, taskId: `task-${b.name}`, nodeId: `n${i}`, addr: HOST, port: b.port })),
     });
-    for (let i = 0; i < 20; i++) expect(await roundTrip(published, `r${i}`)).toBe(`r${i}`);
-    await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
-    const totals = async (): Promise<number[]> => (await mesh.metricsByProcess()).map((p) => p.metrics.reduce((n, x) => n + x.total, 0));
-    expect(await totals()).toEqual([10, 10]);
-    expect(backends.map((b) => b.connections)).toEqual([10, 10]);
-    // A dead node's backend gets no new connection from either process.
+    expect(mesh.relayPids()).toHaveLength(2);
+    // Half-close through whichever relay gets the connection: after our FIN the echo still arrives.
+    for (let i = 0; i < 4; i++) {
+      const c = await connectTcp(published);
+      c.end(`half${i}`);
+      expect(await readUntil(c, (g) => g.startsWith(`half${i}bye:`))).toMatch(new RegExp(`^half${i}bye:[ab]$`));
+    }
+    for (let i = 0; i < 16; i++) expect(await roundTrip(published, `r${i}`)).toBe(`r${i}`);
+    const settled = await waitFor("counters settled", () => mesh.metrics(), (ms) => ms.every((x) => x.active === 0));
+    expect(settled.map((x) => [x.backendId, x.total])).toEqual([
+      ["a", 10],
+      ["b", 10],
+    ]);
+    // A dead node's backend gets no new connection.
     mesh.markNodeDead("n1");
     for (let i = 0; i < 6; i++) await roundTrip(published, `x${i}`);
     expect(backends.map((b) => b.connections)).toEqual([16, 10]);
-    expect(await totals()).toEqual([13, 13]);
     mesh.markNodeAlive("n1");
-    // Held connections in both processes; the drain of task-a waits for its ones in each.
+    // Held connections in both relays; the drain of task-a waits for its ones in each.
     const held = [];
     for (let i = 0; i < 4; i++) {
       const c = await connectTcp(published);
@@ -341,25 +318,24 @@ describe("mesh worker processes", () => {
     }
     const onA = held.filter((_, i) => backends[0].received.some((chunks) => Buffer.concat(chunks).toString() === `h${i}`));
     expect(onA).toHaveLength(2);
-    const activeOnA = async (): Promise<number[]> =>
-      (await mesh.metricsByProcess()).map((p) => p.metrics.filter((x) => x.taskId === "task-a").reduce((n, x) => n + x.active, 0));
-    expect(await activeOnA()).toEqual([1, 1]);
-    let settled = false;
-    const drained = mesh.drain("task-a", { timeoutMs: 10_000 }).finally(() => (settled = true));
+    const activeOnA = async (): Promise<number> => (await mesh.metrics()).filter((x) => x.taskId === "task-a").reduce((n, x) => n + x.active, 0);
+    expect(await activeOnA()).toBe(2);
+    let done = false;
+    const drained = mesh.drain("task-a", { timeoutMs: 10_000 }).finally(() => (done = true));
     for (let i = 0; i < 6; i++) await roundTrip(published, `d${i}`);
     expect(backends[0].connections).toBe(18);
     onA[0]?.end();
-    await waitFor("one of task-a's connections closed", activeOnA, (a) => a[0]! + a[1]! === 1);
+    await waitFor("one of task-a's connections closed", activeOnA, (a) => a === 1);
     await new Promise((r) => setTimeout(r, 100));
-    expect(settled).toBe(false);
+    expect(done).toBe(false);
     onA[1]?.end();
     expect(await drained).toMatchObject({ drained: true, remaining: 0 });
   });
 
-  it("a route change takes effect in the worker for the very next connection", async () => {
+  it("a route change takes effect for the very next connection", async () => {
     const [a, b] = await Promise.all([startEchoBackend("a", HOST), startEchoBackend("b", HOST)]);
     cleanups.push(() => a.close(), () => b.close());
-    const mesh = newMesh({ workers: 1 });
+    const mesh = newMesh({ relays: 1 });
     const published = await freePort(HOST);
     const ports = [{ published, target: 80, protocol: "tcp" as const, mode: "ingress" as const }];
     const to = (e: typeof a): Backend => ({ id: e.name, taskId: e.name, nodeId: "n1", addr: HOST, port: e.port });
@@ -371,52 +347,65 @@ describe("mesh worker processes", () => {
       await roundTrip(published, "y");
     }
     expect([a.connections, b.connections]).toEqual([5, 5]);
-    expect((await mesh.metricsByProcess())[0]?.metrics.reduce((n, x) => n + x.total, 0)).toBe(0);
   });
 });
 
-describe("mesh worker failure", () => {
+describe("mesh relay failure", () => {
   beforeAll(() => {
-    layout = { workers: 0, forwardInMeshProcess: false };
+    relays = 0;
   });
 
-  it("keeps forwarding every connection after a worker is killed, and restarts it", async () => {
+  it("after a relay is killed: its held connection ends and is counted out, new ones are forwarded meanwhile, and it is restarted", async () => {
     const a = await startEchoBackend("a", HOST);
     cleanups.push(() => a.close());
-    const mesh = newMesh({ workers: 1 });
+    const mesh = newMesh({ relays: 1 });
     const published = await freePort(HOST);
     await mesh.setService("web", {
       ports: [{ published, target: 80, protocol: "tcp", mode: "ingress" }],
       backends: [{ id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port }],
     });
-    const [first] = mesh.workerPids();
+    const held = await connectTcp(published);
+    cleanups.push(() => void held.destroy());
+    held.write("hold");
+    expect(await readUntil(held, (g) => g === "hold")).toBe("hold");
+    const [first] = mesh.relayPids();
     expect(first).toBeGreaterThan(0);
+    const ended = new Promise((r) => held.once("end", r));
     process.kill(first ?? 0, "SIGKILL");
-    await waitFor("killed worker gone from the pool", () => mesh.workerPids(), (pids) => !pids.includes(first ?? 0));
-    // Meanwhile the mesh process forwards: not one connection is refused.
+    await ended; // the kernel closed the relay's sockets: a FIN, not a hang
+    await waitFor("the lost connection counted out", () => mesh.activeForTask("a"), (n) => n === 0);
+    // Meanwhile this process forwards: not one connection is refused.
     const answers = [];
     for (let i = 0; i < 10; i++) answers.push(await roundTrip(published, `r${i}`));
     expect(answers).toEqual(Array.from({ length: 10 }, (_, i) => `r${i}`));
-    const restarted = await waitFor("worker restarted", async () => (await mesh.metricsByProcess()).map((p) => p.pid), (pids) => pids.length === 2, 10_000);
-    expect(restarted[1]).not.toBe(first);
-    // The new worker got the table and takes the connections again.
+    // After its backoff the relay is started again, and takes the connections.
+    await new Promise((r) => setTimeout(r, 300));
     for (let i = 0; i < 4; i++) expect(await roundTrip(published, `n${i}`)).toBe(`n${i}`);
-    const byPid = new Map((await mesh.metricsByProcess()).map((p) => [p.pid, p.metrics.reduce((n, x) => n + x.total, 0)]));
-    expect(byPid.get(restarted[1] ?? 0)).toBe(4);
+    const [second] = mesh.relayPids();
+    expect(second).toBeGreaterThan(0);
+    expect(second).not.toBe(first);
+    // A connection held open now sits in the new relay: its two sockets (client, backend).
+    await waitFor("the short connections closed", () => mesh.activeForTask("a"), (n) => n === 0);
+    const sockets = socketsOf(second ?? 0);
+    const c = await connectTcp(published);
+    cleanups.push(() => void c.destroy());
+    c.write("again");
+    expect(await readUntil(c, (g) => g === "again")).toBe("again");
+    expect(socketsOf(second ?? 0)).toBe(sockets + 2);
   });
 
-  it("leaves no worker process behind when the mesh's process is SIGKILLed, even with a connection open", async () => {
+  it("leaves no relay process behind when the mesh's process is SIGKILLed, even with a connection open", async () => {
     const a = await startEchoBackend("a", HOST);
     cleanups.push(() => a.close());
     const published = await freePort(HOST);
     // A separate Node process (through tsx, as vitest runs this file) that opens a mesh with one
-    // worker and prints the worker's pid.
+    // relay and prints the relay's pid.
     const backend = { id: "a", taskId: "a", nodeId: "n1", addr: HOST, port: a.port };
     const script = [
       `import { Mesh } from ${JSON.stringify(new URL("./mesh.ts", import.meta.url).href)};`,
-      `const mesh = new Mesh({ bindAddress: "127.0.0.1", workers: 1 });`,
+      `const mesh = new Mesh({ bindAddress: "127.0.0.1", relays: 1 });`,
       `await mesh.setService("web", { ports: [{ published: ${published}, target: 80, protocol: "tcp", mode: "ingress" }], backends: [${JSON.stringify(backend)}] });`,
-      `console.log(mesh.workerPids().join(","));`,
+      `console.log(mesh.relayPids().join(","));`,
       `setInterval(() => undefined, 1000);`,
     ].join("\n");
     const tsx = createRequire(import.meta.url).resolve("tsx");
@@ -424,24 +413,36 @@ describe("mesh worker failure", () => {
     cleanups.push(() => void parent.kill("SIGKILL"));
     const line = await new Promise<string>((resolve, reject) => {
       parent.stdout.once("data", (d: Buffer) => resolve(d.toString().trim()));
-      parent.once("exit", (code) => reject(new Error(`mesh process exited ${String(code)} before printing its worker`)));
+      parent.once("exit", (code) => reject(new Error(`mesh process exited ${String(code)} before printing its relay`)));
     });
-    const worker = Number(line);
-    expect(worker).toBeGreaterThan(0);
-    expect(alive(worker)).toBe(true);
+    const relay = Number(line);
+    expect(relay).toBeGreaterThan(0);
+    expect(alive(relay)).toBe(true);
     cleanups.push(() => {
-      if (alive(worker)) process.kill(worker, "SIGKILL");
+      if (alive(relay)) process.kill(relay, "SIGKILL");
     });
-    // An open connection through the worker keeps its event loop busy: it must exit on purpose.
     const held = await connectTcp(published);
     cleanups.push(() => void held.destroy());
     held.write("hold");
     expect(await readUntil(held, (g) => g === "hold")).toBe("hold");
     expect(a.open).toBe(1);
     parent.kill("SIGKILL");
-    await waitFor(`worker ${worker} gone after its parent was killed`, () => alive(worker), (v) => !v, 5000);
+    await waitFor(`relay ${relay} gone after its parent was killed`, () => alive(relay), (v) => !v, 5000);
+    // The connection it held is closed, not left half-open.
+    await waitFor("held connection closed at the backend", () => a.open, (n) => n === 0, 5000);
   });
 });
+
+/** How many sockets a process has open. */
+function socketsOf(pid: number): number {
+  return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+    try {
+      return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith("socket:");
+    } catch {
+      return false;
+    }
+  }).length;
+}
 
 /** Whether a pid is a live (not zombie) process. */
 function alive(pid: number): boolean {

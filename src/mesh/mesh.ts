@@ -18,10 +18,8 @@ import { componentLogger, silentLogger, type Logger } from "../lib/logger.js";
 import { ForwardingEngine } from "./engine.js";
 import { MeshClosedError } from "./errors.js";
 import { bindUdp, listenTcp } from "./listeners.js";
-import { mergeMetrics } from "./metrics.js";
 import { BackendTable, type Route } from "./table.js";
 import type { BackendMetrics, DrainResult, MeshUpdate, Protocol, ServiceRoutes } from "./types.js";
-import { WorkerPool } from "./worker-pool.js";
 
 /** Options of {@link Mesh}; every field has a default. */
 export interface MeshOptions {
@@ -30,17 +28,12 @@ export interface MeshOptions {
   /** This node's id: `mode=host` ports forward only to backends on it. */
   readonly localNodeId?: string;
   /**
-   * Worker processes that forward TCP connections: this process accepts every connection and deals
-   * them round-robin to the workers (it forwards one itself only while no worker is ready); default
-   * 0 = all forwarding in this process. swarmd uses {@link defaultMeshWorkers}. UDP always stays in
-   * this process (flow affinity).
+   * Native relay processes (`swarm-runtime relay`, native/src/relay.c) that copy the bytes of TCP
+   * connections: this process accepts each connection, chooses its backend and deals it to a relay
+   * round-robin. Default 0 = this process copies the bytes. swarmd uses {@link defaultMeshRelays}.
+   * UDP stays in this process.
    */
-  readonly workers?: number;
-  /**
-   * With workers: this process also takes a turn in the round-robin (it forwards 1 of every
-   * workers + 1 connections itself); default false, all TCP forwarding in the workers.
-   */
-  readonly forwardInMeshProcess?: boolean;
+  readonly relays?: number;
   /** Backends tried per connection before it is refused; default 3. */
   readonly maxConnectAttempts?: number;
   /** Backend connect timeout; default 2000 ms. */
@@ -59,8 +52,7 @@ export interface MeshOptions {
 export interface ResolvedMeshOptions {
   readonly bindAddress: string;
   readonly localNodeId: string | undefined;
-  readonly workers: number;
-  readonly forwardInMeshProcess: boolean;
+  readonly relays: number;
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
   readonly failureCooldownMs: number;
@@ -71,41 +63,22 @@ export interface ResolvedMeshOptions {
 }
 
 /**
- * swarmd's default worker count: 1 on a machine with at least 2 cores (design/mesh.md, Process
- * layout), else 0.
+ * swarmd's relay count: one per core (design/mesh.md, Process layout) — on the 2-core box two relays
+ * halved the added p99 of one (bench:mesh).
  */
-export function defaultMeshWorkers(cores = availableParallelism()): number {
-  return cores >= 2 ? 1 : 0;
+export function defaultMeshRelays(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(MAX_MESH_RELAYS, cores));
 }
 
-/** The process layout of a mesh: what swarmd runs, and what bench:mesh headlines. */
-export interface MeshLayout {
-  readonly workers: number;
-  readonly forwardInMeshProcess: boolean;
-}
-
-/**
- * swarmd's mesh layout with `workers` worker processes (`--mesh-workers`, default
- * {@link defaultMeshWorkers}): the daemon's process forwards its round-robin share next to them.
- * Chosen by bench:mesh on the 2-core box: two forwarding processes (w1+) beat one worker doing
- * all of it (w1) and two workers (w2); figures and the trade-off in design/mesh.md, Process layout.
- */
-export function swarmdMeshLayout(workers = defaultMeshWorkers()): MeshLayout {
-  return { workers, forwardInMeshProcess: workers > 0 };
-}
-
-/** The bench's name of a layout: `w1` (all in 1 worker), `w1+` (1 worker + the mesh process), `w0`. */
-export function meshLayoutName(l: MeshLayout): string {
-  return `w${l.workers}${l.workers > 0 && l.forwardInMeshProcess ? "+" : ""}`;
-}
+/** The most relay processes a mesh runs. */
+export const MAX_MESH_RELAYS = 64;
 
 /** Applies defaults. */
 export function resolveMeshOptions(o: MeshOptions = {}): ResolvedMeshOptions {
   return {
     bindAddress: o.bindAddress ?? "0.0.0.0",
     localNodeId: o.localNodeId,
-    workers: o.workers ?? 0,
-    forwardInMeshProcess: o.forwardInMeshProcess ?? false,
+    relays: o.relays ?? 0,
     maxConnectAttempts: o.maxConnectAttempts ?? 3,
     connectTimeoutMs: o.connectTimeoutMs ?? 2000,
     failureCooldownMs: o.failureCooldownMs ?? 1000,
@@ -143,7 +116,6 @@ export class Mesh {
   private readonly table: BackendTable;
   private readonly engine: ForwardingEngine;
   private readonly listeners = new Map<string, Listener>();
-  private readonly workers: WorkerPool | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
   private feed: FeedState = "none";
@@ -151,21 +123,19 @@ export class Mesh {
   constructor(options: MeshOptions = {}) {
     this.options = resolveMeshOptions(options);
     this.table = new BackendTable(this.options.localNodeId);
+    const { relays } = this.options;
+    if (!Number.isInteger(relays) || relays < 0 || relays > MAX_MESH_RELAYS) {
+      throw new ValidationError("relays", `${String(relays)} is not a whole number in 0..${MAX_MESH_RELAYS}`);
+    }
     this.engine = new ForwardingEngine({
       maxConnectAttempts: this.options.maxConnectAttempts,
       connectTimeoutMs: this.options.connectTimeoutMs,
       failureCooldownMs: this.options.failureCooldownMs,
       udpIdleTimeoutMs: this.options.udpIdleTimeoutMs,
+      relays: this.options.relays,
       now: this.options.now,
       logger: this.options.logger,
     });
-    if (!Number.isInteger(this.options.workers) || this.options.workers < 0) {
-      throw new ValidationError("workers", `${String(this.options.workers)} is not an integer ≥ 0`);
-    }
-    this.workers =
-      this.options.workers > 0
-        ? new WorkerPool({ ...this.options, fallback: (key, socket) => this.engine.handleTcp(key, socket) })
-        : undefined;
   }
 
   /**
@@ -290,35 +260,27 @@ export class Mesh {
     });
   }
 
-  /** Per-backend counters summed over all forwarding processes. */
-  async metrics(): Promise<BackendMetrics[]> {
-    return mergeMetrics((await this.metricsByProcess()).map((p) => p.metrics));
+  /** Per-backend counters (the relays report to this process: one set covers them all). */
+  metrics(): Promise<BackendMetrics[]> {
+    return Promise.resolve(this.engine.metricsList());
   }
 
-  /** Per-backend counters of each forwarding process (this one first, then the workers). */
-  async metricsByProcess(): Promise<{ pid: number; metrics: BackendMetrics[] }[]> {
-    const own = { pid: process.pid, metrics: this.engine.metricsList() };
-    return this.workers === undefined ? [own] : [own, ...(await this.workers.metrics())];
+  /** The native relays' pids while they run. */
+  relayPids(): number[] {
+    return this.engine.relayPids();
   }
 
-  /** Pids of the live worker processes (empty with `workers: 0`). */
-  workerPids(): number[] {
-    return this.workers?.pids() ?? [];
+  /** Open connections and flows to the task's backends. */
+  activeForTask(taskId: string): Promise<number> {
+    return Promise.resolve(this.engine.activeForTask(taskId));
   }
 
-  /** Open connections and flows to the task's backends, over all forwarding processes. */
-  async activeForTask(taskId: string): Promise<number> {
-    let n = this.engine.activeForTask(taskId);
-    if (this.workers !== undefined) n += await this.workers.activeForTask(taskId);
-    return n;
-  }
-
-  /** Closes listeners, open connections and worker processes. Safe to call twice. */
+  /** Closes listeners, open connections and the relays. Safe to call twice. */
   close(): Promise<void> {
-    this.closing ??= this.serialized("close", async () => {
+    this.closing ??= this.serialized("close", () => {
       for (const l of [...this.listeners.values()]) this.closeListener(l);
       this.engine.close();
-      await this.workers?.close();
+      return Promise.resolve();
     }, true);
     return this.closing;
   }
@@ -333,24 +295,19 @@ export class Mesh {
   private publishRoutes(): ReadonlyMap<string, Route> {
     const routes = this.table.routes();
     this.engine.setRoutes(routes);
-    this.workers?.setTable(this.table.snapshot());
     return routes;
   }
 
   /** Brings the bound listeners in line with the table; binds new ports before closing old ones. */
   private async reconcile(): Promise<void> {
-    // Workers first, so the first connections are already spread.
-    await this.workers?.ready();
     const routes = this.publishRoutes();
     for (const [key, route] of routes) {
       if (this.listeners.has(key)) continue;
       const { protocol, published } = route.port;
       if (protocol === "tcp") {
         const server = await listenTcp(this.options.bindAddress, published);
-        const workers = this.workers;
-        server.on("connection", (socket) => {
-          if (workers === undefined || !workers.dispatch(key, socket)) this.engine.handleTcp(key, socket);
-        });
+        this.engine.startRelays(); // a relay's spawn is not on a connection's path
+        server.on("connection", (socket) => this.engine.handleTcp(key, socket));
         this.listeners.set(key, { protocol, key, server });
       } else {
         const socket = await bindUdp(this.options.bindAddress, published);

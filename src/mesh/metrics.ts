@@ -58,35 +58,10 @@ export class MetricsRegistry {
     return n;
   }
 
-  /** A copy of every counter. */
+  /** A copy of every counter, by published port, then backend id. */
   list(): BackendMetrics[] {
-    return [...this.counters.values()].map((c) => ({ ...c }));
+    return [...this.counters.values()]
+      .map((c) => ({ ...c }))
+      .sort((a, b) => (a.published !== b.published ? a.published - b.published : a.backendId < b.backendId ? -1 : a.backendId > b.backendId ? 1 : 0));
   }
-}
-
-/** Sums the metrics of several engines (processes) per backend and port. */
-export function mergeMetrics(lists: readonly (readonly BackendMetrics[])[]): BackendMetrics[] {
-  const out = new Map<string, BackendMetrics>();
-  for (const list of lists) {
-    for (const m of list) {
-      const key = `${m.protocol}/${m.published}|${m.serviceId}|${m.backendId}`;
-      const prev = out.get(key);
-      out.set(
-        key,
-        prev === undefined
-          ? { ...m }
-          : {
-              ...prev,
-              active: prev.active + m.active,
-              total: prev.total + m.total,
-              bytesIn: prev.bytesIn + m.bytesIn,
-              bytesOut: prev.bytesOut + m.bytesOut,
-              failures: prev.failures + m.failures,
-            },
-      );
-    }
-  }
-  return [...out.values()].sort((a, b) =>
-    a.published !== b.published ? a.published - b.published : a.backendId < b.backendId ? -1 : a.backendId > b.backendId ? 1 : 0,
-  );
 }
