@@ -53,7 +53,7 @@ export class ForwardingEngine {
     for (let i = 0; i < options.relays; i++) {
       const r = NativeRelay.create(options.logger);
       if (r === undefined) {
-        options.logger.warn({ binary: RUNTIME_BINARY }, "no native relay (swarm-runtime is not built, or SWARM_MESH_RELAY=node): this process copies TCP bytes");
+        options.logger.warn({ binary: RUNTIME_BINARY }, "no native relay (swarm-runtime is not built): this process copies TCP bytes");
         break;
       }
       this.relays.push(r);
@@ -143,8 +143,9 @@ export class ForwardingEngine {
   close(): void {
     for (const key of [...this.udpRelays.keys()]) this.detachUdp(key);
     // Destroying with an error makes the relay destroy the backend side too.
-    for (const c of [...this.clients]) c.destroy(new Error("mesh closed"));
+    // The relays first: a socket not yet taken must not close while a relay may still take it.
     for (const r of this.relays) r.close();
+    for (const c of [...this.clients]) c.destroy(new Error("mesh closed"));
   }
 
   private pick(route: Route, exclude: ReadonlySet<string> | undefined): RouteBackend | undefined {

@@ -23,6 +23,8 @@ import { nodeTcpPath, type TcpPath, type TcpPathEvents } from "./tcp-forwarder.j
 
 const RESTART_MIN_MS = 250;
 const RESTART_MAX_MS = 10_000;
+/** A relay that lived this long resets its restart backoff. */
+const STABLE_MS = 10_000;
 
 /** The client socket's descriptor, if this Node exposes it (libuv's TCP handle on Unix). */
 function descriptorOf(client: Socket): number | undefined {
@@ -56,7 +58,10 @@ class RelayPath implements TcpPath {
     readonly id: number,
     private readonly fd: number,
     readonly client: Socket,
-  ) {}
+  ) {
+    // Nothing is read or written here, but an 'error' without a listener would end swarmd.
+    client.on("error", () => undefined);
+  }
 
   get gone(): boolean {
     return this.fallback?.gone ?? (this.lost || (!this.taken && this.client.destroyed));
@@ -135,9 +140,9 @@ export class NativeRelay {
     private readonly logger: Logger,
   ) {}
 
-  /** A relay, or undefined when the runtime binary is not built or `SWARM_MESH_RELAY=node`. */
+  /** A relay, or undefined when the runtime binary is not built. */
   static create(logger: Logger, binary = RUNTIME_BINARY): NativeRelay | undefined {
-    if (process.env.SWARM_MESH_RELAY === "node" || !existsSync(binary)) return undefined;
+    if (!existsSync(binary)) return undefined;
     return new NativeRelay(binary, logger);
   }
 
@@ -190,21 +195,22 @@ export class NativeRelay {
   private gone(child: ChildProcess, why: string): void {
     if (this.child !== child) return;
     this.child = undefined;
-    if (Date.now() - this.startedAt >= 10_000) this.restartDelayMs = RESTART_MIN_MS;
-    this.downUntil = Date.now() + this.restartDelayMs;
-    this.restartDelayMs = Math.min(RESTART_MAX_MS, this.restartDelayMs * 2);
+    if (Date.now() - this.startedAt >= STABLE_MS) this.restartDelayMs = RESTART_MIN_MS;
+    const delay = this.restartDelayMs;
+    this.downUntil = Date.now() + delay;
+    this.restartDelayMs = Math.min(RESTART_MAX_MS, delay * 2);
     const paths = [...this.conns.values()];
     this.conns.clear();
     let lost = 0;
     for (const p of paths) {
-      if (p.taken) {
+      if (p.taken || this.closed) {
         lost++;
         p.die();
-      } else p.fallBack();
+      } else p.fallBack(); // still ours: forward it here
     }
     if (this.closed) return;
     this.logger.warn(
-      { pid: child.pid, why, lost, restartInMs: this.restartDelayMs / 2 },
+      { pid: child.pid, why, lost, restartInMs: delay },
       "mesh relay exited; the connections it held are lost, this process forwards until it is started again",
     );
   }
