@@ -130,7 +130,7 @@ describe("images on a netns cluster (1 manager, 2 workers, a registry host)", ()
       // is gone; `node update` does not re-pin, unlike `service update`/`scale`.)
       const echo = `${registry.hostPort}/demo/udp-echo:1`;
       await skopeoPushFrom(c, "h1", images.udpEcho, registry, "demo/udp-echo:1");
-      await ok("h1", "service", "create", "--name", "echo", "--replicas", "2", "--detach", "--max-replicas", "1", "--constraint", "node.labels.pull==yes", echo);
+      await ok("h1", "service", "create", "--name", "echo", "--replicas", "2", "--detach", "--replicas-max-per-node", "1", "--constraint", "node.labels.pull==yes", echo);
       await waitPs("echo", "2 echo tasks pending on the constraint", (out) => psRows(out).filter((r) => r.current.startsWith("pending")).length === 2);
       await ok("h1", "image", "rm", echo);
       expect(() => storeOf("h1").resolve(echo)).toThrow(/no such image/);

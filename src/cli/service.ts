@@ -111,7 +111,8 @@ export function registerServiceCommands(program: Command): void {
     .option("-p, --publish <spec>", "publish a port: 8080:80[/udp] or published=,target=,protocol=,mode= (repeatable)", collect, [])
     .option("--constraint <expr>", "placement constraint, e.g. node.role==worker (repeatable)", collect, [])
     .option("--placement-pref <pref>", "spread=node.labels.zone (repeatable)", collect, [])
-    .option("--max-replicas <n>", "maximum tasks per node")
+    .option("--replicas-max-per-node <n>", "maximum tasks of this service per node (0 = no limit)")
+    .option("--max-replicas <n>", "same as --replicas-max-per-node")
     .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--limit-pids <n>")
     .option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
     .option("--restart-condition <c>", "none | on-failure | any").option("--restart-delay <d>").option("--restart-max-attempts <n>").option("--restart-window <d>")
@@ -133,7 +134,7 @@ export function registerServiceCommands(program: Command): void {
         publish: o.publish as string[],
         constraints: o.constraint as string[],
         placementPrefs: o.placementPref as string[],
-        maxReplicas: o.maxReplicas as string | undefined,
+        maxReplicas: replicasMaxPerNode(o),
         limitCpu: o.limitCpu as string | undefined,
         limitMemory: o.limitMemory as string | undefined,
         limitPids: o.limitPids as string | undefined,
@@ -252,6 +253,7 @@ export function registerServiceCommands(program: Command): void {
     .option("--publish-add <spec>", "", collect, []).option("--publish-rm <port>", "", collect, [])
     .option("--constraint-add <expr>", "", collect, []).option("--constraint-rm <expr>", "", collect, [])
     .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
+    .option("--replicas-max-per-node <n>", "maximum tasks of this service per node (0 = no limit)")
     .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
     .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>").option("--rollback-max-failure-ratio <r>")
     .option("--force", "replace every task even if nothing changed")
@@ -273,6 +275,7 @@ export function registerServiceCommands(program: Command): void {
         limitMemory: s("limitMemory"),
         reserveCpu: s("reserveCpu"),
         reserveMemory: s("reserveMemory"),
+        maxReplicas: s("replicasMaxPerNode"),
         ...updateTuningFlags(o),
         force: o.force === true,
         envLookup: (k) => process.env[k],
@@ -317,6 +320,16 @@ export function registerServiceCommands(program: Command): void {
 }
 
 /** The `--update-*` and `--rollback-*` flags as typed (unset ones undefined). */
+/** `--replicas-max-per-node` (Docker's name) or its older spelling `--max-replicas`. */
+function replicasMaxPerNode(o: Record<string, unknown>): string | undefined {
+  const docker = o.replicasMaxPerNode as string | undefined;
+  const ours = o.maxReplicas as string | undefined;
+  if (docker !== undefined && ours !== undefined && docker !== ours) {
+    throw new SwarmError(ErrorCode.InvalidArgument, `--replicas-max-per-node ${docker} and --max-replicas ${ours} disagree: give one`);
+  }
+  return docker ?? ours;
+}
+
 function updateTuningFlags(o: Record<string, unknown>): { update: UpdateFlags; rollback: UpdateFlags } {
   const s = (k: string): string | undefined => o[k] as string | undefined;
   const tuning = (p: "update" | "rollback"): UpdateFlags => ({
