@@ -611,6 +611,17 @@ static void expire_connects(int64_t now)
 		connect_failed(R.timers_head, ETIMEDOUT);
 }
 
+/* Records what an edge says about one side. */
+static void mark_ready(half *h, uint32_t events)
+{
+	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		h->rdhup = 1;
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		h->readable = 1;
+	if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
+		h->writable = 1;
+}
+
 static void upstream_event(conn *c, uint32_t events)
 {
 	if (c->state == CLOSED)
@@ -626,21 +637,13 @@ static void upstream_event(conn *c, uint32_t events)
 			connect_failed(c, err);
 			return;
 		}
-		if (events & (EPOLLRDHUP | EPOLLHUP))
-			c->upstream.rdhup = 1;
-		if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP))
-			c->upstream.readable = 1;
+		mark_ready(&c->upstream, events);
 		connected(c);
 		return;
 	}
 	if (c->state != RELAYING)
 		return;
-	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		c->upstream.rdhup = 1;
-	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		c->upstream.readable = 1;
-	if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-		c->upstream.writable = 1;
+	mark_ready(&c->upstream, events);
 	relay(c);
 }
 
@@ -648,12 +651,7 @@ static void client_event(conn *c, uint32_t events)
 {
 	if (c->state != RELAYING)
 		return;
-	if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		c->client.rdhup = 1;
-	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-		c->client.readable = 1;
-	if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-		c->client.writable = 1;
+	mark_ready(&c->client, events);
 	relay(c);
 }
 
