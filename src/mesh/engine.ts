@@ -7,10 +7,10 @@
 import type { Socket as DgramSocket } from "node:dgram";
 import type { Socket } from "node:net";
 import type { Logger } from "../lib/logger.js";
+import { RUNTIME_BINARY } from "../runtime/binary.js";
 import { newBalancerState, pickBackend, type BalancerState } from "./balancer.js";
 import { MetricsRegistry } from "./metrics.js";
 import type { Route, RouteBackend } from "./table.js";
-import { RUNTIME_BINARY } from "../runtime/binary.js";
 import { NativeRelay } from "./native-relay.js";
 import { forwardTcp, nodeTcpPath, type TcpForwardContext } from "./tcp-forwarder.js";
 import { UdpRelay } from "./udp-relay.js";
@@ -142,8 +142,8 @@ export class ForwardingEngine {
   /** Closes every UDP relay and destroys every open TCP connection (both sides). */
   close(): void {
     for (const key of [...this.udpRelays.keys()]) this.detachUdp(key);
-    // Destroying with an error makes the relay destroy the backend side too.
     // The relays first: a socket not yet taken must not close while a relay may still take it.
+    // Destroying a client with an error makes nodeTcpPath destroy its backend side too.
     for (const r of this.relays) r.close();
     for (const c of [...this.clients]) c.destroy(new Error("mesh closed"));
   }

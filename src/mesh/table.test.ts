@@ -91,14 +91,4 @@ describe("BackendTable", () => {
     expect(bad({ ...web, backends: [web.backends[0], web.backends[0]] })).toBe("service[web].backends[1].id: t1 appears twice");
     expect(t.service("web")).toBeUndefined();
   });
-
-  it("round-trips through a snapshot (what worker processes receive)", () => {
-    const t = new BackendTable("n1");
-    t.setService("web", { ...web, balance: "least-connections" });
-    t.markNodeDead("n2");
-    t.startDrain("t1");
-    const copy = BackendTable.fromSnapshot(JSON.parse(JSON.stringify(t.snapshot())) as ReturnType<BackendTable["snapshot"]>);
-    expect(copy.routes().get("tcp/8080")).toEqual(t.routes().get("tcp/8080"));
-    expect(eligibleIds(copy)).toEqual([]);
-  });
 });

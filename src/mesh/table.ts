@@ -38,14 +38,6 @@ export interface Route {
   readonly deadNodes: ReadonlySet<string>;
 }
 
-/** A serializable copy of the table (to mirror it into worker processes). */
-export interface TableSnapshot {
-  readonly localNodeId: string | undefined;
-  readonly services: readonly (readonly [string, ServiceRoutes])[];
-  readonly deadNodes: readonly string[];
-  readonly draining: readonly string[];
-}
-
 /** The key of a listener. */
 export function routeKey(protocol: Protocol, published: number): string {
   return `${protocol}/${published}`;
@@ -60,25 +52,6 @@ export class BackendTable {
 
   /** `localNodeId` selects the backends `mode=host` ports may use; without it host ports get none. */
   constructor(readonly localNodeId?: string) {}
-
-  /** Rebuilds a table from {@link snapshot}'s output. */
-  static fromSnapshot(s: TableSnapshot): BackendTable {
-    const t = new BackendTable(s.localNodeId);
-    for (const [id, routes] of s.services) t.services.set(id, routes);
-    for (const n of s.deadNodes) t.deadNodes.add(n);
-    for (const d of s.draining) t.draining.add(d);
-    return t;
-  }
-
-  /** A serializable copy. */
-  snapshot(): TableSnapshot {
-    return {
-      localNodeId: this.localNodeId,
-      services: [...this.services],
-      deadNodes: [...this.deadNodes],
-      draining: [...this.draining],
-    };
-  }
 
   /** The routes of a service, if known. */
   service(serviceId: string): ServiceRoutes | undefined {
