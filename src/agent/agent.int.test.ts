@@ -2,9 +2,10 @@
 // project's test images (root). Each test assigns tasks the way the dispatcher will and asserts what
 // the agent reported and what the host shows (processes, runtime state, mounts, log lines).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { TaskState__Output } from "../gen/swarm/api/TaskState.js";
@@ -15,6 +16,7 @@ import { buildTestImages } from "../image/testing/test-images.js";
 import { RUNTIME_BINARY, Runtime } from "../runtime/index.js";
 import { sweepTestCgroups, TEST_PREFIX } from "../runtime/int-test-support.js";
 import { Agent } from "./agent.js";
+import { type TaskRecord, TaskRecordStore } from "./task-records.js";
 
 let work = "";
 let images: ImageStore;
@@ -71,10 +73,11 @@ afterAll(async () => {
   if (work !== "") rmSync(work, { recursive: true, force: true });
 });
 
-function newAgent(dataDir = join(work, "agent")): Agent {
+function newAgent(dataDir = join(work, "agent"), records?: TaskRecordStore): Agent {
   const agent = new Agent({
     nodeId: "node-1",
     dataDir,
+    ...(records !== undefined ? { records } : {}),
     images,
     runtime,
     reportStatus: (taskId, status) => {
@@ -366,6 +369,44 @@ describe("agent restart", () => {
     await second.close();
   });
 
+  it("an adopted task's reports keep the runner's order when a record write is slow: READY, STARTING, RUNNING, and RUNNING on disk", async () => {
+    // An agent died after prepare had made the container (as agents did that created it in prepare) and
+    // before READY's record: the record says PREPARING, the runtime has the container "created". The new
+    // agent reports READY from start() while its runner goes on to STARTING and RUNNING: the one place
+    // where a report is made outside the runner's own chain. READY's record write is made slow; before
+    // c8f5811 the reports overlapped, READY arrived last (STARTING, RUNNING, READY) and the record on
+    // disk said READY while the container ran.
+    const dataDir = join(work, "agent-order");
+    const first = newAgent(dataDir);
+    await first.start();
+    const t = makeTask("order", { desired: "READY" }); // held at READY: bundle written, rootfs mounted
+    first.setAssignments([t]);
+    await reported(t.id, "READY", inState("READY"));
+    await first.stop();
+    const taskDir = join(dataDir, "tasks", t.id);
+    await runtime.create(t.id, join(taskDir, "bundle"), { logPath: join(taskDir, "container.log") });
+    expect((await runtime.state(t.id)).status).toBe("created");
+    const preparing = (reports.get(t.id) ?? []).find(inState("PREPARING"));
+    if (preparing === undefined) throw new Error(`no PREPARING report of ${t.id}`);
+    const record = JSON.parse(readFileSync(join(taskDir, "record.json"), "utf8")) as TaskRecord;
+    writeFileSync(join(taskDir, "record.json"), JSON.stringify({ ...record, task: { ...t, desiredState: "RUNNING" }, status: preparing }));
+
+    const before = (reports.get(t.id) ?? []).length;
+    const second = newAgent(dataDir, new SlowRecords(dataDir, "READY", 1500));
+    await second.start(); // resolves once READY is reported
+    const running = await reported(t.id, "RUNNING", inState("RUNNING"));
+    const after = (reports.get(t.id) ?? []).slice(before).map((s) => s.state);
+    expect(after).toEqual(["READY", "STARTING", "RUNNING"]);
+    expect(second.statusOf(t.id)?.state).toBe("RUNNING");
+    const onDisk = JSON.parse(readFileSync(join(taskDir, "record.json"), "utf8")) as TaskRecord;
+    expect(onDisk.status).toEqual(running);
+    expect((await runtime.state(t.id)).status).toBe("running");
+    second.setAssignments([]);
+    await second.settled();
+    expect(runtimeContainers()).not.toContain(t.id);
+    await second.close();
+  });
+
   it("close() stops and removes every container; the agent refuses new assignments after it", async () => {
     const dataDir = join(work, "agent-close");
     const a = newAgent(dataDir);
@@ -381,6 +422,22 @@ describe("agent restart", () => {
     await a.close(); // twice is fine
   });
 });
+
+/** A task record store on disk whose writes of one state start `delayMs` late. */
+class SlowRecords extends TaskRecordStore {
+  constructor(
+    dataDir: string,
+    private readonly slowState: TaskState__Output,
+    private readonly delayMs: number,
+  ) {
+    super(dataDir);
+  }
+
+  override async write(record: TaskRecord): Promise<void> {
+    if (record.status.state === this.slowState) await sleep(this.delayMs);
+    await super.write(record);
+  }
+}
 
 async function until(what: string, check: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

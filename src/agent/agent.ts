@@ -47,6 +47,8 @@ export interface AgentOptions {
    * finish first (the "drain before stop" that zero-downtime updates rely on).
    */
   readonly beforeStop?: (task: Task__Output, graceMs: number) => Promise<void>;
+  /** The task record store (default one over dataDir; tests pass one whose writes take longer). */
+  readonly records?: TaskRecordStore;
 }
 
 /** The node agent; see the module comment. */
@@ -68,7 +70,7 @@ export class Agent {
     this.o = { ...options, dataDir };
     this.log = (options.logger ?? silentLogger()).child({ component: "agent", node: options.nodeId });
     this.clock = options.clock ?? Date.now;
-    this.records = new TaskRecordStore(dataDir);
+    this.records = options.records ?? new TaskRecordStore(dataDir);
     this.closed = new Promise((r) => (this.resolveClosed = r));
   }
 
