@@ -269,7 +269,6 @@ describe("DispatcherSession status reports", () => {
     }
     expect(calls.every((c) => c.ok)).toBe(true);
     expect(proxy.opened).toBe(1);
-    if (process.env.SESSION_FIGURES) console.log(JSON.stringify({ reports: TASKS.length * (ORDER.length - 1), calls: calls.length, sizes: calls.map((c) => c.updates.length), maxInFlight }));
   });
 
   it("retries a failed batch after 500 ms on a new connection, behind nothing and ahead of nothing it should not be", async () => {
