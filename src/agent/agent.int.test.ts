@@ -11,6 +11,7 @@ import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { TaskState__Output } from "../gen/swarm/api/TaskState.js";
 import type { TaskStatus__Output } from "../gen/swarm/api/TaskStatus.js";
 import { isMountPoint } from "../image/rootfs.js";
+import { createLogger } from "../lib/logger.js";
 import { ImageStore } from "../image/store.js";
 import { buildTestImages } from "../image/testing/test-images.js";
 import { RUNTIME_BINARY, Runtime } from "../runtime/index.js";
@@ -420,6 +421,45 @@ describe("agent restart", () => {
     expect(runtimeContainers()).not.toContain(t.id);
     expect(() => a.setAssignments([t])).toThrow(/setAssignments\(\) in phase closed/);
     await a.close(); // twice is fine
+  });
+});
+
+describe("task removal", () => {
+  it("a directory that cannot be removed is logged with its path; the agent goes on and runs the next task", async () => {
+    const dataDir = join(work, "agent-busy");
+    const lines: string[] = [];
+    const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
+    const agent = new Agent({ nodeId: "node-1", dataDir, images, runtime, logger, reportStatus: (taskId, status) => void reports.set(taskId, [...(reports.get(taskId) ?? []), status]) });
+    agents.push(agent);
+    await agent.start();
+    const t = makeTask("busy");
+    agent.setAssignments([t]);
+    await reported(t.id, "RUNNING", inState("RUNNING"));
+    const taskDir = join(dataDir, "tasks", t.id);
+    const busy = join(taskDir, "bundle", "busy");
+    execFileSync("mkdir", ["-p", busy]);
+    execFileSync("mount", ["-t", "tmpfs", "swarmtest-busy", busy]); // rmdir of a mount point: EBUSY
+    try {
+      agent.setAssignments([]);
+      await agent.settled();
+      expect(runtimeContainers()).not.toContain(t.id);
+      expect(isMountPoint(join(taskDir, "fs", "rootfs"))).toBe(false);
+      expect(existsSync(join(taskDir, "fs"))).toBe(false); // the rootfs went; only the bundle's mount point is left
+      const logged = lines.map((l) => JSON.parse(l) as { msg: string; task?: string; err?: string });
+      const ctl = logged.find((l) => l.msg === "removing the container failed");
+      expect(ctl?.err).toContain(`removing ${join(taskDir, "bundle")}: EBUSY`);
+      const dir = logged.find((l) => l.msg === "removing a task failed");
+      expect(dir).toMatchObject({ task: t.id });
+      expect(dir?.err).toBe(`removing ${taskDir}: EBUSY: resource busy or locked, rmdir '${busy}'`);
+    } finally {
+      execFileSync("umount", [busy]);
+    }
+    expect(agent.taskIds()).toEqual([]);
+    const next = makeTask("after-busy");
+    agent.setAssignments([next]);
+    await reported(next.id, "RUNNING", inState("RUNNING"));
+    await agent.close();
+    expect(existsSync(join(dataDir, "tasks", next.id))).toBe(false);
   });
 });
 

@@ -11,7 +11,8 @@
  */
 import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
@@ -27,6 +28,7 @@ import { type BindMount, type Container, type ContainerSpecInput, type Runtime, 
 import type { Controller, ProbeResult, TaskExit } from "./controller.js";
 import { AgentError, AgentErrorCode } from "./errors.js";
 import { resolveHealthPolicy, type HealthPolicy } from "./health-policy.js";
+import { removeDir } from "./task-records.js";
 
 /** What the network hook gives a task (the contract with the daemon's network code). */
 export interface TaskNetwork {
@@ -180,7 +182,7 @@ export class RuntimeController implements Controller {
       this.phases = { networkMs: Math.round(t1 - t0), rootfsMs: Math.round(t2 - t1), bundleMs: Math.round(performance.now() - t2) };
       // The container itself is made by start(): `run --detach` creates and starts it in one process.
     } catch (err) {
-      await this.remove().catch(() => undefined);
+      await this.remove().catch((e: unknown) => this.o.logger.warn({ task: task.id, err: errorMessage(e) }, "cleaning up after a failed prepare failed"));
       this.removed = false;
       throw err;
     }
@@ -287,13 +289,20 @@ export class RuntimeController implements Controller {
     await c.delete({ force: true }).catch((err: unknown) => {
       if (!(err instanceof RuntimeCommandError && err.code === RuntimeErrorCode.NotFound)) problems.push(errorMessage(err));
     });
+    // Unmount and remove fs/ off the event loop (upper/ holds everything the task wrote), then let a rootfs
+    // this process prepared release itself: only its use record is left by then (prepared.release()
+    // would remove the directories with rmSync, stalling Raft ticks, heartbeats and the mesh).
+    let fsReleased = true;
+    await releaseRootfsDir(this.o.images, this.fsDir).catch((err: unknown) => {
+      fsReleased = false;
+      problems.push(errorMessage(err));
+    });
     const prepared = this.prepared;
-    if (prepared) await prepared.release().then(() => (this.prepared = undefined), (err: unknown) => problems.push(errorMessage(err)));
-    else await releaseRootfsDir(this.o.images, this.fsDir).catch((err: unknown) => problems.push(errorMessage(err)));
+    if (prepared && fsReleased) await prepared.release().then(() => (this.prepared = undefined), (err: unknown) => problems.push(errorMessage(err)));
     const net = this.net;
     if (net) await net.cleanup().then(() => (this.net = undefined), (err: unknown) => problems.push(errorMessage(err)));
     else await deleteNetns(this.o.containerId).catch((err: unknown) => problems.push(errorMessage(err))); // adopted task: its netns is named by the container id
-    rmSync(this.bundleDir, { recursive: true, force: true });
+    await removeDir(this.bundleDir).catch((err: unknown) => problems.push(errorMessage(err)));
     if (problems.length > 0) throw new Error(`task ${this.o.task.id}: cleanup: ${problems.join("; ")}`);
     this.removed = true;
   }
@@ -398,10 +407,10 @@ export async function loopbackNetwork(name: string): Promise<TaskNetwork> {
 }
 
 /**
- * Releases a task rootfs prepared by an earlier agent process (whose release closure is gone): unmounts
- * the overlay, removes rootfs/upper/work, and the image store's use record. The record's name mirrors
- * src/image/rootfs.ts (sha256 of the container dir); a record left behind would only be dropped later as
- * stale by the store.
+ * Releases a task rootfs (one an earlier agent process prepared, whose release closure is gone, or one
+ * this process prepared): unmounts the overlay, removes rootfs/upper/work off the event loop, and the
+ * image store's use record. The record's name mirrors src/image/rootfs.ts (sha256 of the container dir);
+ * a record left behind would only be dropped later as stale by the store.
  */
 export async function releaseRootfsDir(images: ImageStore, fsDir: string): Promise<void> {
   const rootfs = join(fsDir, "rootfs");
@@ -411,7 +420,7 @@ export async function releaseRootfsDir(images: ImageStore, fsDir: string): Promi
       if (lazy.code !== 0) throw new Error(`umount ${rootfs} failed (exit ${String(lazy.code ?? lazy.signal)}): ${lazy.stderr.trim()}`);
     }
   }
-  rmSync(fsDir, { recursive: true, force: true });
+  await removeDir(fsDir);
   const record = join(images.root, "containers", `${createHash("sha256").update(fsDir).digest("hex").slice(0, 32)}.json`);
-  rmSync(record, { force: true });
+  await rm(record, { force: true });
 }
