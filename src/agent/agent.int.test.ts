@@ -425,7 +425,7 @@ describe("agent restart", () => {
 });
 
 describe("task removal", () => {
-  it("a directory that cannot be removed is logged with its path; the agent goes on and runs the next task", async () => {
+  it("a directory that cannot be removed is logged with its path, a mount inside it is not crossed, and the agent runs the next task", async () => {
     const dataDir = join(work, "agent-busy");
     const lines: string[] = [];
     const logger = createLogger({ level: "info", destination: { write: (line: string) => void lines.push(line) } });
@@ -438,7 +438,8 @@ describe("task removal", () => {
     const taskDir = join(dataDir, "tasks", t.id);
     const busy = join(taskDir, "bundle", "busy");
     execFileSync("mkdir", ["-p", busy]);
-    execFileSync("mount", ["-t", "tmpfs", "swarmtest-busy", busy]); // rmdir of a mount point: EBUSY
+    execFileSync("mount", ["-t", "tmpfs", "swarmtest-busy", busy]); // a mount point: removal does not cross it
+    writeFileSync(join(busy, "not-ours"), "a mount's files survive the removal");
     try {
       agent.setAssignments([]);
       await agent.settled();
@@ -447,10 +448,11 @@ describe("task removal", () => {
       expect(existsSync(join(taskDir, "fs"))).toBe(false); // the rootfs went; only the bundle's mount point is left
       const logged = lines.map((l) => JSON.parse(l) as { msg: string; task?: string; err?: string });
       const ctl = logged.find((l) => l.msg === "removing the container failed");
-      expect(ctl?.err).toContain(`removing ${join(taskDir, "bundle")}: EBUSY`);
+      expect(ctl?.err).toContain(`removing ${join(taskDir, "bundle")}: skipping '${busy}', since it's on a different device`);
       const dir = logged.find((l) => l.msg === "removing a task failed");
       expect(dir).toMatchObject({ task: t.id });
-      expect(dir?.err).toBe(`removing ${taskDir}: EBUSY: resource busy or locked, rmdir '${busy}'`);
+      expect(dir?.err).toBe(`removing ${taskDir}: skipping '${busy}', since it's on a different device`);
+      expect(readFileSync(join(busy, "not-ours"), "utf8")).toBe("a mount's files survive the removal");
     } finally {
       execFileSync("umount", [busy]);
     }
