@@ -9,7 +9,6 @@
  * Health probes run inside the container's namespaces with util-linux `nsenter` (mount, uts, ipc, net,
  * pid, root and cwd of the container's init), with the container's environment.
  */
-import { createHash } from "node:crypto";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
@@ -17,18 +16,18 @@ import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { errorMessage } from "../lib/errors.js";
+import { removeDir } from "../lib/remove-dir.js";
 import { runProcess } from "../lib/spawner.js";
 import { deleteNetns } from "../network/ip.js";
 import type { Logger } from "../lib/logger.js";
 import { ImageError, ImageErrorCode } from "../image/errors.js";
 import type { Healthcheck } from "../image/manifest.js";
-import { isMountPoint, prepareRootfs, type PreparedRootfs } from "../image/rootfs.js";
+import { isMountPoint, prepareRootfs, rootfsUseFile, type PreparedRootfs } from "../image/rootfs.js";
 import type { ImageStore } from "../image/store.js";
 import { type BindMount, type Container, type ContainerSpecInput, type Runtime, RuntimeCommandError, RuntimeErrorCode, writeBundle } from "../runtime/index.js";
 import type { Controller, ProbeResult, TaskExit } from "./controller.js";
 import { AgentError, AgentErrorCode } from "./errors.js";
 import { resolveHealthPolicy, type HealthPolicy } from "./health-policy.js";
-import { removeDir } from "./task-records.js";
 
 /** What the network hook gives a task (the contract with the daemon's network code). */
 export interface TaskNetwork {
@@ -289,16 +288,13 @@ export class RuntimeController implements Controller {
     await c.delete({ force: true }).catch((err: unknown) => {
       if (!(err instanceof RuntimeCommandError && err.code === RuntimeErrorCode.NotFound)) problems.push(errorMessage(err));
     });
-    // Unmount and remove fs/ off the event loop (upper/ holds everything the task wrote), then let a rootfs
-    // this process prepared release itself: only its use record is left by then (prepared.release()
-    // would remove the directories with rmSync, stalling Raft ticks, heartbeats and the mesh).
-    let fsReleased = true;
-    await releaseRootfsDir(this.o.images, this.fsDir).catch((err: unknown) => {
-      fsReleased = false;
-      problems.push(errorMessage(err));
-    });
-    const prepared = this.prepared;
-    if (prepared && fsReleased) await prepared.release().then(() => (this.prepared = undefined), (err: unknown) => problems.push(errorMessage(err)));
+    // One path for a rootfs this process prepared and one an earlier process did: unmount, remove fs/
+    // off the event loop (upper/ holds everything the task wrote; prepared.release() would rmSync it,
+    // stalling Raft ticks, heartbeats and the mesh), drop the use record.
+    await releaseRootfsDir(this.o.images, this.fsDir).then(
+      () => (this.prepared = undefined),
+      (err: unknown) => problems.push(errorMessage(err)),
+    );
     const net = this.net;
     if (net) await net.cleanup().then(() => (this.net = undefined), (err: unknown) => problems.push(errorMessage(err)));
     else await deleteNetns(this.o.containerId).catch((err: unknown) => problems.push(errorMessage(err))); // adopted task: its netns is named by the container id
@@ -409,8 +405,8 @@ export async function loopbackNetwork(name: string): Promise<TaskNetwork> {
 /**
  * Releases a task rootfs (one an earlier agent process prepared, whose release closure is gone, or one
  * this process prepared): unmounts the overlay, removes rootfs/upper/work off the event loop, and the
- * image store's use record. The record's name mirrors src/image/rootfs.ts (sha256 of the container dir);
- * a record left behind would only be dropped later as stale by the store.
+ * image store's use record ({@link rootfsUseFile}; a record left behind would only be dropped later as
+ * stale by the store).
  */
 export async function releaseRootfsDir(images: ImageStore, fsDir: string): Promise<void> {
   const rootfs = join(fsDir, "rootfs");
@@ -421,6 +417,5 @@ export async function releaseRootfsDir(images: ImageStore, fsDir: string): Promi
     }
   }
   await removeDir(fsDir);
-  const record = join(images.root, "containers", `${createHash("sha256").update(fsDir).digest("hex").slice(0, 32)}.json`);
-  await rm(record, { force: true });
+  await rm(rootfsUseFile(images, fsDir), { force: true });
 }

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { AgentErrorCode } from "./errors.js";
 import { initialStatus } from "./task-machine.js";
-import { checkTaskId, removeDir, TaskRecordStore } from "./task-records.js";
+import { removeDir } from "../lib/remove-dir.js";
+import { checkTaskId, TaskRecordStore } from "./task-records.js";
 
 const dir = mkdtempSync(join(tmpdir(), "swarm-agent-records-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -319,7 +319,6 @@ export function registerServiceCommands(program: Command): void {
     });
 }
 
-/** The `--update-*` and `--rollback-*` flags as typed (unset ones undefined). */
 /** `--replicas-max-per-node` (Docker's name) or its older spelling `--max-replicas`. */
 function replicasMaxPerNode(o: Record<string, unknown>): string | undefined {
   const docker = o.replicasMaxPerNode as string | undefined;
@@ -330,6 +329,7 @@ function replicasMaxPerNode(o: Record<string, unknown>): string | undefined {
   return docker ?? ours;
 }
 
+/** The `--update-*` and `--rollback-*` flags as typed (unset ones undefined). */
 function updateTuningFlags(o: Record<string, unknown>): { update: UpdateFlags; rollback: UpdateFlags } {
   const s = (k: string): string | undefined => o[k] as string | undefined;
   const tuning = (p: "update" | "rollback"): UpdateFlags => ({

@@ -48,8 +48,9 @@ async function run(tool: string, args: string[], what: string): Promise<void> {
   if (r.code !== 0) throw new ImageError(ImageErrorCode.Host, `${what}: ${r.stderr.trim() || `${tool} exited with ${String(r.code ?? r.signal)}`}`);
 }
 
-function useFile(store: ImageStore, containerDir: string): string {
-  return join(store.root, "containers", `${createHash("sha256").update(containerDir).digest("hex").slice(0, 32)}.json`);
+/** The image store's use record of the rootfs in `containerDir` (it keeps the image from GC while the container lives). */
+export function rootfsUseFile(store: ImageStore, containerDir: string): string {
+  return join(store.root, "containers", `${createHash("sha256").update(resolve(containerDir)).digest("hex").slice(0, 32)}.json`);
 }
 
 /** Options of {@link prepareRootfs}. */
@@ -71,7 +72,7 @@ export async function prepareRootfs(store: ImageStore, imageRef: string, contain
   const rootfs = join(dir, "rootfs");
   const upper = join(dir, "upper");
   const work = join(dir, "work");
-  const record = useFile(store, dir);
+  const record = rootfsUseFile(store, dir);
   const image = await store.locked(() => {
     const resolved = store.resolve(imageRef);
     if (existsSync(rootfs) && isMountPoint(rootfs)) {
