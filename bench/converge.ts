@@ -18,16 +18,17 @@ import { promisify } from "node:util";
 import type { ListTasksResponse__Output } from "../src/gen/swarm/control/ListTasksResponse.js";
 import type { ListServicesResponse__Output } from "../src/gen/swarm/control/ListServicesResponse.js";
 import type { ControlClient } from "../src/gen/swarm/control/Control.js";
-import { taskStateOrder } from "../src/api/task-state.js";
+import { taskStateOrder } from "../src/spec/task-state.js";
 import { buildTestImages } from "../src/image/testing/test-images.js";
-import { callUnary } from "../src/lib/grpc.js";
-import { controlProto } from "../src/manager/controlapi/service.js";
+import { callUnary } from "../src/rpc/grpc.js";
+
 import { Cluster } from "../cluster-test/lib/cluster.js";
 import { cleanup } from "../cluster-test/lib/cleanup.js";
 import { uniqueClusterName } from "../cluster-test/lib/with-cluster.js";
 import { docker, dockerApi, dockerdVersion, downDocker, upDocker, type Docker } from "./lib/docker.js";
 import { mean, median, printTable, RESULTS_DIR, writeResult } from "./lib/results.js";
 import { until as untilFor } from "./lib/until.js";
+import { protos } from "../src/rpc/services.js";
 
 /** Polls with this bench's default deadline and pace. */
 const until = <T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = TIMEOUT_MS): Promise<T> => untilFor(what, probe, done, timeoutMs, POLL_MS);
@@ -69,7 +70,7 @@ async function upOurs(hosts: number, image: string): Promise<Ours> {
   const mt = (await ok("h1", "join-token", "-q", "manager")).trim();
   const wt = (await ok("h1", "join-token", "-q", "worker")).trim();
   for (const h of cluster.hosts.slice(1)) await ok(h.name, "join", "--token", managers.includes(h.name) ? mt : wt, `${h1.ip}:2377`);
-  const control = new controlProto.Control(`unix://${h1.socketPath}`, credentials.createInsecure());
+  const control = new protos.control.Control(`unix://${h1.socketPath}`, credentials.createInsecure());
   await until(`${hosts} ready nodes`, async () => (await callUnary<{ nodes: { status: { state: string } | null }[] }>((md, o, cb) => control.ListNodes({}, md, o, cb))).nodes, (n) => n.filter((x) => x.status?.state === "READY").length === hosts, 60_000);
   return { cluster, socket: h1.socketPath, control };
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBusyboxRootfs } from "../src/lib/testing/busybox-rootfs.js";
-import { RUNTIME_BINARY } from "../src/runtime/binary.js";
+import { RUNTIME_BINARY } from "../src/lib/runtime-binary.js";
 import { mean, median, printTable, quantile, writeResult } from "./lib/results.js";
 
 const RUNS = Number(process.env.RUNS ?? 30);

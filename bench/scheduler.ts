@@ -10,7 +10,7 @@
  */
 import { performance } from "node:perf_hooks";
 import { schedule, type SchedulerResult } from "../src/manager/scheduler/scheduler.js";
-import { testNode, testTask } from "../src/manager/scheduler/fixtures.js";
+import { testNode, testTask } from "../src/manager/scheduler/testing/fixtures.js";
 import type { TaskSpec } from "../src/gen/swarm/api/TaskSpec.js";
 import { median, printTable, writeResult } from "./lib/results.js";
 

@@ -11,13 +11,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { JoinRaftResponse__Output } from "../src/gen/swarm/membership/JoinRaftResponse.js";
-import { callUnary } from "../src/lib/grpc.js";
+import { callUnary } from "../src/rpc/grpc.js";
 import { createLogger } from "../src/lib/logger.js";
-import { loadRootCA } from "../src/manager/ca/certs.js";
-import { newClusterObject } from "../src/manager/ca/issuer.js";
-import { managerChannelCredentials, MANAGER_TARGET_OPTIONS, TlsIdentityProvider } from "../src/manager/ca/tls.js";
-import { Manager, membershipProto, shiftPort } from "../src/manager/manager.js";
+import { loadRootCA } from "../src/ca/certs.js";
+import { newClusterObject } from "../src/ca/issuer.js";
+import { managerChannelCredentials, MANAGER_TARGET_OPTIONS, TlsIdentityProvider } from "../src/ca/tls.js";
+import { shiftPort } from "../src/lib/addr.js";
+import { Manager } from "../src/manager/manager.js";
 import { makeNode } from "../src/store/objects.js";
+import { protos } from "../src/rpc/services.js";
 
 const { values } = parseArgs({
   options: { index: { type: "string" }, dir: { type: "string" }, api: { type: "string" }, certs: { type: "string" }, join: { type: "string" }, objects: { type: "string" } },
@@ -32,12 +34,12 @@ const raftId = index + 1;
 
 let peers = new Map<number, string>();
 if (values.join !== undefined) {
-  const client = new membershipProto.RaftMembership(values.join, managerChannelCredentials(tls), MANAGER_TARGET_OPTIONS);
+  const client = new protos.membership.RaftMembership(values.join, managerChannelCredentials(tls), MANAGER_TARGET_OPTIONS);
   const res = await callUnary<JoinRaftResponse__Output>((md, o, cb) => client.Join({ raftId, raftAddr: shiftPort(api, 1), apiAddr: api }, md, o, cb));
   client.close();
   peers = new Map(res.members.map((m) => [m.raftId, m.raftAddr]));
 }
-const manager = await Manager.start({ dataDir: values.dir!, nodeId: `m${index}`, raftId, listenAddr: api, advertiseAddr: api, tls, bootstrap: values.join === undefined, peers, logger });
+const manager = await Manager.start({ dataDir: values.dir!, nodeId: `m${index}`, raftId, listenAddr: api, advertiseAddr: api, tls, bootstrap: values.join === undefined, peers, reconcilers: false, logger });
 await manager.waitForLeader();
 if (values.join === undefined) {
   const ca = loadRootCA(caCertPem, readFileSync(join(certs, "ca.key"), "utf8"));

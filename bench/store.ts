@@ -19,13 +19,14 @@ import { fileURLToPath } from "node:url";
 import type { ControlClient } from "../src/gen/swarm/control/Control.js";
 import type { UpdateNodeResponse__Output } from "../src/gen/swarm/control/UpdateNodeResponse.js";
 import type { GetNodeResponse__Output } from "../src/gen/swarm/control/GetNodeResponse.js";
-import { callUnary } from "../src/lib/grpc.js";
-import { createNodeKeyAndCsr, createRootCA, signNodeCertificate } from "../src/manager/ca/certs.js";
-import { managerChannelCredentials, MANAGER_TARGET_OPTIONS, TlsIdentityProvider } from "../src/manager/ca/tls.js";
-import { controlProto } from "../src/manager/controlapi/service.js";
+import { callUnary } from "../src/rpc/grpc.js";
+import { createNodeKeyAndCsr, createRootCA, signNodeCertificate } from "../src/ca/certs.js";
+import { managerChannelCredentials, MANAGER_TARGET_OPTIONS, TlsIdentityProvider } from "../src/ca/tls.js";
+
 import { KvClusterHarness } from "../src/raft/kv/testing/cluster-harness.js";
 import { runLoad, type LoadResult, type LoadTarget } from "./lib/load.js";
 import { median, printTable, quantile, writeResult } from "./lib/results.js";
+import { protos } from "../src/rpc/services.js";
 
 const RUNS = Number(process.env.STORE_BENCH_RUNS ?? 3);
 const SECONDS = Number(process.env.STORE_BENCH_SECONDS ?? 4);
@@ -93,7 +94,7 @@ async function startStore(dir: string): Promise<LoadTarget> {
     const args = ["--index", String(i), "--dir", join(dir, `m${i}`), "--api", api, "--certs", certs, ...(i === 0 ? ["--objects", String(MAX_CLIENTS)] : ["--join", apis[0]!])];
     procs.push(await startMember(args));
   }
-  const clients: ControlClient[] = apis.map((a) => new controlProto.Control(a, managerChannelCredentials(clientTls), MANAGER_TARGET_OPTIONS));
+  const clients: ControlClient[] = apis.map((a) => new protos.control.Control(a, managerChannelCredentials(clientTls), MANAGER_TARGET_OPTIONS));
   const versions = new Map<number, number>();
   return {
     name: "store via control API (mTLS)",

@@ -18,14 +18,15 @@ import type { ControlClient } from "../src/gen/swarm/control/Control.js";
 import type { GetServiceResponse__Output } from "../src/gen/swarm/control/GetServiceResponse.js";
 import type { ListTasksResponse__Output } from "../src/gen/swarm/control/ListTasksResponse.js";
 import { buildTestImages } from "../src/image/testing/test-images.js";
-import { callUnary } from "../src/lib/grpc.js";
-import { controlProto } from "../src/manager/controlapi/service.js";
+import { callUnary } from "../src/rpc/grpc.js";
+
 import { Cluster } from "../cluster-test/lib/cluster.js";
 import { cleanup } from "../cluster-test/lib/cleanup.js";
 import { uniqueClusterName } from "../cluster-test/lib/with-cluster.js";
 import { docker, dockerRaw, dockerdVersion, downDocker, upDocker as upDockerd, type Docker } from "./lib/docker.js";
 import { mean, median, printTable, writeResult } from "./lib/results.js";
 import { until as untilFor } from "./lib/until.js";
+import { protos } from "../src/rpc/services.js";
 
 /** Polls with this bench's default deadline. */
 const until = <T>(what: string, probe: () => Promise<T>, done: (v: T) => boolean, timeoutMs = TIMEOUT_MS, pollMs = 50): Promise<T> => untilFor(what, probe, done, timeoutMs, pollMs);
@@ -101,7 +102,7 @@ async function upOurs(images: ReturnType<typeof buildTestImages>): Promise<Ours>
   await swarmctl(o, "init", "--advertise-addr", cluster.host("h1").ip);
   // No health check on ours either: Docker's imported image has none.
   await swarmctl(o, "service", "create", "--name", "web", "--replicas", String(REPLICAS), "--publish", "8080:80", "--no-healthcheck", ...TUNING, "demo/web:1");
-  const control = new controlProto.Control(`unix://${cluster.host("h1").socketPath}`, credentials.createInsecure());
+  const control = new protos.control.Control(`unix://${cluster.host("h1").socketPath}`, credentials.createInsecure());
   return { cluster, control, url: `http://${cluster.host("h1").ip}:8080/` };
 }
 

@@ -12,16 +12,17 @@ import type { Service__Output } from "../src/gen/swarm/api/Service.js";
 import type { Task__Output } from "../src/gen/swarm/api/Task.js";
 import type { ListTasksResponse__Output } from "../src/gen/swarm/control/ListTasksResponse.js";
 import { buildTestImages } from "../src/image/testing/test-images.js";
-import { callUnary } from "../src/lib/grpc.js";
-import { controlProto } from "../src/manager/controlapi/service.js";
+import { callUnary } from "../src/rpc/grpc.js";
+
 import { UPDATE_UP_LABEL } from "../src/manager/orchestrator/update/plan.js";
 import type { Cluster } from "./lib/cluster.js";
 import { tableRows as rows, swarmctlOk as ok } from "./lib/swarmctl.js";
 import { withCluster } from "./lib/with-cluster.js";
+import { protos } from "../src/rpc/services.js";
 
 /** The service's tasks with every field (labels, timestamps), read over `host`'s daemon socket. */
 async function tasksOf(c: Cluster, host: string, serviceId: string): Promise<Task__Output[]> {
-  const client = new controlProto.Control(`unix://${c.host(host).socketPath}`, credentials.createInsecure());
+  const client = new protos.control.Control(`unix://${c.host(host).socketPath}`, credentials.createInsecure());
   try {
     return (await callUnary<ListTasksResponse__Output>((md, o, cb) => client.ListTasks({ filters: { serviceIds: [serviceId] } }, md, o, cb))).tasks;
   } finally {

@@ -15,7 +15,7 @@ import { createLogger } from "../lib/logger.js";
 import { ImageStore } from "../image/store.js";
 import { buildTestImages } from "../image/testing/test-images.js";
 import { RUNTIME_BINARY, Runtime } from "../runtime/index.js";
-import { sweepTestCgroups, TEST_PREFIX } from "../runtime/int-test-support.js";
+import { sweepTestCgroups, TEST_PREFIX } from "../runtime/testing/fixture.js";
 import { Agent } from "./agent.js";
 import { type TaskRecord, TaskRecordStore } from "./task-records.js";
 

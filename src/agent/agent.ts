@@ -13,7 +13,7 @@ import { existsSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { TaskStatus__Output } from "../gen/swarm/api/TaskStatus.js";
-import { isTerminalTaskState } from "../api/task-state.js";
+import { isTerminalTaskState } from "../spec/task-state.js";
 import { errorMessage } from "../lib/errors.js";
 import { type Logger, silentLogger } from "../lib/logger.js";
 import type { ImageStore } from "../image/store.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TaskState__Output } from "../gen/swarm/api/TaskState.js";
 import type { TaskStatus__Output } from "../gen/swarm/api/TaskStatus.js";
-import { TASK_STATES, taskStateOrder } from "../api/task-state.js";
+import { TASK_STATES, taskStateOrder } from "../spec/task-state.js";
 import { HEALTH_START, healthAfterCheck, resolveHealthPolicy } from "./health-policy.js";
 import { applyEvent, initialStatus, nextAction, type TaskEvent, wantsStop } from "./task-machine.js";
 

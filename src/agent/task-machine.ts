@@ -11,7 +11,7 @@
  */
 import type { TaskState__Output } from "../gen/swarm/api/TaskState.js";
 import type { TaskStatus__Output, _swarm_api_TaskStatus_HealthState__Output as HealthState } from "../gen/swarm/api/TaskStatus.js";
-import { isTerminalTaskState, taskStateOrder } from "../api/task-state.js";
+import { isTerminalTaskState, taskStateOrder } from "../spec/task-state.js";
 
 /** The health states a task status carries. */
 export type TaskHealth = HealthState;

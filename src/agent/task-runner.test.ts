@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { TaskState__Output } from "../gen/swarm/api/TaskState.js";
 import type { TaskStatus__Output } from "../gen/swarm/api/TaskStatus.js";
-import { taskStateOrder } from "../api/task-state.js";
+import { taskStateOrder } from "../spec/task-state.js";
 import { silentLogger } from "../lib/logger.js";
 import type { Controller, ProbeResult, TaskExit } from "./controller.js";
 import type { HealthPolicy } from "./health-policy.js";

@@ -3,17 +3,11 @@ import { credentials } from "@grpc/grpc-js";
 import type { Command } from "commander";
 import type { ControlClient } from "../gen/swarm/control/Control.js";
 import type { DaemonClient } from "../gen/swarm/daemon/Daemon.js";
-import type { ProtoGrpcType as DaemonProto } from "../gen/daemon.js";
-import type { ProtoGrpcType as ControlProto } from "../gen/control.js";
-import type { ProtoGrpcType as LogsProto } from "../gen/logs.js";
 import type { LogsClient } from "../gen/swarm/logs/Logs.js";
-import { loadProto } from "../lib/proto.js";
-
-// The CLI loads only the protos it speaks, not the daemon's or the manager's modules: every swarmctl
-// call is a fresh process, and importing the daemon graph cost ~0.5–1 s per call under load.
-let daemonProto: DaemonProto["swarm"]["daemon"] | undefined;
-let controlProto: ControlProto["swarm"]["control"] | undefined;
-let logsProto: LogsProto["swarm"]["logs"] | undefined;
+// The CLI loads only the protos it speaks (rpc/services loads each on first use), not the daemon's or
+// the manager's modules: every swarmctl call is a fresh process, and importing the daemon graph cost
+// ~0.5–1 s per call under load.
+import { protos } from "../rpc/services.js";
 
 /** Default socket path (swarmd's default data dir). */
 export const DEFAULT_SOCKET = "/var/lib/swarmd/swarmd.sock";
@@ -28,20 +22,17 @@ export function socketPath(cmd: Command): string {
 
 /** A Daemon client on the local socket. */
 export function daemonClient(cmd: Command): DaemonClient {
-  daemonProto ??= loadProto<DaemonProto>("daemon.proto").swarm.daemon;
-  return new daemonProto.Daemon(`unix://${socketPath(cmd)}`, credentials.createInsecure());
+  return new protos.daemon.Daemon(`unix://${socketPath(cmd)}`, credentials.createInsecure());
 }
 
 /** A Control client on the local socket. */
 export function controlClient(cmd: Command): ControlClient {
-  controlProto ??= loadProto<ControlProto>("control.proto").swarm.control;
-  return new controlProto.Control(`unix://${socketPath(cmd)}`, credentials.createInsecure());
+  return new protos.control.Control(`unix://${socketPath(cmd)}`, credentials.createInsecure());
 }
 
 /** A Logs client (`service logs`) on the local socket. */
 export function logsClient(cmd: Command): LogsClient {
-  logsProto ??= loadProto<LogsProto>("logs.proto").swarm.logs;
-  return new logsProto.Logs(`unix://${socketPath(cmd)}`, credentials.createInsecure());
+  return new protos.logs.Logs(`unix://${socketPath(cmd)}`, credentials.createInsecure());
 }
 
 /** Runs `fn` with a client and always closes it. */

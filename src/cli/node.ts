@@ -5,8 +5,8 @@ import type { ControlClient } from "../gen/swarm/control/Control.js";
 import type { GetNodeResponse__Output } from "../gen/swarm/control/GetNodeResponse.js";
 import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
 import type { InfoResponse__Output } from "../gen/swarm/daemon/InfoResponse.js";
-import { applyNodeUpdate, type NodeUpdateFlags } from "../api/node-cluster-spec.js";
-import { callUnary } from "../lib/grpc.js";
+import { applyNodeUpdate, type NodeUpdateFlags } from "./node-flags.js";
+import { callUnary } from "../rpc/grpc.js";
 import { controlClient, daemonClient, printTable, withClient } from "./client.js";
 
 const title = (s: string): string => (s === "" ? "" : s[0] + s.slice(1).toLowerCase());

@@ -8,9 +8,9 @@ import type { GetServiceResponse__Output } from "../gen/swarm/control/GetService
 import type { GetTaskResponse__Output } from "../gen/swarm/control/GetTaskResponse.js";
 import type { LogMessage__Output } from "../gen/swarm/logs/LogMessage.js";
 import type { SubscribeLogsMessage__Output } from "../gen/swarm/logs/SubscribeLogsMessage.js";
-import { parseDurationMs } from "../api/units.js";
+import { parseDurationMs } from "../spec/units.js";
 import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
-import { callUnary, RemoteCallError } from "../lib/grpc.js";
+import { callUnary, RemoteCallError } from "../rpc/grpc.js";
 import { controlClient, logsClient, withClient } from "./client.js";
 
 /**

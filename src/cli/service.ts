@@ -9,11 +9,11 @@ import type { ListServicesResponse__Output } from "../gen/swarm/control/ListServ
 import type { ListTasksResponse__Output } from "../gen/swarm/control/ListTasksResponse.js";
 import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
 import type { ServiceSpec__Output } from "../gen/swarm/api/ServiceSpec.js";
-import { serviceSpecFromFlags, type ServiceCreateFlags, type UpdateFlags } from "../api/service-flags.js";
-import { applyServiceUpdate, type ServiceUpdateFlags } from "../api/service-update-flags.js";
-import { isTerminalTaskState, taskStateDisplayName } from "../api/task-state.js";
+import { serviceSpecFromFlags, type ServiceCreateFlags, type UpdateFlags } from "./service-flags.js";
+import { applyServiceUpdate, type ServiceUpdateFlags } from "./service-update-flags.js";
+import { isTerminalTaskState, taskStateDisplayName } from "../spec/task-state.js";
 import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
-import { callUnary } from "../lib/grpc.js";
+import { callUnary } from "../rpc/grpc.js";
 import { controlClient, printTable, withClient } from "./client.js";
 import { watchUpdate } from "./update-progress.js";
 import { serviceTasks } from "./watch.js";

@@ -6,8 +6,8 @@ import type { InfoResponse__Output } from "../gen/swarm/daemon/InfoResponse.js";
 import type { GetClusterResponse__Output } from "../gen/swarm/control/GetClusterResponse.js";
 import type { UpdateClusterResponse__Output } from "../gen/swarm/control/UpdateClusterResponse.js";
 import { ValidationError } from "../lib/errors.js";
-import { callUnary } from "../lib/grpc.js";
-import { parseDurationMs } from "../api/units.js";
+import { callUnary } from "../rpc/grpc.js";
+import { parseDurationMs } from "../spec/units.js";
 import { controlClient, daemonClient, withClient } from "./client.js";
 
 const JOIN_TIMEOUT_MS = 60_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { normalizeServiceSpec } from "../api/defaults.js";
+import { normalizeServiceSpec } from "../spec/defaults.js";
 import type { Service__Output } from "../gen/swarm/api/Service.js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { UpdateStatus__Output } from "../gen/swarm/api/UpdateStatus.js";

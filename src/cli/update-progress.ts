@@ -9,7 +9,7 @@
 import type { Service__Output } from "../gen/swarm/api/Service.js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { ErrorCode, SwarmError } from "../lib/errors.js";
-import { isTaskDirty } from "../manager/orchestrator/update/dirty.js";
+import { isTaskDirty } from "../spec/task-dirty.js";
 
 /** What one look at the service and its tasks says. */
 export interface UpdateProgress {

@@ -6,7 +6,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { ErrorCode, SwarmError } from "../lib/errors.js";
-import type { TlsIdentity } from "../manager/ca/tls.js";
+import type { TlsIdentity } from "../ca/tls.js";
 
 /** A node's membership as remembered on disk. */
 export interface NodeState {

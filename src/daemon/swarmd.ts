@@ -8,7 +8,7 @@ import { errorMessage } from "../lib/errors.js";
 import { createLogger } from "../lib/logger.js";
 import { VERSION } from "../lib/version.js";
 import { parseInsecureRegistries } from "../image/distribution/registries.js";
-import { parseDurationMs } from "../api/units.js";
+import { parseDurationMs } from "../spec/units.js";
 import { defaultMeshRelays, MAX_MESH_RELAYS } from "../mesh/mesh.js";
 import { Daemon } from "./daemon.js";
 

@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import type { Socket } from "node:net";
-import { RUNTIME_BINARY } from "../runtime/binary.js";
+import { RUNTIME_BINARY } from "./runtime-binary.js";
 import { errnoName } from "./errno.js";
 
 /** What a finished process left. */

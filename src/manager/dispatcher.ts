@@ -1,30 +1,28 @@
 /**
- * The dispatcher's node liveness (leader only): heartbeats mark a node READY; a node silent for
- * `graceMultiplier` heartbeat periods is marked DOWN. Task sessions and assignments come with the
- * service work (issue [6]); this part is what `node ls` needs.
+ * The dispatcher (leader only): the manager's side of every worker's session. Heartbeats mark a node
+ * READY and hand out the manager list, the node's role and the gossip keys; a node silent for
+ * `graceMultiplier` heartbeat periods (or declared dead by gossip and then silent for one) is marked
+ * DOWN. Each node keeps an Assignments stream (its tasks: the full set, then changes) and a Routes
+ * stream (the mesh's backend table), and reports task status in batches (StatusBatcher).
  */
 import type { Server, ServerWritableStream } from "@grpc/grpc-js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { AssignmentsRequest__Output } from "../gen/swarm/dispatcher/AssignmentsRequest.js";
 import type { AssignmentsMessage } from "../gen/swarm/dispatcher/AssignmentsMessage.js";
 import type { _swarm_dispatcher_UpdateTaskStatusRequest_TaskStatusUpdate__Output as TaskStatusUpdate__Output } from "../gen/swarm/dispatcher/UpdateTaskStatusRequest.js";
-import { isForwardTransition, taskStateOrder } from "../api/task-state.js";
-import type { ProtoGrpcType } from "../gen/dispatcher.js";
+import { isForwardTransition, taskStateOrder } from "../spec/task-state.js";
 import type { DispatcherHandlers } from "../gen/swarm/dispatcher/Dispatcher.js";
-import { failStream, unaryHandler } from "../lib/grpc.js";
-import { loadProto } from "../lib/proto.js";
+import { failStream, unaryHandler } from "../rpc/grpc.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
 import type { Store } from "../store/store.js";
-import { requireRole } from "./ca/tls.js";
-import { NotLeaderError } from "./leader.js";
+import { requireRole } from "../ca/tls.js";
+import { NotLeaderError } from "../rpc/leader.js";
 import { streamRoutes } from "./routes.js";
+import { protos } from "../rpc/services.js";
 
-/** The loaded dispatcher.proto package. */
-export const dispatcherProto = loadProto<ProtoGrpcType>("dispatcher.proto").swarm.dispatcher;
-
-/** Options of {@link NodeMonitor}. */
-export interface NodeMonitorOptions {
+/** Options of {@link Dispatcher}. */
+export interface DispatcherOptions {
   readonly store: Store;
   readonly periodMs: () => number;
   /** Missed periods before DOWN (default 3, as Docker's). */
@@ -36,8 +34,8 @@ export interface NodeMonitorOptions {
   readonly now?: () => number;
 }
 
-/** Tracks heartbeats and marks nodes READY / DOWN in the store. */
-export class NodeMonitor {
+/** The Dispatcher service: node liveness, assignments, routes and task status. */
+export class Dispatcher {
   private readonly lastSeen = new Map<string, number>();
   /** Open assignment streams per node (a node with none has no session with this leader). */
   private readonly sessions = new Map<string, number>();
@@ -45,7 +43,7 @@ export class NodeMonitor {
   private readonly now: () => number;
   private wasLeader = false;
 
-  constructor(private readonly o: NodeMonitorOptions) {
+  constructor(private readonly o: DispatcherOptions) {
     this.now = o.now ?? Date.now;
   }
 
@@ -217,7 +215,7 @@ export class NodeMonitor {
 
   /** Adds the Dispatcher service to a server. */
   addTo(server: Server): void {
-    server.addService(dispatcherProto.Dispatcher.service, this.handlers());
+    server.addService(protos.dispatcher.Dispatcher.service, this.handlers());
   }
 }
 

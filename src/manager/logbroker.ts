@@ -6,7 +6,6 @@
  */
 import type { Server, ServerReadableStream, ServerWritableStream } from "@grpc/grpc-js";
 import type { ClientReadableStream } from "@grpc/grpc-js";
-import type { ProtoGrpcType } from "../gen/logs.js";
 import type { LogsClient, LogsHandlers } from "../gen/swarm/logs/Logs.js";
 import type { LogBrokerHandlers } from "../gen/swarm/logs/LogBroker.js";
 import type { ListenSubscriptionsRequest__Output } from "../gen/swarm/logs/ListenSubscriptionsRequest.js";
@@ -19,16 +18,13 @@ import type { SubscribeLogsRequest__Output } from "../gen/swarm/logs/SubscribeLo
 import type { SubscriptionMessage } from "../gen/swarm/logs/SubscriptionMessage.js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import { ErrorCode, SwarmError } from "../lib/errors.js";
-import { toServiceError, RemoteCallError, failStream } from "../lib/grpc.js";
+import { toServiceError, RemoteCallError, failStream } from "../rpc/grpc.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
-import { loadProto } from "../lib/proto.js";
 import type { Store } from "../store/store.js";
-import { requireRole, type AuthenticatedCall } from "./ca/tls.js";
-import { NotLeaderError } from "./leader.js";
-
-/** The loaded logs.proto package. */
-export const logsProto = loadProto<ProtoGrpcType>("logs.proto").swarm.logs;
+import { requireRole, type AuthenticatedCall } from "../ca/tls.js";
+import { NotLeaderError } from "../rpc/leader.js";
+import { protos } from "../rpc/services.js";
 
 /** Options of {@link LogBroker}. */
 export interface LogBrokerOptions {
@@ -116,8 +112,8 @@ export class LogBroker {
 
   /** Adds both services to a server. */
   addTo(server: Server, authorize: (call: AuthenticatedCall) => void): void {
-    server.addService(logsProto.Logs.service, this.logsHandlers(authorize));
-    server.addService(logsProto.LogBroker.service, this.brokerHandlers());
+    server.addService(protos.logs.Logs.service, this.logsHandlers(authorize));
+    server.addService(protos.logs.LogBroker.service, this.brokerHandlers());
   }
 
   private listen(nodeId: string, call: Listener): void {

@@ -4,34 +4,31 @@
  * all over mTLS. The Raft transport listens on its own port (API port + 1).
  */
 import { Server } from "@grpc/grpc-js";
-import type { ProtoGrpcType } from "../gen/membership.js";
-import type { RaftMembershipHandlers } from "../gen/swarm/membership/RaftMembership.js";
-import { ErrorCode, SwarmError, errorMessage } from "../lib/errors.js";
-import { unaryHandler } from "../lib/grpc.js";
-import type { Logger } from "../lib/logger.js";
-import { loadProto } from "../lib/proto.js";
-import { RaftServer } from "../raft/server/server.js";
-import { Store } from "../store/store.js";
-import type { ApplyOutcome } from "../store/memory.js";
-import { NodeRole } from "./ca/certs.js";
-import { NodeCertificateIssuer } from "./ca/issuer.js";
-import { addNodeCAService } from "./ca/service.js";
-import { requireRole, serverCredentials, managerChannelCredentials, MANAGER_TARGET_OPTIONS, type TlsIdentityProvider } from "./ca/tls.js";
-import { LogBroker, logsProto } from "./logbroker.js";
-import { addControlService, managersOnly, type NodeView } from "./controlapi/service.js";
-import type { ImagePinner } from "./controlapi/services.js";
-import { NodeMonitor } from "./dispatcher.js";
-import { NotLeaderError, type LeaderComponent } from "./leader.js";
-import { countReachable, QuorumLostError } from "./quorum.js";
-import { RoleManager, type RoleManagerOptions } from "./roles.js";
-import { liveReachability, ReachabilityRecorder, storedReachability, type ReachabilityClock } from "./reachability.js";
-import type { ImageStore } from "../image/store.js";
+import { NodeCertificateIssuer } from "../ca/issuer.js";
+import { addNodeCAService } from "../ca/service.js";
+import { serverCredentials, managerChannelCredentials, MANAGER_TARGET_OPTIONS, type TlsIdentityProvider } from "../ca/tls.js";
 import { addImageService, tlsImagePolicy } from "../image/distribution/service.js";
+import type { RegistryAccess } from "../image/distribution/registries.js";
+import type { ImageStore } from "../image/store.js";
+import { shiftPort } from "../lib/addr.js";
+import { ErrorCode, SwarmError } from "../lib/errors.js";
+import type { Logger } from "../lib/logger.js";
 import { RaftServerErrorCode } from "../raft/server/errors.js";
-import { DropReason, ProposalDroppedError } from "../raft/core/index.js";
-
-/** The loaded membership.proto package. */
-export const membershipProto = loadProto<ProtoGrpcType>("membership.proto").swarm.membership;
+import { RaftServer } from "../raft/server/server.js";
+import { protos } from "../rpc/services.js";
+import type { ApplyOutcome } from "../store/memory.js";
+import { Store } from "../store/store.js";
+import { addControlService, managersOnly, type NodeView } from "./controlapi/server.js";
+import type { ImagePinner } from "./controlapi/services.js";
+import { Dispatcher } from "./dispatcher.js";
+import { storeImagePinner } from "./images.js";
+import { managerLeaderComponents } from "./leader-components.js";
+import { LeaderRole } from "./leader/role.js";
+import { LogBroker } from "./logbroker.js";
+import { membershipHandlers } from "./membership.js";
+import { countReachable, QuorumLostError } from "./quorum.js";
+import { liveReachability, storedReachability, type ReachabilityClock } from "./reachability.js";
+import type { RoleManagerOptions } from "./roles.js";
 
 /** How to start a manager. */
 export interface ManagerOptions {
@@ -50,46 +47,50 @@ export interface ManagerOptions {
   /** Known Raft members (raft id → raft address), for a joining or restarting manager. */
   readonly peers?: ReadonlyMap<number, string>;
   readonly logger: Logger;
-  /** Builds the leader-only components; they start when this manager becomes leader and stop when it steps down. */
-  readonly leaderComponents?: (store: Store, logger: Logger) => LeaderComponent[];
-  /** The manager's image store, served to workers that miss an image (mTLS, any node of the cluster). */
+  /**
+   * Run the reconcilers (orchestrators, updater, scheduler, reaper, allocator) while leading; default
+   * true. Raft/store tests and benches turn them off.
+   */
+  readonly reconcilers?: boolean;
+  /**
+   * The manager's image store: service images are pinned to digests from it (pulling from their
+   * registry first when missing), and it is served to workers that miss an image (mTLS, any node of
+   * the cluster). Without one, service writes are refused.
+   */
   readonly images?: ImageStore;
+  /** Registries the manager pulls from over plain http (`--insecure-registry`). */
+  readonly registries?: RegistryAccess;
   /** Cluster id (node certificates of other clusters are refused by the image service). */
   readonly clusterId?: string;
-  /** Pins service images to digests (from the manager's image store). */
-  readonly pinImage?: ImagePinner;
   /** Raft tick (ms); default: the Raft server's. */
   readonly tickMs?: number;
   /** Tuning of learner promotion (tests shorten it). */
   readonly roles?: RoleManagerOptions;
 }
 
-/** "host:port" with the port shifted by `delta` (the Raft port is the API port + 1). */
-export function shiftPort(addr: string, delta: number): string {
-  const i = addr.lastIndexOf(":");
-  const port = Number(addr.slice(i + 1));
-  if (i < 0 || !Number.isInteger(port)) throw new SwarmError(ErrorCode.InvalidArgument, `address "${addr}" has no port`);
-  return `${addr.slice(0, i)}:${port + delta}`;
-}
-
 /** A running manager. */
 export class Manager {
   readonly store: Store;
-  readonly monitor: NodeMonitor;
+  /** Worker sessions: heartbeats, assignments, task status, routes. */
+  readonly dispatcher: Dispatcher;
+  /** Pins service images to digests from the manager's image store (undefined without one). */
+  readonly pinImage: ImagePinner | undefined;
   /** The log broker (`service logs`): serves subscribers, nodes publish into it. */
   readonly logs: LogBroker;
   private constructor(
     readonly raft: RaftServer<ApplyOutcome>,
     store: Store,
     private readonly api: Server,
-    monitor: NodeMonitor,
+    dispatcher: Dispatcher,
     logs: LogBroker,
+    pinImage: ImagePinner | undefined,
     private readonly o: ManagerOptions,
     private readonly clock: ReachabilityClock,
   ) {
     this.store = store;
-    this.monitor = monitor;
+    this.dispatcher = dispatcher;
     this.logs = logs;
+    this.pinImage = pinImage;
   }
 
   /** Starts Raft, the store on top of it, and the API listener. */
@@ -100,7 +101,7 @@ export class Manager {
     let leaderSince = 0;
     const clock: ReachabilityClock = { leaderSince: () => leaderSince, unreachableAfterMs: 2 * 10 * (o.tickMs ?? 50) };
     const leading = new LeaderRole(
-      () => (ref.raft === undefined ? [] : [new RoleManager(store, ref.raft, log, { silentAfterMs: clock.unreachableAfterMs, ...o.roles }), new ReachabilityRecorder(store, ref.raft, clock, log), ...(o.leaderComponents?.(store, o.logger) ?? [])]),
+      () => (ref.raft === undefined ? [] : managerLeaderComponents({ store, raft: ref.raft, clock, logger: o.logger, reconcilers: o.reconcilers !== false, ...(o.roles !== undefined ? { roles: o.roles } : {}) })),
       log,
     );
     const store = new Store({
@@ -152,7 +153,7 @@ export class Manager {
       const node = store.view((tx) => tx.list("node").find((n) => n.managerStatus?.raftId === leader && leader !== 0));
       return node?.managerStatus?.addr ?? "";
     };
-    const monitor = new NodeMonitor({
+    const dispatcher = new Dispatcher({
       store,
       periodMs: () => {
         const cluster = store.view((tx) => tx.list("cluster")[0]);
@@ -165,17 +166,18 @@ export class Manager {
     const api = new Server();
     addNodeCAService(api, new NodeCertificateIssuer(store));
     const view = liveNodeView(self, clock);
-    addControlService(api, store, managersOnly, { view, pin: o.pinImage });
-    monitor.addTo(api);
+    const pinImage = o.images === undefined ? undefined : storeImagePinner(o.images, o.logger.child({ component: "images" }), o.registries);
+    addControlService(api, store, managersOnly, { view, pin: pinImage });
+    dispatcher.addTo(api);
     const logs = new LogBroker({
       store,
       leadership: () => ({ isLeader: self.status().isLeader, leaderAddr: leaderApiAddr() }),
-      dialLeader: (addr) => new logsProto.Logs(addr, managerChannelCredentials(o.tls), MANAGER_TARGET_OPTIONS),
+      dialLeader: (addr) => new protos.logs.Logs(addr, managerChannelCredentials(o.tls), MANAGER_TARGET_OPTIONS),
       logger: log,
     });
     logs.addTo(api, managersOnly);
     if (o.images !== undefined) addImageService(api, o.images, tlsImagePolicy(o.clusterId || undefined));
-    api.addService(membershipProto.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
+    api.addService(protos.membership.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
     try {
       await new Promise<number>((resolve, reject) =>
         api.bindAsync(o.listenAddr, serverCredentials(o.tls), (err, port) => (err ? reject(new SwarmError(ErrorCode.Unavailable, `cannot listen on ${o.listenAddr}: ${err.message}`)) : resolve(port))),
@@ -184,9 +186,9 @@ export class Manager {
       await raft.stop();
       throw err;
     }
-    monitor.start();
+    dispatcher.start();
     log.info({ listen: o.listenAddr, raftId: o.raftId }, "manager started");
-    const manager = new Manager(raft, store, api, monitor, logs, o, clock);
+    const manager = new Manager(raft, store, api, dispatcher, logs, pinImage, o, clock);
     manager.leading = leading;
     void leading.set(raft.status().isLeader);
     return manager;
@@ -216,7 +218,7 @@ export class Manager {
   /** Stops the API, the monitor and Raft. Safe to call twice. */
   async stop(): Promise<void> {
     await this.leading?.set(false);
-    this.monitor.stop();
+    this.dispatcher.stop();
     this.logs.stop();
     this.store.close();
     await new Promise<void>((resolve) => this.api.tryShutdown(() => resolve()));
@@ -236,77 +238,4 @@ function liveNodeView(raft: RaftServer<ApplyOutcome>, clock: ReachabilityClock):
     copy.managerStatus = { ...ms, leader, learner, reachability: liveReachability(raft, clock, ms.raftId, storedReachability(node)) };
     return copy;
   };
-}
-
-/** How long the Join handler retries while another membership change is still being applied. */
-const JOIN_CONF_CHANGE_RETRY_MS = 10_000;
-
-function membershipHandlers(raft: RaftServer<ApplyOutcome>, store: Store, leaderApiAddr: () => string, log: Logger): RaftMembershipHandlers {
-  return {
-    Join: unaryHandler(async (req, call) => {
-      const caller = requireRole(call, [NodeRole.Manager]);
-      if (!raft.status().isLeader) throw new NotLeaderError(leaderApiAddr());
-      if (!Number.isSafeInteger(req.raftId) || req.raftId <= 0) throw new SwarmError(ErrorCode.InvalidArgument, `raftId: ${req.raftId} is not a positive integer`);
-      // A joiner starts as a LEARNER: it replicates the log (a snapshot, then appends) without voting or
-      // counting for quorum, so the leader keeps committing and CheckQuorum cannot depose it while the
-      // newcomer starts up and catches up. The role manager promotes it to voter once it has caught up.
-      if (!raft.status().members.has(req.raftId)) {
-        log.info({ nodeId: caller.nodeId, raftId: req.raftId, raftAddr: req.raftAddr }, "adding manager to raft as a learner");
-        await addLearnerWhenFree(raft, req.raftId, req.raftAddr);
-      }
-      // The store names the member before the joiner starts, so whoever leads can finish its promotion.
-      await store.updateWithRetry((tx) => {
-        const node = tx.get("node", caller.nodeId);
-        if (node === undefined) return;
-        const next = structuredClone(node);
-        next.managerStatus = { raftId: req.raftId, addr: req.apiAddr, leader: false, learner: false, reachability: "REACHABLE" };
-        tx.update("node", next);
-      });
-      return { members: [...raft.status().members].map(([raftId, raftAddr]) => ({ raftId, raftAddr })) };
-    }),
-  };
-}
-
-/** Adds a learner, waiting (bounded) while an earlier membership change is still pending. */
-async function addLearnerWhenFree(raft: RaftServer<ApplyOutcome>, raftId: number, raftAddr: string): Promise<void> {
-  const deadline = Date.now() + JOIN_CONF_CHANGE_RETRY_MS;
-  for (;;) {
-    try {
-      await raft.addMember(raftId, raftAddr, { learner: true });
-      return;
-    } catch (err) {
-      const pending = err instanceof Error && err.cause instanceof ProposalDroppedError && err.cause.reason === DropReason.ConfChangePending;
-      if (!pending || Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
-
-/** Starts the leader-only components on gaining leadership and stops them on losing it, one change at a time. */
-class LeaderRole {
-  private running: LeaderComponent[] = [];
-  private chain: Promise<void> = Promise.resolve();
-  private want = false;
-
-  constructor(
-    private readonly build: () => LeaderComponent[],
-    private readonly log: Logger,
-  ) {}
-
-  set(isLeader: boolean): Promise<void> {
-    this.want = isLeader;
-    this.chain = this.chain.then(async () => {
-      if (this.want && this.running.length === 0) {
-        this.running = this.build();
-        for (const c of this.running) c.start();
-        if (this.running.length > 0) this.log.info({ components: this.running.length }, "leader components started");
-      } else if (!this.want && this.running.length > 0) {
-        const stopping = this.running;
-        this.running = [];
-        await Promise.all(stopping.map(async (c) => c.stop()));
-        this.log.info("leader components stopped");
-      }
-    }).catch((err: unknown) => this.log.error({ err: errorMessage(err) }, "leader components failed to change state"));
-    return this.chain;
-  }
 }

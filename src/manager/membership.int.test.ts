@@ -10,13 +10,14 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { JoinRaftResponse__Output } from "../gen/swarm/membership/JoinRaftResponse.js";
-import { callUnary } from "../lib/grpc.js";
+import { callUnary } from "../rpc/grpc.js";
 import type { Logger } from "../lib/logger.js";
 import { makeNode } from "../store/objects.js";
 import { waitFor } from "../raft/server/testing/kv-members.js";
-import { createNodeKeyAndCsr, createRootCA, signNodeCertificate, type RootCA } from "./ca/certs.js";
-import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, TlsIdentityProvider } from "./ca/tls.js";
-import { Manager, membershipProto } from "./manager.js";
+import { createNodeKeyAndCsr, createRootCA, signNodeCertificate, type RootCA } from "../ca/certs.js";
+import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, TlsIdentityProvider } from "../ca/tls.js";
+import { Manager } from "./manager.js";
+import { protos } from "../rpc/services.js";
 
 const root = mkdtempSync(join(tmpdir(), "swarm-membership-test-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -70,6 +71,7 @@ async function start(m: Member, o: { bootstrap?: boolean; peers?: Map<number, st
     peers: o.peers ?? new Map(),
     logger: logger().child({ raftId: m.raftId }),
     tickMs: TICK_MS,
+    reconcilers: false,
     roles: { intervalMs: 200, promotionTimeoutMs: 1_500, orphanGraceMs: 1_500 },
   });
   running.add(manager);
@@ -91,7 +93,7 @@ async function joinRaft(leader: Manager, m: Member): Promise<JoinRaftResponse__O
   await leader.store.updateWithRetry((tx) => {
     if (tx.get("node", m.nodeId) === undefined) tx.create("node", makeNode({ id: m.nodeId, spec: { desiredRole: "MANAGER", availability: "ACTIVE" }, role: "MANAGER" }));
   });
-  const client = new membershipProto.RaftMembership(leader.advertiseAddr, managerChannelCredentials(m.tls), MANAGER_TARGET_OPTIONS);
+  const client = new protos.membership.RaftMembership(leader.advertiseAddr, managerChannelCredentials(m.tls), MANAGER_TARGET_OPTIONS);
   try {
     return await callUnary<JoinRaftResponse__Output>((md, o, cb) => client.Join({ raftId: m.raftId, raftAddr: raftAddrOf(m.addr), apiAddr: m.addr }, md, o, cb));
   } finally {

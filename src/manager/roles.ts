@@ -24,7 +24,7 @@ import type { Logger } from "../lib/logger.js";
 import type { RaftServer } from "../raft/server/server.js";
 import type { ApplyOutcome } from "../store/memory.js";
 import type { Store } from "../store/store.js";
-import type { LeaderComponent } from "./leader.js";
+import type { LeaderComponent } from "./leader/role.js";
 
 /** Tuning of the role manager (defaults in brackets). */
 export interface RoleManagerOptions {

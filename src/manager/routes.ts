@@ -8,11 +8,11 @@ import type { ServerWritableStream } from "@grpc/grpc-js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
 import type { RoutesMessage } from "../gen/swarm/dispatcher/RoutesMessage.js";
 import type { RoutesRequest__Output } from "../gen/swarm/dispatcher/RoutesRequest.js";
-import { failStream } from "../lib/grpc.js";
+import { failStream } from "../rpc/grpc.js";
 import type { ReadTx, Store } from "../store/store.js";
 import { nodeUnderlayIp, taskOverlayAddress } from "./allocator/network-allocator.js";
-import { requireRole } from "./ca/tls.js";
-import { NotLeaderError } from "./leader.js";
+import { requireRole } from "../ca/tls.js";
+import { NotLeaderError } from "../rpc/leader.js";
 
 /** A task the mesh may send connections to: wanted and observed RUNNING, not starting/unhealthy, addressed. */
 export function isRoutable(t: Task__Output): boolean {

@@ -7,7 +7,7 @@
 import type { Socket as DgramSocket } from "node:dgram";
 import type { Socket } from "node:net";
 import type { Logger } from "../lib/logger.js";
-import { RUNTIME_BINARY } from "../runtime/binary.js";
+import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import { newBalancerState, pickBackend, type BalancerState } from "./balancer.js";
 import { MetricsRegistry } from "./metrics.js";
 import type { Route, RouteBackend } from "./table.js";

@@ -5,7 +5,6 @@ import type { Protocol } from "./types.js";
 /** Stable codes of mesh errors. */
 export const MeshErrorCode = {
   PortInUse: "MESH_PORT_IN_USE",
-  PortConflict: "MESH_PUBLISHED_PORT_CONFLICT",
   NoBackend: "MESH_NO_BACKEND",
   Closed: "MESH_CLOSED",
 } as const;
@@ -35,33 +34,6 @@ export class PortInUseError extends SwarmError {
     this.protocol = args.protocol;
     this.address = args.address;
     this.holder = args.holder;
-  }
-}
-
-/** One clash between published ports of two services (or twice in one service). */
-export interface PortConflict {
-  readonly published: number;
-  readonly protocol: Protocol;
-  readonly serviceId: string;
-  /** The service that already publishes the port. */
-  readonly heldBy: string;
-}
-
-/** Two services publish the same port: refused before anything binds. */
-export class PublishedPortConflictError extends SwarmError {
-  readonly conflicts: readonly PortConflict[];
-  constructor(conflicts: readonly PortConflict[]) {
-    const text = conflicts
-      .map((c) =>
-        c.heldBy === c.serviceId
-          ? `port ${c.published}/${c.protocol} is published twice by service ${c.serviceId}`
-          : `port ${c.published}/${c.protocol} is already published by service ${c.heldBy}`,
-      )
-      .join("; ");
-    super(MeshErrorCode.PortConflict, `service ${conflicts[0]?.serviceId ?? "?"}: ${text}`, {
-      fields: { conflicts },
-    });
-    this.conflicts = conflicts;
   }
 }
 

@@ -6,7 +6,8 @@ import { createServer, type Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import { createInterface } from "node:readline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PortInUseError, PublishedPortConflictError } from "./errors.js";
+import { PortInUseError } from "./errors.js";
+import { PublishedPortConflictError } from "../spec/port-conflicts.js";
 import { Mesh } from "./mesh.js";
 import {
   connectTcp,

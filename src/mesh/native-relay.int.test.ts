@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger } from "../lib/logger.js";
-import { RUNTIME_BINARY } from "../runtime/binary.js";
+import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import { NativeRelay } from "./native-relay.js";
 import type { RouteBackend } from "./table.js";
 import type { TcpPath } from "./tcp-forwarder.js";

@@ -17,7 +17,7 @@ import { existsSync } from "node:fs";
 import type { Socket } from "node:net";
 import { errnoName } from "../lib/errno.js";
 import type { Logger } from "../lib/logger.js";
-import { RUNTIME_BINARY } from "../runtime/binary.js";
+import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import type { RouteBackend } from "./table.js";
 import { nodeTcpPath, type TcpPath, type TcpPathEvents } from "./tcp-forwarder.js";
 

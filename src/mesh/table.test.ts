@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../lib/errors.js";
-import { PublishedPortConflictError } from "./errors.js";
+import { PublishedPortConflictError } from "../spec/port-conflicts.js";
 import { BackendTable } from "./table.js";
 import type { ServiceRoutes } from "./types.js";
 

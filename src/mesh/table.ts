@@ -11,7 +11,7 @@
  */
 import { isIP } from "node:net";
 import { ValidationError } from "../lib/errors.js";
-import { assertNoPublishedPortConflicts } from "./port-conflicts.js";
+import { assertNoPublishedPortConflicts } from "../spec/port-conflicts.js";
 import type { Backend, BalanceStrategy, Protocol, PublishedPort, ServiceRoutes } from "./types.js";
 
 /** A backend as a route uses it: where to connect for this published port. */

@@ -3,7 +3,7 @@
  * joins each namespace and brings `lo` up, gives the interface its address and the default route.
  */
 import { runProcess } from "../lib/spawner.js";
-import { RUNTIME_BINARY } from "../runtime/binary.js";
+import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 
 /** One namespace to configure. */
 export interface NetConfigEntry {

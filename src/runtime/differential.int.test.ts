@@ -4,8 +4,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RUNTIME_BINARY } from "./binary.js";
-import { createRuntimeFixture, type RuntimeFixture } from "./int-test-support.js";
+import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
+import { createRuntimeFixture, type RuntimeFixture } from "./testing/fixture.js";
 
 let fx: RuntimeFixture;
 let runc = "";

@@ -1,5 +1,5 @@
 /** Public surface of the runtime driver (what the agent imports). */
-export { RUNTIME_BINARY } from "./binary.js";
+export { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 export {
   DEFAULT_CAPABILITIES,
   DEFAULT_MASKED_PATHS,

@@ -4,9 +4,9 @@ import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RUNTIME_BINARY } from "./binary.js";
+import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import { RuntimeCommandError, RuntimeErrorCode } from "./errors.js";
-import { createRuntimeFixture, type RuntimeFixture } from "./int-test-support.js";
+import { createRuntimeFixture, type RuntimeFixture } from "./testing/fixture.js";
 import { writeBundle } from "./runtime.js";
 
 let fx: RuntimeFixture;

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Logger } from "../lib/logger.js";
 import { silentLogger } from "../lib/logger.js";
 import { runProcess } from "../lib/spawner.js";
-import { RUNTIME_BINARY } from "./binary.js";
+import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import { buildOciConfig, type ContainerSpecInput } from "./config-builder.js";
 import { RuntimeCommandError, RuntimeErrorCode, classifyRuntimeFailure } from "./errors.js";
 import { followContainerLog, readContainerLog, type FollowOptions, type LogEntry } from "./logs.js";

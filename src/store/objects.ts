@@ -3,7 +3,7 @@ import type { Node, Node__Output } from "../gen/swarm/api/Node.js";
 import type { Service, Service__Output } from "../gen/swarm/api/Service.js";
 import type { Task, Task__Output } from "../gen/swarm/api/Task.js";
 import type { Cluster, Cluster__Output } from "../gen/swarm/api/Cluster.js";
-import { canonical } from "../api/codec.js";
+import { canonical } from "../spec/codec.js";
 
 /** A complete Node from a partial one. */
 export const makeNode = (n: Node): Node__Output => canonical("Node", n);

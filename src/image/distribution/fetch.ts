@@ -13,26 +13,27 @@ import type { GetManifestResponse__Output } from "../../gen/swarm/images/GetMani
 import type { ImagesClient } from "../../gen/swarm/images/Images.js";
 import type { ListImagesResponse__Output } from "../../gen/swarm/images/ListImagesResponse.js";
 import type { PushImageResponse__Output } from "../../gen/swarm/images/PushImageResponse.js";
-import { callUnary, RemoteCallError } from "../../lib/grpc.js";
+import { callUnary, RemoteCallError } from "../../rpc/grpc.js";
 import { type Logger, silentLogger } from "../../lib/logger.js";
-import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../../manager/ca/tls.js";
+import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../../ca/tls.js";
 import { canonicalName } from "../archive.js";
 import type { StagedBlob } from "../blobs.js";
 import { type Digest, digestOf, parseDigest } from "../digest.js";
 import { ImageError, ImageErrorCode } from "../errors.js";
 import { parseReference } from "../reference.js";
 import type { ImageStore, LoadedImage } from "../store.js";
-import { imagesProto } from "./service.js";
+
 import { BlobDownload, blobsOf, candidateOf, stagePresentBlob, verifiedManifest } from "./staging.js";
+import { protos } from "../../rpc/services.js";
 
 /** A client of a manager's Images service over mTLS (the manager's certificate must carry its role). */
 export function imagesClient(addr: string, provider: TlsIdentityProvider): ImagesClient {
-  return new imagesProto.Images(addr, managerChannelCredentials(provider), MANAGER_TARGET_OPTIONS);
+  return new protos.images.Images(addr, managerChannelCredentials(provider), MANAGER_TARGET_OPTIONS);
 }
 
 /** A client with explicit credentials (e.g. the manager's local socket). */
 export function imagesClientWith(addr: string, credentials: ChannelCredentials): ImagesClient {
-  return new imagesProto.Images(addr, credentials);
+  return new protos.images.Images(addr, credentials);
 }
 
 /** Pushes an archive (a path or a byte stream) to a manager; returns what the manager loaded. */

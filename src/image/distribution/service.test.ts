@@ -3,8 +3,8 @@ import { mkdtempSync, openSync, readdirSync, rmSync, statSync, writeSync, closeS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createNodeKeyAndCsr, createRootCA, type RootCA, signNodeCertificate } from "../../manager/ca/certs.js";
-import { serverCredentials, TlsIdentityProvider } from "../../manager/ca/tls.js";
+import { createNodeKeyAndCsr, createRootCA, type RootCA, signNodeCertificate } from "../../ca/certs.js";
+import { serverCredentials, TlsIdentityProvider } from "../../ca/tls.js";
 import { ImageStore } from "../store.js";
 import { listTree } from "../testing/store-listing.js";
 import { buildTestImages, type TestImages } from "../testing/test-images.js";

@@ -7,24 +7,20 @@
 import { Metadata, type Server, type ServerWritableStream, type ServiceError, status } from "@grpc/grpc-js";
 import { createReadStream, statSync } from "node:fs";
 import { Readable } from "node:stream";
-import type { ProtoGrpcType } from "../../gen/images.js";
 import type { BlobChunk } from "../../gen/swarm/images/BlobChunk.js";
 import type { GetBlobRequest__Output } from "../../gen/swarm/images/GetBlobRequest.js";
 import type { GetManifestResponse } from "../../gen/swarm/images/GetManifestResponse.js";
 import type { ImagesHandlers } from "../../gen/swarm/images/Images.js";
 import type { PushImageChunk__Output } from "../../gen/swarm/images/PushImageChunk.js";
 import { SwarmError } from "../../lib/errors.js";
-import { grpcStatusOf, unaryHandler } from "../../lib/grpc.js";
+import { grpcStatusOf, unaryHandler } from "../../rpc/grpc.js";
 import { type Logger, silentLogger } from "../../lib/logger.js";
-import { loadProto } from "../../lib/proto.js";
-import { NodeRole } from "../../manager/ca/certs.js";
-import { type AuthenticatedCall, requireRole } from "../../manager/ca/tls.js";
+import { NodeRole } from "../../ca/certs.js";
+import { type AuthenticatedCall, requireRole } from "../../ca/tls.js";
 import { parseDigest } from "../digest.js";
 import { ImageError, ImageErrorCode } from "../errors.js";
 import type { ImageStore } from "../store.js";
-
-/** The loaded images.proto package (servers and clients). */
-export const imagesProto = loadProto<ProtoGrpcType>("images.proto").swarm.images;
+import { protos } from "../../rpc/services.js";
 
 /** What a caller wants to do: read (manifests, blobs, lists) or push (load an archive). */
 export const ImageAction = { Read: "read", Push: "push" } as const;
@@ -156,5 +152,5 @@ function drained(call: ServerWritableStream<GetBlobRequest__Output, BlobChunk>):
 
 /** Adds the Images service to a gRPC server. */
 export function addImageService(server: Server, store: ImageStore, authorize: ImageAuthorizer, options: ImageServiceOptions = {}): void {
-  server.addService(imagesProto.Images.service, imageHandlers(store, authorize, options));
+  server.addService(protos.images.Images.service, imageHandlers(store, authorize, options));
 }

@@ -3,7 +3,7 @@ import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import { silentLogger } from "../../lib/logger.js";
 import { makeTask } from "../../store/objects.js";
 import { LocalProposer, Store } from "../../store/store.js";
-import { testNode } from "../scheduler/fixtures.js";
+import { testNode } from "../scheduler/testing/fixtures.js";
 import { buildRoutes } from "../routes.js";
 import { isAssignable } from "../dispatcher.js";
 import { allocateNetworks, NetworkAllocator } from "./network-allocator.js";

@@ -5,16 +5,14 @@
  * task back from its node until it has that address. The choices are pure (ipam.ts); one pass writes
  * them in one transaction. A new leader converges from the store alone.
  */
-import { CLUSTER_DEFAULTS } from "../../api/defaults.js";
-import { isTerminalTaskState, taskStateOrder } from "../../api/task-state.js";
+import { CLUSTER_DEFAULTS } from "../../spec/defaults.js";
+import { isTerminalTaskState, taskStateOrder } from "../../spec/task-state.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { WriteTx } from "../../store/store.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../orchestrator/loop.js";
+import { OVERLAY_NETWORK_ID } from "../../spec/networks.js";
+import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../leader/loop.js";
 import { type Cidr, formatCidr, formatIpv4, gatewayOf, parseCidr, parseIpv4, pickNodeSubnet, pickTaskAddress } from "./ipam.js";
-
-/** The network id of the cluster overlay in task attachments. */
-export const OVERLAY_NETWORK_ID = "overlay";
 
 /** The underlay IP of a node ("" when unknown): its status address without the port. */
 export function nodeUnderlayIp(node: Node__Output): string {

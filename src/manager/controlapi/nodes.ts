@@ -5,10 +5,10 @@ import type { Cluster__Output } from "../../gen/swarm/api/Cluster.js";
 import type { ClusterSpec } from "../../gen/swarm/api/ClusterSpec.js";
 import type { ListNodesRequest__Output } from "../../gen/swarm/control/ListNodesRequest.js";
 import { ErrorCode, SwarmError, ValidationError } from "../../lib/errors.js";
-import { validateClusterSpec, validateNodeSpec } from "../../api/node-cluster-spec.js";
+import { validateClusterSpec, validateNodeSpec } from "../../spec/node-cluster-spec.js";
 import type { Store } from "../../store/store.js";
 import { StoreError, StoreErrorCode } from "../../store/errors.js";
-import { clusterOf, withRotatedToken } from "../ca/issuer.js";
+import { clusterOf, withRotatedToken } from "../../ca/issuer.js";
 import { resolveRef } from "./resolve.js";
 
 type Availability = "ACTIVE" | "PAUSE" | "DRAIN";

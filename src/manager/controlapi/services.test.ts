@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { serviceSpecFromFlags } from "../../api/service-flags.js";
+import { serviceSpecFromFlags } from "../../cli/service-flags.js";
 import { SwarmError, ErrorCode } from "../../lib/errors.js";
 import { makeNode } from "../../store/objects.js";
 import { LocalProposer, Store } from "../../store/store.js";

@@ -7,10 +7,10 @@
 import type { Service__Output } from "../../gen/swarm/api/Service.js";
 import type { ServiceSpec, ServiceSpec__Output } from "../../gen/swarm/api/ServiceSpec.js";
 import type { PortConfig__Output } from "../../gen/swarm/api/PortConfig.js";
-import { normalizeServiceSpec } from "../../api/defaults.js";
+import { normalizeServiceSpec } from "../../spec/defaults.js";
 import { ErrorCode, SwarmError, ValidationError } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
-import { assertNoPublishedPortConflicts, type PublishedPortsOf } from "../../mesh/port-conflicts.js";
+import { assertNoPublishedPortConflicts, type PublishedPortsOf } from "../../spec/port-conflicts.js";
 import { makeService } from "../../store/objects.js";
 import type { ReadTx, Store } from "../../store/store.js";
 import { resolveRef } from "./resolve.js";

@@ -11,7 +11,7 @@ import type { WatchMessage } from "../../gen/swarm/control/WatchMessage.js";
 import type { WatchRequest__Output } from "../../gen/swarm/control/WatchRequest.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import { ValidationError } from "../../lib/errors.js";
-import { toServiceError } from "../../lib/grpc.js";
+import { toServiceError } from "../../rpc/grpc.js";
 import type { Store } from "../../store/store.js";
 import { OBJECT_KINDS, type ObjectKind, type StoreEvent, type StoreObject } from "../../store/types.js";
 import { redactCluster } from "./nodes.js";

@@ -5,7 +5,7 @@
  * (PAUSE keeps tasks but gets no new ones); otherwise it is shut down (ORPHANED when its node is lost).
  * Dead tasks are restarted on the same node per restart policy.
  */
-import { matchConstraints, parseConstraints, type Constraint } from "../../api/constraints.js";
+import { matchConstraints, parseConstraints, type Constraint } from "../../spec/constraints.js";
 import { errorMessage } from "../../lib/errors.js";
 import { newId } from "../../lib/ids.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
@@ -13,8 +13,8 @@ import type { Service__Output } from "../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { WriteTx } from "../../store/store.js";
 import { newNodeInfo } from "../scheduler/node-info.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "./loop.js";
-import { isTaskDirty } from "./update/dirty.js";
+import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../leader/loop.js";
+import { isTaskDirty } from "../../spec/task-dirty.js";
 import {
   byCreation,
   earliest,

@@ -8,11 +8,11 @@
  *   the oldest go first. Tasks desired RUNNING or COMPLETE are never history.
  * - Services marked pendingDelete whose tasks are all gone.
  */
-import { CLUSTER_DEFAULTS } from "../../api/defaults.js";
-import { taskStateOrder } from "../../api/task-state.js";
+import { CLUSTER_DEFAULTS } from "../../spec/defaults.js";
+import { taskStateOrder } from "../../spec/task-state.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { ReadTx, WriteTx } from "../../store/store.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "./loop.js";
+import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../leader/loop.js";
 import { byCreation, isDead, MAX_WRITES_PER_TX, nodeLost, observed } from "./tasks.js";
 
 /** The history limit from the cluster object (default 5). */

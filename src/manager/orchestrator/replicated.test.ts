@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { Harness } from "./test-harness.js";
+import { Harness } from "./testing/harness.js";
 import { MAX_WRITES_PER_TX, wantedRunning } from "./tasks.js";
 import { reconcileReplicated } from "./replicated.js";
 

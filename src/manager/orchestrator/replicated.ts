@@ -12,8 +12,8 @@ import type { Service__Output } from "../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { WriteTx } from "../../store/store.js";
 import { taskOccupiesNode } from "../scheduler/node-info.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "./loop.js";
-import { isTaskDirty } from "./update/dirty.js";
+import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../leader/loop.js";
+import { isTaskDirty } from "../../spec/task-dirty.js";
 import {
   byCreation,
   earliest,

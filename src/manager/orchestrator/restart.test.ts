@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { RestartPolicy } from "../../gen/swarm/api/RestartPolicy.js";
 import { makeCluster } from "../../store/objects.js";
-import { Harness } from "./test-harness.js";
+import { Harness } from "./testing/harness.js";
 import { RESTART_HISTORY_LABEL, wantedRunning } from "./tasks.js";
 
 let h: Harness;

@@ -2,8 +2,8 @@
  * Pure helpers shared by the orchestrators: building a service's new task, classifying tasks and
  * nodes, and the restart supervisor's decision for a task that stopped while it should run.
  */
-import { isTerminalTaskState, taskStateOrder } from "../../api/task-state.js";
-import { SERVICE_DEFAULTS } from "../../api/defaults.js";
+import { isTerminalTaskState, taskStateOrder } from "../../spec/task-state.js";
+import { SERVICE_DEFAULTS } from "../../spec/defaults.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Service__Output } from "../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";

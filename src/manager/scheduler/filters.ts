@@ -4,7 +4,7 @@
  * task's status message: "no suitable node (insufficient memory on 3 nodes; scheduling constraints
  * not satisfied on 2 nodes)".
  */
-import { matchConstraints, type Constraint } from "../../api/constraints.js";
+import { matchConstraints, type Constraint } from "../../spec/constraints.js";
 import type { NodeInfo } from "./node-info.js";
 
 /** Why a node was rejected, in pipeline order. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LeafIndex } from "./leaf-index.js";
 import { addTaskToNode, newNodeInfo } from "./node-info.js";
-import { testNode } from "./fixtures.js";
+import { testNode } from "./testing/fixtures.js";
 
 describe("LeafIndex", () => {
   const infos = () => ["a", "b", "c", "d"].map((id, i) => newNodeInfo(testNode(id), i));

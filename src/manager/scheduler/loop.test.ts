@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../../lib/logger.js";
 import { LocalProposer, Store } from "../../store/store.js";
-import { testNode, testTask } from "./fixtures.js";
+import { testNode, testTask } from "./testing/fixtures.js";
 import { recentFailuresOf, SchedulerLoop } from "./loop.js";
 
 let loop: SchedulerLoop | undefined;

@@ -8,7 +8,7 @@
  * memory of the old one's.
  */
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../orchestrator/loop.js";
+import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../leader/loop.js";
 import { RecentFailures } from "./recent-failures.js";
 import { isSchedulable, schedule } from "./scheduler.js";
 

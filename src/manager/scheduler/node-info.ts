@@ -3,8 +3,8 @@
  * resources left after the reservations of the tasks it runs, its task counts per service and the
  * host-mode ports in use. Built from store objects and updated in place as tasks are placed.
  */
-import type { NodeAttributes } from "../../api/constraints.js";
-import { isTerminalTaskState, taskStateOrder } from "../../api/task-state.js";
+import type { NodeAttributes } from "../../spec/constraints.js";
+import { isTerminalTaskState, taskStateOrder } from "../../spec/task-state.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 

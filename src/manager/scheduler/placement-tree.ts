@@ -6,7 +6,7 @@
  * tasks of the service get tasks first, so the label values end up even; a branch that fills up
  * hands its share to the others. Placing one task costs O(log n) in the leaf's heap.
  */
-import { nodeAttributeValue, type NodeAttribute } from "../../api/constraints.js";
+import { nodeAttributeValue, type NodeAttribute } from "../../spec/constraints.js";
 import { MinHeap } from "./heap.js";
 import type { NodeInfo } from "./node-info.js";
 import { LeafIndex } from "./leaf-index.js";

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { schedule } from "./scheduler.js";
-import { testNode, testTask } from "./fixtures.js";
-import { matchConstraints, parseConstraints } from "../../api/constraints.js";
+import { testNode, testTask } from "./testing/fixtures.js";
+import { matchConstraints, parseConstraints } from "../../spec/constraints.js";
 import { addTaskToNode, buildNodeInfos, newNodeInfo, type NodeInfo } from "./node-info.js";
 import { firstFailure } from "./filters.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";

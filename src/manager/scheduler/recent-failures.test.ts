@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RecentFailures } from "./recent-failures.js";
 import { schedule } from "./scheduler.js";
-import { testNode, testTask } from "./fixtures.js";
+import { testNode, testTask } from "./testing/fixtures.js";
 
 describe("RecentFailures", () => {
   it("marks a node after the threshold within the window and forgets old failures", () => {

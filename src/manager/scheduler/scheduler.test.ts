@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { schedule, type SchedulerResult } from "./scheduler.js";
-import { testNode, testTask } from "./fixtures.js";
+import { testNode, testTask } from "./testing/fixtures.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { TaskSpec } from "../../gen/swarm/api/TaskSpec.js";

@@ -8,11 +8,11 @@
  * Cost: O(groups × nodes + tasks × log nodes). The caller (the scheduler loop on the leader) writes
  * the decisions in one store transaction: ASSIGNED + node id, or the message on a PENDING task.
  */
-import { parseConstraints, parseSpreadDescriptor, type Constraint, type NodeAttribute } from "../../api/constraints.js";
+import { parseConstraints, parseSpreadDescriptor, type Constraint, type NodeAttribute } from "../../spec/constraints.js";
 import { errorMessage } from "../../lib/errors.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
-import { taskStateOrder } from "../../api/task-state.js";
+import { taskStateOrder } from "../../spec/task-state.js";
 import {
   countFailure,
   dynamicFailure,

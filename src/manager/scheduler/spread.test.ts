@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { schedule } from "./scheduler.js";
-import { testNode, testTask } from "./fixtures.js";
+import { testNode, testTask } from "./testing/fixtures.js";
 import { waterFill } from "./placement-tree.js";
 import { MinHeap } from "./heap.js";
 import type { TaskSpec } from "../../gen/swarm/api/TaskSpec.js";

@@ -1,13 +1,13 @@
 // The planner alone: hand-built services and tasks, no store, no loop.
 import { describe, expect, it } from "vitest";
-import { normalizeServiceSpec } from "../../../api/defaults.js";
+import { normalizeServiceSpec } from "../../../spec/defaults.js";
 import type { Service__Output } from "../../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../../gen/swarm/api/Task.js";
 import type { UpdateConfig } from "../../../gen/swarm/api/UpdateConfig.js";
 import { makeService } from "../../../store/objects.js";
-import { testNode } from "../../scheduler/fixtures.js";
+import { testNode } from "../../scheduler/testing/fixtures.js";
 import { newTask, TaskWrites } from "../tasks.js";
-import { isTaskDirty } from "./dirty.js";
+import { isTaskDirty } from "../../../spec/task-dirty.js";
 import { planUpdate, UPDATE_UP_LABEL } from "./plan.js";
 
 const NOW = 1_000_000;

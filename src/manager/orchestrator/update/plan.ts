@@ -23,14 +23,14 @@
  * up. The update is COMPLETED when no slot is dirty or in flight and every replacement passed its
  * monitor window.
  */
-import { normalizeServiceSpec } from "../../../api/defaults.js";
+import { normalizeServiceSpec } from "../../../spec/defaults.js";
 import type { Node__Output } from "../../../gen/swarm/api/Node.js";
 import type { Service__Output } from "../../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../../gen/swarm/api/Task.js";
 import type { UpdateConfig__Output } from "../../../gen/swarm/api/UpdateConfig.js";
 import type { UpdateStatus__Output } from "../../../gen/swarm/api/UpdateStatus.js";
 import { byCreation, earliest, isDead, isGlobal, newTask, nodeLost, observed, wantedRunning, withDesired, type TaskPlace, type TaskWrites } from "../tasks.js";
-import { isTaskDirty } from "./dirty.js";
+import { isTaskDirty } from "../../../spec/task-dirty.js";
 
 /** Task label: when (Unix ms, the leader's clock) the updater saw this replacement up. */
 export const UPDATE_UP_LABEL = "swarm.update.up-at";

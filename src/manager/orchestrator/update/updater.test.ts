@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Task__Output } from "../../../gen/swarm/api/Task.js";
 import type { UpdateConfig } from "../../../gen/swarm/api/UpdateConfig.js";
-import { Harness } from "../test-harness.js";
+import { Harness } from "../testing/harness.js";
 import { wantedRunning } from "../tasks.js";
 import { UPDATE_UP_LABEL } from "./plan.js";
 

@@ -6,7 +6,7 @@
 import { newId } from "../../../lib/ids.js";
 import type { Task__Output } from "../../../gen/swarm/api/Task.js";
 import type { WriteTx } from "../../../store/store.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../loop.js";
+import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../../leader/loop.js";
 import { earliest, TaskWrites } from "../tasks.js";
 import { planUpdate } from "./plan.js";
 
