@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// Three layers (see ../shared/TESTING.md):
+// Three layers (CONTRIBUTING.md, "Tests"):
 //   unit        src/**/*.test.ts            pure cores and simulators, no root needed
 //   integration **/*.int.test.ts            real runtime, image store, single daemon (root)
 //   cluster     cluster-test/**/*.test.ts   netns multi-host scenarios (root), one file at a time

@@ -1,6 +1,6 @@
 /**
  * Shared benchmark plumbing: statistics, the result file every bench writes
- * (`bench/results/<name>.json`, shape fixed by ../shared/TESTING.md) and a plain table printer.
+ * (`bench/results/<name>.json`, shape fixed in CONTRIBUTING.md, "Benchmarks") and a plain table printer.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
