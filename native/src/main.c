@@ -108,27 +108,57 @@ static int read_exit(int dirfd, int *code, int *sig)
 	return 0;
 }
 
-static int cmd_state(const char *root, const char *id)
+/*
+ * A command on an existing container (start, state, kill, wait, delete): main checks the command line,
+ * with_container loads the state, then the command runs on it.
+ */
+typedef struct cmd_ctx {
+	const char *root;
+	const char *id;
+	int fd; /* the state dir; -1 once closed */
+	sr_state st;
+	int sig;   /* kill */
+	int force; /* delete --force */
+} cmd_ctx;
+
+typedef int (*container_cmd)(cmd_ctx *ctx);
+
+static void close_state_dir(cmd_ctx *ctx)
+{
+	if (ctx->fd >= 0)
+		close(ctx->fd);
+	ctx->fd = -1;
+}
+
+/* Loads the container's state (an error names the container), runs cmd on it; returns the exit status. */
+static int with_container(cmd_ctx *ctx, container_cmd cmd)
 {
 	sr_err err;
-	sr_state st;
-	cleanup_close int fd = load(root, id, &st, &err);
-	if (fd < 0)
+	ctx->fd = load(ctx->root, ctx->id, &ctx->st, &err);
+	if (ctx->fd < 0)
 		return die(&err);
-	sr_status s = sr_state_status(fd, &st);
+	int code = cmd(ctx);
+	close_state_dir(ctx);
+	return code;
+}
+
+static int cmd_state(cmd_ctx *ctx)
+{
+	const sr_state *st = &ctx->st;
+	sr_status s = sr_state_status(ctx->fd, st);
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	sr_buf_printf(&buf, &len, &cap, "{\n  \"ociVersion\": \"1.0.2\",\n  \"id\": ");
-	sr_json_append_string(&buf, &len, &cap, st.id);
+	sr_json_append_string(&buf, &len, &cap, st->id);
 	sr_buf_printf(&buf, &len, &cap, ",\n  \"status\": \"%s\",\n  \"pid\": %d,\n  \"bundle\": ", sr_status_name(s),
-		      s == SR_STATUS_STOPPED ? 0 : st.pid);
-	sr_json_append_string(&buf, &len, &cap, st.bundle);
+		      s == SR_STATUS_STOPPED ? 0 : st->pid);
+	sr_json_append_string(&buf, &len, &cap, st->bundle);
 	sr_buf_printf(&buf, &len, &cap, ",\n  \"rootfs\": ");
-	sr_json_append_string(&buf, &len, &cap, st.rootfs);
+	sr_json_append_string(&buf, &len, &cap, st->rootfs);
 	sr_buf_printf(&buf, &len, &cap, ",\n  \"created\": ");
-	sr_json_append_string(&buf, &len, &cap, st.created);
+	sr_json_append_string(&buf, &len, &cap, st->created);
 	int code, sig;
-	if (s == SR_STATUS_STOPPED && read_exit(fd, &code, &sig) == 0)
+	if (s == SR_STATUS_STOPPED && read_exit(ctx->fd, &code, &sig) == 0)
 		sr_buf_printf(&buf, &len, &cap, ",\n  \"exitCode\": %d,\n  \"exitSignal\": %d", code, sig);
 	sr_buf_printf(&buf, &len, &cap, "\n}\n");
 	fputs(buf, stdout);
@@ -136,19 +166,16 @@ static int cmd_state(const char *root, const char *id)
 	return 0;
 }
 
-static int cmd_start(const char *root, const char *id)
+static int cmd_start(cmd_ctx *ctx)
 {
 	sr_err err;
-	sr_state st;
-	cleanup_close int fd = load(root, id, &st, &err);
-	if (fd < 0)
-		return die(&err);
-	sr_status s = sr_state_status(fd, &st);
+	const char *id = ctx->id;
+	sr_status s = sr_state_status(ctx->fd, &ctx->st);
 	if (s != SR_STATUS_CREATED) {
 		sr_fail(&err, 0, "container \"%s\" cannot be started: it is %s, not created", id, sr_status_name(s));
 		return die(&err);
 	}
-	cleanup_close int fifo = openat(fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	cleanup_close int fifo = openat(ctx->fd, "exec.fifo", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fifo < 0) {
 		sr_fail(&err, errno, "container \"%s\": open exec.fifo", id);
 		return die(&err);
@@ -160,7 +187,7 @@ static int cmd_start(const char *root, const char *id)
 		char c;
 		if (r > 0 && read(fifo, &c, 1) == 1)
 			break;
-		if (!sr_state_alive(&st)) {
+		if (!sr_state_alive(&ctx->st)) {
 			sr_fail(&err, 0, "container \"%s\" exited before it could start", id);
 			return die(&err);
 		}
@@ -169,7 +196,7 @@ static int cmd_start(const char *root, const char *id)
 			return die(&err);
 		}
 	}
-	unlinkat(fd, "exec.fifo", 0);
+	unlinkat(ctx->fd, "exec.fifo", 0);
 	return 0;
 }
 
@@ -190,53 +217,42 @@ static int wait_gone(const sr_state *st, int timeout_ms)
 	return sr_state_alive(st) ? -1 : 0;
 }
 
-static int cmd_kill(const char *root, const char *id, const char *signame)
+static int cmd_kill(cmd_ctx *ctx)
 {
 	sr_err err;
-	sr_state st;
-	int sig = parse_signal(signame ? signame : "TERM");
-	if (sig < 0)
-		return usage_error("unknown signal \"%s\"", signame);
-	cleanup_close int fd = load(root, id, &st, &err);
-	if (fd < 0)
-		return die(&err);
-	if (!sr_state_alive(&st)) {
-		sr_fail(&err, 0, "container \"%s\" is not running", id);
+	const sr_state *st = &ctx->st;
+	if (!sr_state_alive(st)) {
+		sr_fail(&err, 0, "container \"%s\" is not running", ctx->id);
 		return die(&err);
 	}
-	if (sig == SIGKILL) {
+	if (ctx->sig == SIGKILL) {
 		/*
 		 * SIGKILL the processes first, init last: init then sees its process die, records the status
 		 * (exitSignal 9) and exits. init itself is killed only if it is still there after a while.
 		 */
 		sr_cgroup cg;
 		pid_t pids[4096];
-		sr_cgroup_from_string(st.cgroup, &cg);
+		sr_cgroup_from_string(st->cgroup, &cg);
 		int n = sr_cgroup_pids(&cg, pids, 4096);
 		for (int i = 0; i < n; i++)
-			if (pids[i] != st.pid)
+			if (pids[i] != st->pid)
 				kill(pids[i], SIGKILL);
-		if (n > 1 && wait_gone(&st, 1000) == 0)
+		if (n > 1 && wait_gone(st, 1000) == 0)
 			return 0;
 	}
-	if (kill(st.pid, sig) < 0) {
-		sr_fail(&err, errno, "kill container \"%s\" (pid %d) with signal %d", id, st.pid, sig);
+	if (kill(st->pid, ctx->sig) < 0) {
+		sr_fail(&err, errno, "kill container \"%s\" (pid %d) with signal %d", ctx->id, st->pid, ctx->sig);
 		return die(&err);
 	}
 	return 0;
 }
 
-static int cmd_wait(const char *root, const char *id)
+static int cmd_wait(cmd_ctx *ctx)
 {
-	sr_err err;
-	sr_state st;
-	cleanup_close int fd = load(root, id, &st, &err);
-	if (fd < 0)
-		return die(&err);
-	if (sr_state_alive(&st))
-		wait_gone(&st, -1);
+	if (sr_state_alive(&ctx->st))
+		wait_gone(&ctx->st, -1);
 	int code, sig;
-	if (read_exit(fd, &code, &sig) < 0) {
+	if (read_exit(ctx->fd, &code, &sig) < 0) {
 		printf("{\"exitCode\":null,\"exitSignal\":null}\n");
 		return 255;
 	}
@@ -244,25 +260,22 @@ static int cmd_wait(const char *root, const char *id)
 	return code & 0xff;
 }
 
-static int cmd_delete(const char *root, const char *id, int force)
+static int cmd_delete(cmd_ctx *ctx)
 {
 	sr_err err;
-	sr_state st;
-	int fd = load(root, id, &st, &err);
-	if (fd < 0)
-		return die(&err);
-	sr_status s = sr_state_status(fd, &st);
-	close(fd);
+	const sr_state *st = &ctx->st;
+	sr_status s = sr_state_status(ctx->fd, st);
+	close_state_dir(ctx);
 	sr_cgroup cg;
-	sr_cgroup_from_string(st.cgroup, &cg);
+	sr_cgroup_from_string(st->cgroup, &cg);
 	if (s != SR_STATUS_STOPPED) {
-		if (!force) {
-			sr_fail(&err, 0, "container \"%s\" is %s: stop it first or use delete --force", id, sr_status_name(s));
+		if (!ctx->force) {
+			sr_fail(&err, 0, "container \"%s\" is %s: stop it first or use delete --force", ctx->id, sr_status_name(s));
 			return die(&err);
 		}
-		kill(st.pid, SIGKILL);
-		if (wait_gone(&st, 10000) < 0) {
-			sr_fail(&err, 0, "container \"%s\" (pid %d) did not die within 10 s of SIGKILL", id, st.pid);
+		kill(st->pid, SIGKILL);
+		if (wait_gone(st, 10000) < 0) {
+			sr_fail(&err, 0, "container \"%s\" (pid %d) did not die within 10 s of SIGKILL", ctx->id, st->pid);
 			return die(&err);
 		}
 	}
@@ -278,9 +291,24 @@ static int cmd_delete(const char *root, const char *id, int force)
 	}
 	if (cg.n_dirs && sr_cgroup_ops_for(cg.version)->destroy(&cg, &err) < 0)
 		return die(&err);
-	if (sr_state_remove(root, id, 0, &err) < 0)
+	if (sr_state_remove(ctx->root, ctx->id, 0, &err) < 0)
 		return die(&err);
 	return 0;
+}
+
+static const struct {
+	const char *name;
+	container_cmd run;
+} container_cmds[] = {
+	{ "start", cmd_start }, { "state", cmd_state }, { "kill", cmd_kill }, { "delete", cmd_delete }, { "wait", cmd_wait },
+};
+
+static container_cmd find_container_cmd(const char *name)
+{
+	for (size_t i = 0; i < sizeof(container_cmds) / sizeof(container_cmds[0]); i++)
+		if (strcmp(name, container_cmds[i].name) == 0)
+			return container_cmds[i].run;
+	return NULL;
 }
 
 int main(int argc, char **argv)
@@ -373,15 +401,11 @@ int main(int argc, char **argv)
 			return die(&err);
 		return code;
 	}
-	if (strcmp(cmd, "start") == 0)
-		return cmd_start(root, o.id);
-	if (strcmp(cmd, "state") == 0)
-		return cmd_state(root, o.id);
-	if (strcmp(cmd, "kill") == 0)
-		return cmd_kill(root, o.id, positional[1]);
-	if (strcmp(cmd, "delete") == 0)
-		return cmd_delete(root, o.id, force);
-	if (strcmp(cmd, "wait") == 0)
-		return cmd_wait(root, o.id);
-	return usage_error("unknown command \"%s\"", cmd);
+	container_cmd run = find_container_cmd(cmd);
+	if (!run)
+		return usage_error("unknown command \"%s\"", cmd);
+	cmd_ctx ctx = { .root = root, .id = o.id, .fd = -1, .force = force };
+	if (run == cmd_kill && (ctx.sig = parse_signal(positional[1] ? positional[1] : "TERM")) < 0)
+		return usage_error("unknown signal \"%s\"", positional[1]);
+	return with_container(&ctx, run);
 }
