@@ -35,7 +35,8 @@ static int write_at(const char *dir, const char *file, const char *value, sr_err
 	return sr_write_file(path, value, 0, err);
 }
 
-static int mkdir_cg(const char *root, const char *rel, char **out, sr_err *err)
+/* Makes root/rel (and missing parents) and records it in cg, so destroy removes it; *out is that path. */
+static int mkdir_cg(sr_cgroup *cg, const char *root, const char *rel, char **out, sr_err *err)
 {
 	char *dir = sr_xasprintf("%s/%s", root, rel);
 	if (mkdir(dir, 0755) < 0) {
@@ -50,7 +51,32 @@ static int mkdir_cg(const char *root, const char *rel, char **out, sr_err *err)
 			return sr_fail(err, e, "create cgroup %s/%s", root, rel);
 		}
 	}
+	cg->dirs[cg->n_dirs++] = dir;
 	*out = dir;
+	return 0;
+}
+
+/* pids.max, the same file in v1 and v2; a negative limit means none ("max"). */
+static int write_pids_max(const char *dir, int64_t limit, sr_err *err)
+{
+	char buf[64];
+	if (limit < 0)
+		snprintf(buf, sizeof(buf), "max");
+	else
+		snprintf(buf, sizeof(buf), "%lld", (long long)limit);
+	if (write_at(dir, "pids.max", buf, err) < 0)
+		return sr_wrap(err, "linux.resources.pids.limit");
+	return 0;
+}
+
+/* The swap limit goes to file only where it exists: the kernel may have no swap accounting. */
+static int write_swap_limit(const char *dir, const char *file, int64_t limit, sr_err *err)
+{
+	char path[4096], buf[64];
+	snprintf(buf, sizeof(buf), "%lld", (long long)limit);
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	if (access(path, F_OK) == 0 && write_at(dir, file, buf, err) < 0)
+		return sr_wrap(err, "linux.resources.memory.swap");
 	return 0;
 }
 
@@ -64,35 +90,23 @@ static int v1_create(const sr_spec *spec, const char *id, sr_cgroup *cg, sr_err 
 	cg->n_dirs = 0;
 	char *dir;
 
-	if (mkdir_cg(V1_ROOT "/pids", rel, &dir, err) < 0)
+	if (mkdir_cg(cg, V1_ROOT "/pids", rel, &dir, err) < 0)
 		return -1;
-	cg->dirs[cg->n_dirs++] = dir;
-	if (spec->pids_limit != 0) {
-		if (spec->pids_limit < 0)
-			snprintf(buf, sizeof(buf), "max");
-		else
-			snprintf(buf, sizeof(buf), "%lld", (long long)spec->pids_limit);
-		if (write_at(dir, "pids.max", buf, err) < 0)
-			return sr_wrap(err, "linux.resources.pids.limit");
-	}
+	if (spec->pids_limit != 0 && write_pids_max(dir, spec->pids_limit, err) < 0)
+		return -1;
 	if (spec->memory_limit > 0) {
-		if (mkdir_cg(V1_ROOT "/memory", rel, &dir, err) < 0)
+		if (mkdir_cg(cg, V1_ROOT "/memory", rel, &dir, err) < 0)
 			return -1;
-		cg->dirs[cg->n_dirs++] = dir;
 		snprintf(buf, sizeof(buf), "%lld", (long long)spec->memory_limit);
 		if (write_at(dir, "memory.limit_in_bytes", buf, err) < 0)
 			return sr_wrap(err, "linux.resources.memory.limit=%lld", (long long)spec->memory_limit);
 		int64_t swap = spec->memory_swap > 0 ? spec->memory_swap : spec->memory_limit;
-		snprintf(buf, sizeof(buf), "%lld", (long long)swap);
-		char path[4096];
-		snprintf(path, sizeof(path), "%s/memory.memsw.limit_in_bytes", dir);
-		if (access(path, F_OK) == 0 && write_at(dir, "memory.memsw.limit_in_bytes", buf, err) < 0)
-			return sr_wrap(err, "linux.resources.memory.swap");
+		if (write_swap_limit(dir, "memory.memsw.limit_in_bytes", swap, err) < 0)
+			return -1;
 	}
 	if (spec->cpu_quota > 0 || spec->cpu_shares > 0 || spec->cpu_period > 0) {
-		if (mkdir_cg(V1_ROOT "/cpu", rel, &dir, err) < 0)
+		if (mkdir_cg(cg, V1_ROOT "/cpu", rel, &dir, err) < 0)
 			return -1;
-		cg->dirs[cg->n_dirs++] = dir;
 		if (spec->cpu_period > 0) {
 			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)spec->cpu_period);
 			if (write_at(dir, "cpu.cfs_period_us", buf, err) < 0)
@@ -113,9 +127,8 @@ static int v1_create(const sr_spec *spec, const char *id, sr_cgroup *cg, sr_err 
 		/* The spec's rules in order, then (like runc) the nodes every container gets and the pty range. */
 		static const char *const defaults[] = { "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm", "c 1:8 rwm",   "c 1:9 rwm",
 							"c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm", "c 136:* rwm", "c 10:200 rwm" };
-		if (mkdir_cg(V1_ROOT "/devices", rel, &dir, err) < 0)
+		if (mkdir_cg(cg, V1_ROOT "/devices", rel, &dir, err) < 0)
 			return -1;
-		cg->dirs[cg->n_dirs++] = dir;
 		for (size_t i = 0; i < spec->n_device_rules; i++) {
 			const char *r = spec->device_rules[i];
 			if (write_at(dir, r[0] == 'A' ? "devices.allow" : "devices.deny", r + 1, err) < 0)
@@ -217,29 +230,20 @@ static int v2_create(const sr_spec *spec, const char *id, sr_cgroup *cg, sr_err 
 	if (spec->cpu_quota > 0 || spec->cpu_shares > 0 || spec->cpu_period > 0)
 		strcat(ctrls, " cpu");
 	char *dir;
-	if (mkdir_cg(root, rel, &dir, err) < 0)
+	if (mkdir_cg(cg, root, rel, &dir, err) < 0)
 		return -1;
-	cg->dirs[cg->n_dirs++] = dir;
 	if (ctrls[0] && v2_enable_controllers(root, rel, ctrls + 1, err) < 0)
 		return sr_wrap(err, "linux.resources");
-	if (spec->pids_limit != 0) {
-		if (spec->pids_limit < 0)
-			snprintf(buf, sizeof(buf), "max");
-		else
-			snprintf(buf, sizeof(buf), "%lld", (long long)spec->pids_limit);
-		if (write_at(dir, "pids.max", buf, err) < 0)
-			return sr_wrap(err, "linux.resources.pids.limit");
-	}
+	if (spec->pids_limit != 0 && write_pids_max(dir, spec->pids_limit, err) < 0)
+		return -1;
 	if (spec->memory_limit > 0) {
 		snprintf(buf, sizeof(buf), "%lld", (long long)spec->memory_limit);
 		if (write_at(dir, "memory.max", buf, err) < 0)
 			return sr_wrap(err, "linux.resources.memory.limit");
 		/* OCI swap is memory+swap; v2 swap.max is swap alone. */
 		int64_t swap = spec->memory_swap > 0 ? spec->memory_swap - spec->memory_limit : 0;
-		snprintf(buf, sizeof(buf), "%lld", (long long)(swap > 0 ? swap : 0));
-		snprintf(rel, sizeof(rel), "%s/memory.swap.max", dir);
-		if (access(rel, F_OK) == 0 && write_at(dir, "memory.swap.max", buf, err) < 0)
-			return sr_wrap(err, "linux.resources.memory.swap");
+		if (write_swap_limit(dir, "memory.swap.max", swap > 0 ? swap : 0, err) < 0)
+			return -1;
 	}
 	if (spec->cpu_quota > 0 || spec->cpu_period > 0) {
 		unsigned long long period = spec->cpu_period ? spec->cpu_period : 100000;
