@@ -170,6 +170,23 @@ static ssize_t recv_from_child(int sock, char *buf, size_t len, int flags)
 }
 
 /*
+ * Reads the child's report on its setup: 0 for "R" (rootfs ready). Else -1 with the error: its
+ * "E<message>" when it sent one, else "container process exited during setup" + detail, with errnum.
+ */
+static int read_setup_report(int sock, int flags, int errnum, const char *detail, sr_err *err)
+{
+	char msg[sizeof(err->msg) + 1];
+	ssize_t n = recv_from_child(sock, msg, sizeof(msg) - 1, flags);
+	if (n > 0 && msg[0] == 'R')
+		return 0;
+	if (n > 1 && msg[0] == 'E') {
+		msg[n] = '\0';
+		return sr_fail(err, 0, "%s", msg + 1);
+	}
+	return sr_fail(err, errnum, "container process exited during setup%s", detail);
+}
+
+/*
  * Sends a one-byte command to the child. When the child is gone, its "E<message>" (if any) says why,
  * and becomes the error.
  */
@@ -178,12 +195,9 @@ static int send_to_child(int sock, const char *buf, size_t len, sr_err *err)
 	if (send(sock, buf, len, MSG_NOSIGNAL) == (ssize_t)len)
 		return 0;
 	int e = errno;
-	char msg[sizeof(err->msg) + 1];
-	ssize_t n = recv_from_child(sock, msg, sizeof(msg) - 1, MSG_DONTWAIT);
-	if (n > 1 && msg[0] == 'E') {
-		msg[n] = '\0';
-		return sr_fail(err, 0, "%s", msg + 1);
-	}
+	if (read_setup_report(sock, MSG_DONTWAIT, e, "", err) < 0)
+		return -1;
+	/* It said "R", then went away. */
 	return sr_fail(err, e, "container process exited during setup");
 }
 
@@ -217,6 +231,17 @@ static void forward_signal(int sig)
 		kill(forward_to, sig);
 }
 
+/* run, run -d: the signals a supervisor sends us go on to the container's init. */
+static void forward_signals(pid_t pid)
+{
+	forward_to = pid;
+	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	static const int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+		sigaction(fwd[i], &sa, NULL);
+}
+
 static int open_output(const char *path, const char *what, sr_err *err)
 {
 	if (!path)
@@ -234,216 +259,295 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+#define MAX_NSFDS 16
+
+/* The caller's side of one create or run: what it has opened and made so far. */
+typedef struct creation {
+	const sr_create_opts *o;
+	const sr_spec *spec;
+	const char *dir; /* the state dir, <root>/<id> */
+	const sr_cgroup_ops *cgops;
+	sr_cgroup cg;
+	char *cgstr; /* cg as recorded in state.json */
+	sr_netns_maker *netns;
+	int netfd;
+	int statefd;
+	int sv[2]; /* sv[0] ours, sv[1] the child's (closed once it is cloned) */
+	int out_fd, err_fd, log_fd;
+	int nsfds[MAX_NSFDS];
+	pid_t pid; /* the child, -1 before clone and once reaped */
+	int born_in_cgroup;
+} creation;
+
+/* Closes what the caller opened (the network namespace helper is waited for first if still running). */
+static void creation_release(creation *c)
+{
+	if (c->netns->pid > 0) {
+		sr_err ignored;
+		c->netfd = sr_netns_finish(c->netns, &ignored);
+	}
+	close_fd(&c->netfd);
+	close_fd(&c->statefd);
+	close_fd(&c->sv[0]);
+	close_fd(&c->sv[1]);
+	close_fd(&c->out_fd);
+	close_fd(&c->err_fd);
+	close_fd(&c->log_fd);
+	for (size_t i = 0; i < MAX_NSFDS; i++)
+		close_fd(&c->nsfds[i]);
+	free(c->cgstr);
+	sr_trace("done");
+}
+#define cleanup_creation __attribute__((cleanup(creation_release)))
+
+/* After a failure: kills the child if it is still there, removes its cgroups and the state dir. */
+static void creation_abandon(creation *c)
+{
+	if (c->pid > 0) {
+		kill(c->pid, SIGKILL);
+		while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	sr_err ignored; /* err already says what failed */
+	if (c->cg.n_dirs)
+		c->cgops->destroy(&c->cg, &ignored);
+	sr_state_remove(c->o->root, c->o->id, 0, &ignored);
+}
+
+/* Checks the id and loads the bundle's config.json; --no-init overrides the spec. */
+static int load_spec(const sr_create_opts *o, sr_spec *spec, sr_err *err)
+{
+	if (sr_state_valid_id(o->id, err) < 0)
+		return -1;
+	if (sr_spec_load(o->bundle, spec, err) < 0)
+		return -1;
+	sr_trace("spec loaded");
+	if (o->no_init)
+		spec->init_disabled = 1;
+	return 0;
+}
+
+/* Makes <root>/<id> (the state root too on first use); fails when the container exists. */
+static int make_state_dir(const sr_create_opts *o, char **dir, sr_err *err)
+{
+	if (mkdir(o->root, 0711) < 0 && errno != EEXIST && sr_mkdir_p(o->root, 0711, err) < 0)
+		return sr_wrap(err, "state root");
+	*dir = sr_xasprintf("%s/%s", o->root, o->id);
+	return sr_state_make_dir(o->root, o->id, *dir, err);
+}
+
+/* Opens the state dir for state.json and the child (exit status, exec.fifo); create makes exec.fifo. */
+static int open_state_dir(creation *c, sr_err *err)
+{
+	c->statefd = open(c->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->statefd < 0)
+		return sr_fail(err, errno, "open state dir %s", c->dir);
+	if (c->o->mode == SR_MODE_CREATE && mkfifoat(c->statefd, "exec.fifo", 0600) < 0)
+		return sr_fail(err, errno, "create %s/exec.fifo", c->dir);
+	return 0;
+}
+
+/* Opens the namespaces the spec joins by path; the child setns() into them. */
+static int open_namespaces(creation *c, sr_err *err)
+{
+	if (c->spec->n_namespaces > MAX_NSFDS)
+		return sr_fail(err, 0, "linux.namespaces: too many entries");
+	return sr_ns_open_paths(c->spec, c->nsfds, err);
+}
+
+/* Opens --stdout, --stderr and --container-log here: the paths are the caller's, not the container's. */
+static int open_outputs(creation *c, sr_err *err)
+{
+	const sr_create_opts *o = c->o;
+	if (o->stdout_path && (c->out_fd = open_output(o->stdout_path, "--stdout", err)) < 0)
+		return -1;
+	if (o->stderr_path && (c->err_fd = open_output(o->stderr_path, "--stderr", err)) < 0)
+		return -1;
+	if (o->container_log && (c->log_fd = open_output(o->container_log, "--container-log", err)) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * cgroup v2: creates the cgroup first and clones straight into it (no migration, no grace period).
+ * A kernel that refuses CLONE_INTO_CGROUP leaves c->pid at -1: the plain clone follows.
+ */
+static int clone_into_cgroup(creation *c, int clone_flags, sr_err *err)
+{
+	if (c->cgops->create(c->spec, c->o->id, &c->cg, err) < 0)
+		return -1;
+	cleanup_close int cgfd = open(c->cg.dirs[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+	} args = { .flags = (uint64_t)clone_flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cgfd };
+	if (cgfd >= 0) {
+		c->pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+		c->born_in_cgroup = c->pid >= 0;
+	}
+	if (c->pid < 0 && errno != ENOSYS && errno != EINVAL && errno != EBADF)
+		return sr_fail(err, errno, "clone3 into cgroup %s", c->cg.dirs[0]);
+	return 0;
+}
+
+/* Clones the container's first process into a new pid namespace; it goes on in child_main. */
+static int clone_child(creation *c, sr_err *err)
+{
+	int clone_flags = c->spec->clone_flags & CLONE_NEWPID; /* the rest is unshared by the child */
+	if (c->cgops->version == 2 && clone_into_cgroup(c, clone_flags, err) < 0)
+		return -1;
+	if (!c->born_in_cgroup)
+		c->pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (c->pid < 0)
+		return sr_fail(err, errno, "clone into a new pid namespace");
+	if (c->pid == 0) {
+		close(c->sv[0]);
+		child_args a = { .spec = c->spec, .sock = c->sv[1], .statefd = c->statefd, .logfd = c->log_fd,
+				 .stdout_fd = c->out_fd, .stderr_fd = c->err_fd, .nsfds = c->nsfds,
+				 .cgroup_version = c->cgops->version,
+				 .netns_from_caller = (c->spec->clone_flags & CLONE_NEWNET) != 0, .mode = c->o->mode };
+		child_main(&a);
+	}
+	close_fd(&c->sv[1]);
+	sr_trace(c->born_in_cgroup ? "cloned into cgroup" : "cloned");
+	return 0;
+}
+
+/*
+ * Makes the cgroups (unless the child was born in them) and sends "G<cgroups>": the child moves itself
+ * in (no grace period, see cgroup.h); just "G" when born there. The new network namespace goes with it.
+ */
+static int send_go(creation *c, sr_err *err)
+{
+	/* The child builds its namespaces and rootfs meanwhile; it runs nothing of the image before "G". */
+	if (!c->born_in_cgroup && c->cg.n_dirs == 0 && c->cgops->create(c->spec, c->o->id, &c->cg, err) < 0)
+		return -1;
+	c->cgstr = sr_cgroup_to_string(&c->cg);
+	cleanup_free char *go = sr_xasprintf("G%s", c->born_in_cgroup ? "" : c->cgstr);
+	if ((c->spec->clone_flags & CLONE_NEWNET) && (c->netfd = sr_netns_finish(c->netns, err)) < 0)
+		return -1;
+	if (send_with_fd(c->sv[0], go, strlen(go), c->netfd, err) < 0)
+		return -1;
+	close_fd(&c->netfd);
+	sr_trace("cgroups created");
+	return 0;
+}
+
+/* Writes state.json: the child's pid with its start time (against pid reuse) and the cgroups. */
+static int write_state(creation *c, sr_err *err)
+{
+	cleanup_free char *created = sr_now_rfc3339();
+	sr_state st = { .id = (char *)c->o->id, .pid = c->pid, .starttime = sr_proc_starttime(c->pid),
+			.bundle = c->spec->bundle, .rootfs = c->spec->rootfs, .created = created, .cgroup = c->cgstr };
+	if (sr_state_write(c->statefd, &st, err) < 0)
+		return -1;
+	sr_trace("state written");
+	return 0;
+}
+
+/*
+ * run, run -d: "S" lets the child start its process as soon as its rootfs is ready (no round trip).
+ * create, run -d: waits for "R" so that a setup error is reported before we return.
+ */
+static int await_ready(creation *c, sr_err *err)
+{
+	if (c->o->mode != SR_MODE_CREATE && send_to_child(c->sv[0], "S", 1, err) < 0)
+		return -1;
+	if (c->o->mode == SR_MODE_RUN)
+		return 0;
+	if (read_setup_report(c->sv[0], 0, 0, "", err) < 0)
+		return -1;
+	sr_trace("child ready");
+	return 0;
+}
+
+/* --pid-file: the container's pid for whoever supervises it (written once the child is set up). */
+static int write_pid_file(creation *c, sr_err *err)
+{
+	char buf[32];
+	if (!c->o->pid_file)
+		return 0;
+	snprintf(buf, sizeof(buf), "%d", c->pid);
+	return sr_write_file(c->o->pid_file, buf, 1, err);
+}
+
+/*
+ * run: waits for the container to exit; *exit_code is its exit code or 128 + the killing signal. run
+ * did not wait for "R" (one wake-up less on the hot path): a setup error is read now.
+ */
+static int wait_for_exit(creation *c, int *exit_code, sr_err *err)
+{
+	int status;
+	while (waitpid(c->pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return sr_fail(err, errno, "wait for the container");
+	}
+	sr_trace("container exited");
+	c->pid = -1;
+	char detail[32];
+	snprintf(detail, sizeof(detail), " (status 0x%x)", (unsigned)status);
+	if (read_setup_report(c->sv[0], MSG_DONTWAIT, 0, detail, err) < 0)
+		return -1;
+	*exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	return 0;
+}
+
+/* run, after the exit: removes the cgroups and the state dir (kept as the spare); the first error counts. */
+static int remove_after_run(creation *c, sr_err *err)
+{
+	int ret = c->cgops->destroy(&c->cg, err) < 0 ? -1 : 0;
+	sr_trace("cgroups removed");
+	sr_err e2;
+	if (sr_state_remove(c->o->root, c->o->id, 1, &e2) < 0 && ret == 0) {
+		*err = e2;
+		ret = -1;
+	}
+	return ret;
+}
+
+/* The caller's steps (see the top of this file); on failure the container is left half made. */
+static int create_container(creation *c, int *exit_code, sr_err *err)
+{
+	/* A new network namespace is the costliest step: a helper makes it while everything else goes on. */
+	if ((c->spec->clone_flags & CLONE_NEWNET) && sr_netns_start(c->netns, err) < 0)
+		return -1;
+	if (open_state_dir(c, err) < 0 || open_namespaces(c, err) < 0 || open_outputs(c, err) < 0)
+		return -1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, c->sv) < 0)
+		return sr_fail(err, errno, "socketpair");
+	if (clone_child(c, err) < 0 || send_go(c, err) < 0 || write_state(c, err) < 0)
+		return -1;
+	if (await_ready(c, err) < 0 || write_pid_file(c, err) < 0)
+		return -1;
+	if (c->o->mode == SR_MODE_CREATE)
+		return 0;
+	forward_signals(c->pid);
+	if (c->o->mode == SR_MODE_RUN_DETACHED)
+		return 0;
+	return wait_for_exit(c, exit_code, err);
+}
+
 int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 {
 	sr_spec spec;
 	*exit_code = 0;
 	sr_trace("start");
-	if (sr_state_valid_id(o->id, err) < 0)
+	if (load_spec(o, &spec, err) < 0)
 		return -1;
-	if (sr_spec_load(o->bundle, &spec, err) < 0)
-		return -1;
-	sr_trace("spec loaded");
-	if (o->no_init)
-		spec.init_disabled = 1;
-
-	if (mkdir(o->root, 0711) < 0 && errno != EEXIST && sr_mkdir_p(o->root, 0711, err) < 0)
-		return sr_wrap(err, "state root");
-	cleanup_free char *dir = sr_xasprintf("%s/%s", o->root, o->id);
-	if (sr_state_make_dir(o->root, o->id, dir, err) < 0)
+	cleanup_free char *dir = NULL;
+	if (make_state_dir(o, &dir, err) < 0)
 		return -1;
 
-	int ret = -1;
-	int statefd = -1, sv[2] = { -1, -1 }, out_fd = -1, err_fd = -1, log_fd = -1;
-	int nsfds[16];
-	sr_cgroup cg = { 0 };
-	const sr_cgroup_ops *cgops = sr_cgroup_detect();
-	pid_t pid = -1;
-	for (size_t i = 0; i < 16; i++)
-		nsfds[i] = -1;
-	/* A new network namespace is the costliest step: a helper makes it while everything else goes on. */
 	static sr_netns_maker netns = { .fd = -1 };
-	int netfd = -1;
-	if ((spec.clone_flags & CLONE_NEWNET) && sr_netns_start(&netns, err) < 0)
-		goto fail;
-
-	statefd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (statefd < 0) {
-		sr_fail(err, errno, "open state dir %s", dir);
-		goto fail;
+	cleanup_creation creation c = { .o = o, .spec = &spec, .dir = dir, .cgops = sr_cgroup_detect(), .netns = &netns,
+					.netfd = -1, .statefd = -1, .sv = { -1, -1 }, .out_fd = -1, .err_fd = -1,
+					.log_fd = -1, .pid = -1 };
+	for (size_t i = 0; i < MAX_NSFDS; i++)
+		c.nsfds[i] = -1;
+	if (create_container(&c, exit_code, err) < 0) {
+		creation_abandon(&c);
+		return -1;
 	}
-	if (o->mode == SR_MODE_CREATE && mkfifoat(statefd, "exec.fifo", 0600) < 0) {
-		sr_fail(err, errno, "create %s/exec.fifo", dir);
-		goto fail;
-	}
-	if (spec.n_namespaces > 16) {
-		sr_fail(err, 0, "linux.namespaces: too many entries");
-		goto fail;
-	}
-	if (sr_ns_open_paths(&spec, nsfds, err) < 0)
-		goto fail;
-	if ((o->stdout_path && (out_fd = open_output(o->stdout_path, "--stdout", err)) < 0) ||
-	    (o->stderr_path && (err_fd = open_output(o->stderr_path, "--stderr", err)) < 0) ||
-	    (o->container_log && (log_fd = open_output(o->container_log, "--container-log", err)) < 0))
-		goto fail;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
-		sr_fail(err, errno, "socketpair");
-		goto fail;
-	}
-
-	int clone_flags = spec.clone_flags & CLONE_NEWPID; /* the rest is unshared by the child */
-	int born_in_cgroup = 0;
-	if (cgops->version == 2) {
-		/* cgroup v2: create the cgroup first and clone straight into it (no migration, no grace period). */
-		if (cgops->create(&spec, o->id, &cg, err) < 0)
-			goto fail;
-		cleanup_close int cgfd = open(cg.dirs[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
-		struct {
-			uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-		} args = { .flags = (uint64_t)clone_flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cgfd };
-		if (cgfd >= 0) {
-			pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-			born_in_cgroup = pid >= 0;
-		}
-		if (pid < 0 && errno != ENOSYS && errno != EINVAL && errno != EBADF) {
-			sr_fail(err, errno, "clone3 into cgroup %s", cg.dirs[0]);
-			goto fail;
-		}
-	}
-	if (!born_in_cgroup)
-		pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid < 0) {
-		sr_fail(err, errno, "clone into a new pid namespace");
-		goto fail;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		child_args a = { .spec = &spec, .sock = sv[1], .statefd = statefd, .logfd = log_fd, .stdout_fd = out_fd,
-				 .stderr_fd = err_fd, .nsfds = nsfds, .cgroup_version = cgops->version,
-				 .netns_from_caller = (spec.clone_flags & CLONE_NEWNET) != 0, .mode = o->mode };
-		child_main(&a);
-	}
-	close_fd(&sv[1]);
-	sr_trace(born_in_cgroup ? "cloned into cgroup" : "cloned");
-	/* The child builds its namespaces and rootfs meanwhile; it runs nothing of the image before "G". */
-	if (!born_in_cgroup && cg.n_dirs == 0 && cgops->create(&spec, o->id, &cg, err) < 0)
-		goto fail;
-	/* "G<cgroups>": the child moves itself in (no grace period, see cgroup.h); just "G" when born there. */
-	cleanup_free char *cgstr = sr_cgroup_to_string(&cg);
-	cleanup_free char *go = sr_xasprintf("G%s", born_in_cgroup ? "" : cgstr);
-	if ((spec.clone_flags & CLONE_NEWNET) && (netfd = sr_netns_finish(&netns, err)) < 0)
-		goto fail;
-	if (send_with_fd(sv[0], go, strlen(go), netfd, err) < 0)
-		goto fail;
-	close_fd(&netfd);
-	sr_trace("cgroups created");
-	cleanup_free char *created = sr_now_rfc3339();
-	sr_state st = { .id = (char *)o->id, .pid = pid, .starttime = sr_proc_starttime(pid), .bundle = spec.bundle,
-			.rootfs = spec.rootfs, .created = created, .cgroup = cgstr };
-	if (sr_state_write(statefd, &st, err) < 0)
-		goto fail;
-	sr_trace("state written");
-	if (o->mode != SR_MODE_CREATE) {
-		/* run: no round trip; the child starts as soon as its rootfs is ready. */
-		if (send_to_child(sv[0], "S", 1, err) < 0)
-			goto fail;
-	}
-	char msg[sizeof(err->msg) + 1];
-	ssize_t n;
-	if (o->mode != SR_MODE_RUN) {
-		/* create / run -d: report setup errors before returning. */
-		n = recv_from_child(sv[0], msg, sizeof(msg) - 1, 0);
-		if (n <= 0 || msg[0] != 'R') {
-			if (n > 1 && msg[0] == 'E') {
-				msg[n] = '\0';
-				sr_fail(err, 0, "%s", msg + 1);
-			} else {
-				sr_fail(err, 0, "container process exited during setup");
-			}
-			goto fail;
-		}
-		sr_trace("child ready");
-	}
-	if (o->pid_file) {
-		char buf[32];
-		snprintf(buf, sizeof(buf), "%d", pid);
-		if (sr_write_file(o->pid_file, buf, 1, err) < 0)
-			goto fail;
-	}
-	if (o->mode == SR_MODE_CREATE) {
-		ret = 0;
-		goto out;
-	}
-
-	forward_to = pid;
-	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-	sigemptyset(&sa.sa_mask);
-	static const int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
-		sigaction(fwd[i], &sa, NULL);
-	if (o->mode == SR_MODE_RUN_DETACHED) {
-		ret = 0;
-		goto out;
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			sr_fail(err, errno, "wait for the container");
-			goto fail;
-		}
-	}
-	sr_trace("container exited");
-	pid = -1;
-	/* run does not wait for "R" (one wake-up less on the hot path): a setup error is read now. */
-	n = recv_from_child(sv[0], msg, sizeof(msg) - 1, MSG_DONTWAIT);
-	if (n <= 0 || msg[0] != 'R') {
-		if (n > 1 && msg[0] == 'E') {
-			msg[n] = '\0';
-			sr_fail(err, 0, "%s", msg + 1);
-		} else {
-			sr_fail(err, 0, "container process exited during setup (status 0x%x)", (unsigned)status);
-		}
-		goto fail;
-	}
-	*exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-	pid = -1;
-	ret = 0;
-	if (cgops->destroy(&cg, err) < 0)
-		ret = -1;
-	sr_trace("cgroups removed");
-	sr_err e2;
-	if (sr_state_remove(o->root, o->id, 1, &e2) < 0 && ret == 0) {
-		*err = e2;
-		ret = -1;
-	}
-	goto out;
-
-fail:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	{
-		sr_err ignored;
-		if (cg.n_dirs)
-			cgops->destroy(&cg, &ignored);
-		sr_state_remove(o->root, o->id, 0, &ignored);
-	}
-out:
-	if (netns.pid > 0) {
-		sr_err ignored;
-		netfd = sr_netns_finish(&netns, &ignored);
-	}
-	close_fd(&netfd);
-	close_fd(&statefd);
-	close_fd(&sv[0]);
-	close_fd(&sv[1]);
-	close_fd(&out_fd);
-	close_fd(&err_fd);
-	close_fd(&log_fd);
-	for (size_t i = 0; i < 16; i++)
-		close_fd(&nsfds[i]);
-	sr_trace("done");
-	return ret;
+	if (o->mode == SR_MODE_RUN)
+		return remove_after_run(&c, err);
+	return 0;
 }
