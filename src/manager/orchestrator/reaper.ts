@@ -12,7 +12,8 @@ import { CLUSTER_DEFAULTS } from "../../spec/defaults.js";
 import { taskStateOrder } from "../../spec/task-state.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { ReadTx, WriteTx } from "../../store/store.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../leader/loop.js";
+import type { PassResult, ReconcilerOptions } from "../leader/loop.js";
+import { TransactionLoop } from "./pass.js";
 import { byCreation, isDead, MAX_WRITES_PER_TX, nodeLost, observed } from "./tasks.js";
 
 /** The history limit from the cluster object (default 5). */
@@ -69,16 +70,8 @@ export function reap(tx: WriteTx, now: number): PassResult {
 }
 
 /** Runs {@link reap} on task, node, service and cluster changes. */
-export class TaskReaper extends ReconcileLoop {
+export class TaskReaper extends TransactionLoop {
   constructor(o: ReconcilerOptions) {
-    super(o, () => true);
-  }
-
-  protected async pass(): Promise<PassResult> {
-    let result: PassResult = {};
-    await this.store.updateWithRetry((tx) => {
-      result = reap(tx, this.clock());
-    });
-    return result;
+    super(o, () => true, reap);
   }
 }

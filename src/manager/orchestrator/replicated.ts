@@ -6,29 +6,13 @@
  * first (unplaced tasks before all), highest slot first among equals. Tasks on down or drained nodes
  * are shut down and their slot refilled at once; removed services get all their tasks desired REMOVE.
  */
-import { newId } from "../../lib/ids.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
-import type { Service__Output } from "../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { WriteTx } from "../../store/store.js";
 import { taskOccupiesNode } from "../scheduler/node-info.js";
-import { ReconcileLoop, type PassResult, type ReconcilerOptions } from "../leader/loop.js";
-import { isTaskDirty } from "../../spec/task-dirty.js";
-import {
-  byCreation,
-  earliest,
-  isDead,
-  isGlobal,
-  newTask,
-  nodeDraining,
-  nodeLost,
-  orphanOnLostNodes,
-  restartDecision,
-  wantedRunning,
-  withDesired,
-  TaskWrites,
-  type OrchestratorTuning,
-} from "./tasks.js";
+import type { PassResult } from "../leader/loop.js";
+import { OrchestratorLoop, taskPass, type OrchestratorOptions } from "./pass.js";
+import { earliest, groupTasks, isDead, isGlobal, markRemoved, newestWins, newTask, nodeDraining, nodeLost, orphanOnLostNodes, superviseDead, wantedRunning, withDesired, type OrchestratorTuning, type ServicePass } from "./tasks.js";
 
 /** Live: desired RUNNING, or given up on (desired COMPLETE). */
 function isLive(task: Task__Output): boolean {
@@ -40,39 +24,26 @@ export function reconcileReplicated(tx: WriteTx, now: number, tuning: Orchestrat
   const nodes = new Map(tx.list("node").map((n) => [n.id, n] as const));
   const services = new Map(tx.list("service").map((s) => [s.id, s] as const));
   const allTasks = tx.list("task");
-  const byService = new Map<string, Task__Output[]>();
+  const byService = groupTasks(allTasks, (t) => t.serviceId);
   const nodeLoad = new Map<string, number>();
-  for (const t of allTasks) {
-    const list = byService.get(t.serviceId);
-    if (list === undefined) byService.set(t.serviceId, [t]);
-    else list.push(t);
-    if (taskOccupiesNode(t)) nodeLoad.set(t.nodeId, (nodeLoad.get(t.nodeId) ?? 0) + 1);
-  }
-  const writes = new TaskWrites();
-  let wakeAt: number | undefined;
-  for (const [serviceId, tasks] of byService) {
-    const service = services.get(serviceId);
-    if (service !== undefined && !(service.pendingDelete && !isGlobal(service))) continue;
-    for (const t of tasks) if (t.desiredState !== "REMOVE") writes.update(withDesired(t, "REMOVE"));
-  }
-  for (const service of services.values()) {
-    if (isGlobal(service) || service.pendingDelete) continue;
-    const w = reconcileService(service, byService.get(service.id) ?? [], nodes, nodeLoad, now, tuning, writes);
-    wakeAt = earliest(wakeAt, w);
-  }
-  if (writes.flush(tx)) wakeAt = now;
-  return wakeAt === undefined ? {} : { wakeAt };
+  for (const t of allTasks) if (taskOccupiesNode(t)) nodeLoad.set(t.nodeId, (nodeLoad.get(t.nodeId) ?? 0) + 1);
+  return taskPass(tx, now, (writes) => {
+    let wakeAt: number | undefined;
+    for (const [serviceId, tasks] of byService) {
+      const service = services.get(serviceId);
+      if (service === undefined || (service.pendingDelete && !isGlobal(service))) markRemoved(tasks, writes);
+    }
+    for (const service of services.values()) {
+      if (isGlobal(service) || service.pendingDelete) continue;
+      wakeAt = earliest(wakeAt, reconcileService({ service, now, tuning, writes }, byService.get(service.id) ?? [], nodes, nodeLoad));
+    }
+    return wakeAt;
+  });
 }
 
-function reconcileService(
-  service: Service__Output,
-  tasks: readonly Task__Output[],
-  nodes: ReadonlyMap<string, Node__Output>,
-  nodeLoad: Map<string, number>,
-  now: number,
-  tuning: OrchestratorTuning,
-  writes: TaskWrites,
-): number | undefined {
+/** One replicated service: restart, move or shut down its tasks, then scale its live slots to `replicas`. */
+function reconcileService(pass: ServicePass, tasks: readonly Task__Output[], nodes: ReadonlyMap<string, Node__Output>, nodeLoad: Map<string, number>): number | undefined {
+  const { service, now, tuning, writes } = pass;
   let wakeAt: number | undefined;
   // 1. Tasks that should run: move off lost/drained nodes, restart dead ones per policy (a dead task
   // whose slot another task still covers — a start-first update's pair — is only shut down).
@@ -85,38 +56,18 @@ function reconcileService(
       continue;
     }
     if (!isDead(task)) continue;
-    if (covered.has(`${task.slot}`)) {
-      writes.update(withDesired(task, "SHUTDOWN"));
-      continue;
-    }
-    const decision = restartDecision(task, now);
-    if (decision.kind === "wait") wakeAt = earliest(wakeAt, decision.until);
-    else if (decision.kind === "give-up") writes.update(withDesired(task, "COMPLETE", { message: decision.message }));
-    else {
-      writes.replace(withDesired(task, "SHUTDOWN"), newTask(service, { kind: "slot", slot: Number(task.slot) }, tuning.newId(), now, decision.history));
-    }
+    wakeAt = earliest(wakeAt, superviseDead(pass, task, { kind: "slot", slot: Number(task.slot) }, covered.has(`${task.slot}`)).wakeAt);
   }
-  wakeAt = earliest(wakeAt, orphanOnLostNodes(tasks.map((t) => writes.current(t)), nodes, now, tuning.orphanAfterMs, (t) => writes.update(t)));
+  wakeAt = earliest(wakeAt, orphanOnLostNodes(tasks, nodes, now, tuning.orphanAfterMs, writes));
 
   // 2. Live slots: one live task each (the newest wins if a race left two). A slot holding tasks of
   // the old and the current spec is the updater's (start-first, or a paused update): left alone.
   const current = [...tasks.map((t) => writes.current(t)), ...[...writes.tasks.values()].filter((t) => t.serviceId === service.id && !tasks.some((o) => o.id === t.id))];
-  const slots = new Map<number, Task__Output[]>();
-  for (const t of current) {
-    if (!isLive(t)) continue;
-    const slot = Number(t.slot);
-    const list = slots.get(slot);
-    if (list === undefined) slots.set(slot, [t]);
-    else list.push(t);
-  }
   const slotTask = new Map<number, Task__Output>();
-  for (const [slot, list] of slots) {
-    list.sort(byCreation);
-    const newest = list[list.length - 1]!;
+  for (const [slot, list] of groupTasks(current.filter(isLive), (t) => Number(t.slot))) {
+    const { newest, surplus } = newestWins(service, list);
     slotTask.set(slot, newest);
-    const dirty = list.map((t) => isTaskDirty(service, t));
-    if (dirty.includes(true) && dirty.includes(false)) continue;
-    for (const older of list.slice(0, -1)) writes.update(withDesired(older, "SHUTDOWN"));
+    for (const older of surplus) writes.update(withDesired(older, "SHUTDOWN"));
   }
 
   // 3. Scale.
@@ -165,22 +116,11 @@ function compareScores(a: readonly number[], b: readonly number[]): number {
 }
 
 /** Options of the replicated orchestrator. */
-export interface ReplicatedOrchestratorOptions extends ReconcilerOptions, Partial<OrchestratorTuning> {}
+export type ReplicatedOrchestratorOptions = OrchestratorOptions;
 
 /** Runs {@link reconcileReplicated} on store changes (services, tasks, nodes) and at restart delays. */
-export class ReplicatedOrchestrator extends ReconcileLoop {
-  private readonly tuning: OrchestratorTuning;
-
+export class ReplicatedOrchestrator extends OrchestratorLoop {
   constructor(o: ReplicatedOrchestratorOptions) {
-    super(o, (e) => e.kind !== "cluster");
-    this.tuning = { orphanAfterMs: o.orphanAfterMs ?? 0, newId: o.newId ?? newId };
-  }
-
-  protected async pass(): Promise<PassResult> {
-    let result: PassResult = {};
-    await this.store.updateWithRetry((tx) => {
-      result = reconcileReplicated(tx, this.clock(), this.tuning);
-    });
-    return result;
+    super(o, reconcileReplicated);
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeService, makeTask } from "../../store/objects.js";
 import { LocalProposer, Store } from "../../store/store.js";
-import { newTask, restartDecision, RESTART_HISTORY_LABEL, TaskWrites, withDesired } from "./tasks.js";
+import { newestWins, newTask, restartDecision, RESTART_HISTORY_LABEL, superviseDead, TaskWrites, withDesired, type ServicePass } from "./tasks.js";
 
 const T0 = 1_000_000;
 
@@ -61,5 +61,55 @@ describe("TaskWrites.flush", () => {
     expect(more).toBe(true);
     const tasks = () => new Map(store.view((tx) => tx.list("task")).map((t) => [t.id, t.desiredState] as const));
     expect(tasks()).toEqual(new Map([["a", "SHUTDOWN"], ["b", "RUNNING"]]));
+  });
+});
+
+describe("superviseDead", () => {
+  const service = makeService({ id: "s", specVersion: 1, spec: { annotations: { name: "s" }, task: { container: { image: "x" } } } });
+  const pass = (): ServicePass => ({ service, now: T0, tuning: { orphanAfterMs: 0, newId: () => "r1" }, writes: new TaskWrites() });
+  const written = (p: ServicePass): [string, string][] => [...p.writes.tasks.values()].map((t) => [t.id, t.desiredState]);
+
+  it("only shuts down a dead task whose place another task covers", () => {
+    const p = pass();
+    expect(superviseDead(p, dead("FAILED", { condition: "ANY", delayMs: 0 }), { kind: "slot", slot: 1 }, true)).toEqual({ holder: undefined, wakeAt: undefined });
+    expect(written(p)).toEqual([["t", "SHUTDOWN"]]);
+  });
+
+  it("replaces a task due for a restart in the same place, recording the restart", () => {
+    const p = pass();
+    const s = superviseDead(p, dead("FAILED", { condition: "ANY", delayMs: 0 }, `${T0 - 50}`), { kind: "node", nodeId: "n1" }, false);
+    expect(s.wakeAt).toBeUndefined();
+    expect([s.holder?.id, s.holder?.nodeId, s.holder?.annotations?.labels[RESTART_HISTORY_LABEL]]).toEqual(["r1", "n1", `${T0 - 50},${T0}`]);
+    expect(written(p)).toEqual([["t", "SHUTDOWN"], ["r1", "RUNNING"]]);
+  });
+
+  it("keeps a task waiting for its delay in place and says when to look again", () => {
+    const p = pass();
+    const task = dead("FAILED", { condition: "ANY", delayMs: 500 });
+    expect(superviseDead(p, task, { kind: "slot", slot: 1 }, false)).toEqual({ holder: task, wakeAt: T0 + 500 });
+    expect(written(p)).toEqual([]);
+  });
+
+  it("gives up: the task stays in place desired COMPLETE with the reason", () => {
+    const p = pass();
+    const s = superviseDead(p, dead("FAILED", { condition: "NONE" }), { kind: "slot", slot: 1 }, false);
+    expect([s.holder?.id, s.holder?.desiredState, s.holder?.status?.message, s.wakeAt]).toEqual(["t", "COMPLETE", "task failed; not restarted (restart condition none)", undefined]);
+    expect(written(p)).toEqual([["t", "COMPLETE"]]);
+  });
+});
+
+describe("newestWins", () => {
+  const service = makeService({ id: "s", specVersion: 2, spec: { annotations: { name: "s" }, task: { container: { image: "x:2" } } } });
+  const task = (id: string, createdAt: number, specVersion: number): ReturnType<typeof makeTask> =>
+    makeTask({ id, meta: { version: 1, createdAt, updatedAt: createdAt }, specVersion, spec: { container: { image: `x:${specVersion}` } }, desiredState: "RUNNING" });
+
+  it("keeps the newest of a place's tasks and calls the older ones surplus, oldest first", () => {
+    const { newest, surplus } = newestWins(service, [task("b", 2, 2), task("c", 3, 2), task("a", 1, 2)]);
+    expect([newest.id, surplus.map((t) => t.id)]).toEqual(["c", ["a", "b"]]);
+  });
+
+  it("leaves a place mixing the old and the current spec to the updater", () => {
+    const { newest, surplus } = newestWins(service, [task("old", 1, 1), task("new", 2, 2)]);
+    expect([newest.id, surplus]).toEqual(["new", []]);
   });
 });

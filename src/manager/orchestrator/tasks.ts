@@ -1,12 +1,14 @@
 /**
  * Pure helpers shared by the orchestrators: building a service's new task, classifying tasks and
- * nodes, and the restart supervisor's decision for a task that stopped while it should run.
+ * nodes, the restart supervisor (its decision for a task that stopped while it should run, and applying
+ * it), the steps both orchestrators take (newest wins per place, orphaning, removal) and a pass's writes.
  */
 import { isTerminalTaskState, taskStateOrder } from "../../spec/task-state.js";
 import { SERVICE_DEFAULTS } from "../../spec/defaults.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Service__Output } from "../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
+import { isTaskDirty } from "../../spec/task-dirty.js";
 import { makeTask } from "../../store/objects.js";
 import type { WriteTx } from "../../store/store.js";
 
@@ -87,6 +89,30 @@ export function byCreation(a: Task__Output, b: Task__Output): number {
   return (a.meta?.createdAt ?? 0) - (b.meta?.createdAt ?? 0) || (a.meta?.version ?? 0) - (b.meta?.version ?? 0) || a.id.localeCompare(b.id);
 }
 
+/** The tasks grouped by `key`, each group in the tasks' order. */
+export function groupTasks<K>(tasks: Iterable<Task__Output>, key: (task: Task__Output) => K): Map<K, Task__Output[]> {
+  const groups = new Map<K, Task__Output[]>();
+  for (const t of tasks) {
+    const k = key(t);
+    const list = groups.get(k);
+    if (list === undefined) groups.set(k, [t]);
+    else list.push(t);
+  }
+  return groups;
+}
+
+/**
+ * One place's live tasks (a slot's, or a node's for a global service; not empty): the newest wins,
+ * the older ones are surplus (a race left two) — none when the group mixes tasks of the old and the
+ * current spec: that place is the updater's (a start-first update, or a paused one).
+ */
+export function newestWins(service: Service__Output, group: readonly Task__Output[]): { readonly newest: Task__Output; readonly surplus: Task__Output[] } {
+  const sorted = [...group].sort(byCreation);
+  const newest = sorted[sorted.length - 1]!;
+  const dirty = sorted.map((t) => isTaskDirty(service, t));
+  return { newest, surplus: dirty.includes(true) && dirty.includes(false) ? [] : sorted.slice(0, -1) };
+}
+
 /** The restart supervisor's verdict on a dead task that is still desired RUNNING. */
 export type RestartDecision =
   | { readonly kind: "restart"; readonly history: number[] }
@@ -127,6 +153,47 @@ export function withDesired(task: Task__Output, desiredState: Task__Output["desi
   return next;
 }
 
+/** What one service's reconcile steps share: the service, the pass's clock reading, tuning and writes. */
+export interface ServicePass {
+  readonly service: Service__Output;
+  readonly now: number;
+  readonly tuning: OrchestratorTuning;
+  readonly writes: TaskWrites;
+}
+
+/** What became of a dead task: the task now holding its place (none once shut down) and when to look again. */
+export interface Supervised {
+  readonly holder: Task__Output | undefined;
+  readonly wakeAt: number | undefined;
+}
+
+/**
+ * The restart supervisor applied to a dead task still desired RUNNING, writing through `pass.writes`:
+ * shut down when its place is `covered` by another live task (a start-first update's pair); else per
+ * {@link restartDecision} shut down and replaced in the same `place`, left to wait for the delay, or
+ * given up (desired COMPLETE with the reason).
+ */
+export function superviseDead(pass: ServicePass, task: Task__Output, place: TaskPlace, covered: boolean): Supervised {
+  const { writes, now } = pass;
+  if (covered) {
+    writes.update(withDesired(task, "SHUTDOWN"));
+    return { holder: undefined, wakeAt: undefined };
+  }
+  const decision = restartDecision(task, now);
+  if (decision.kind === "restart") {
+    const replacement = newTask(pass.service, place, pass.tuning.newId(), now, decision.history);
+    writes.replace(withDesired(task, "SHUTDOWN"), replacement);
+    return { holder: replacement, wakeAt: undefined };
+  }
+  if (decision.kind === "give-up") writes.update(withDesired(task, "COMPLETE", { message: decision.message }));
+  return { holder: writes.current(task), wakeAt: decision.kind === "wait" ? decision.until : undefined };
+}
+
+/** Marks every task of a removed service desired REMOVE (those not already). */
+export function markRemoved(tasks: readonly Task__Output[], writes: TaskWrites): void {
+  for (const t of tasks) if (t.desiredState !== "REMOVE") writes.update(withDesired(t, "REMOVE"));
+}
+
 /** Writes per transaction at most; a pass with more asks to run again at once. */
 export const MAX_WRITES_PER_TX = 1_000;
 
@@ -150,17 +217,18 @@ export function earliest(a: number | undefined, b: number | undefined): number |
 
 /**
  * Tasks on a down or vanished node that are not yet terminal are marked ORPHANED once the grace has
- * passed (their agent cannot report any more); `tasks` are current reads. Returns when to look again.
+ * passed (their agent cannot report any more); `tasks` are read as `writes` left them so far. Returns
+ * when to look again.
  */
 export function orphanOnLostNodes(
   tasks: readonly Task__Output[],
   nodes: ReadonlyMap<string, Node__Output>,
   now: number,
   orphanAfterMs: number,
-  update: (task: Task__Output) => void,
+  writes: TaskWrites,
 ): number | undefined {
   let wakeAt: number | undefined;
-  for (const task of tasks) {
+  for (const task of tasks.map((t) => writes.current(t))) {
     if (task.nodeId === "" || isDead(task)) continue;
     const node = nodes.get(task.nodeId);
     if (!nodeLost(node)) continue;
@@ -170,7 +238,7 @@ export function orphanOnLostNodes(
       continue;
     }
     const desired = wantedRunning(task) ? "SHUTDOWN" : task.desiredState;
-    update(withDesired(task, desired, { state: "ORPHANED", timestamp: now, message: node === undefined ? "node removed" : "node down", appliedBy: "" }));
+    writes.update(withDesired(task, desired, { state: "ORPHANED", timestamp: now, message: node === undefined ? "node removed" : "node down", appliedBy: "" }));
   }
   return wakeAt;
 }
