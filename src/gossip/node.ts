@@ -103,7 +103,7 @@ export class GossipNode {
     this.udp = udp;
     this.tcp = tcp;
     // Monotonic, but anchored to the wall clock at process start: members on NTP-synced hosts agree
-    // on probe round numbers (see the probe schedule in core.ts).
+    // on probe round numbers (see the probe schedule in probe.ts).
     this.clock = options.clock ?? (() => performance.timeOrigin + performance.now());
     this.log = options.logger === undefined ? silentLogger() : componentLogger(options.logger, "gossip", { node: options.name });
     const host = options.advertiseHost ?? options.bindHost ?? "127.0.0.1";
