@@ -1,7 +1,7 @@
 // The packet codec: round trips, and untrusted bytes that never throw.
 import { describe, expect, it } from "vitest";
 import { decodePacket, encodePacket, messageWireSize } from "./codec.js";
-import { seededRandom } from "./prng.js";
+import { Prng } from "../lib/prng.js";
 
 describe("gossip codec", () => {
   it("round-trips a compound packet with metadata and push-pull state", () => {
@@ -25,7 +25,7 @@ describe("gossip codec", () => {
     expect(decodePacket(new Uint8Array())).toMatchObject({ ok: false, reason: "empty" });
     const valid = encodePacket({ messages: [{ suspect: { incarnation: 1, node: "nodename", from: "other" } }] });
     expect(decodePacket(valid.subarray(0, valid.length - 3))).toMatchObject({ ok: false, reason: "malformed" });
-    const rnd = seededRandom(1);
+    const rnd = new Prng(1).fn();
     let rejected = 0;
     for (let i = 0; i < 2000; i++) {
       const buf = new Uint8Array(1 + Math.floor(rnd() * 200)).map(() => Math.floor(rnd() * 256));

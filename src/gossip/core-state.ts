@@ -7,6 +7,7 @@
  */
 import type { NodeMeta, NodeMeta__Output } from "../gen/swarm/gossip/NodeMeta.js";
 import { ValidationError } from "../lib/errors.js";
+import { shuffleWith } from "../lib/prng.js";
 import { BroadcastQueue } from "./broadcast-queue.js";
 import { encodeMeta, normalizeMeta } from "./codec.js";
 import { resolveCoreOptions, type CoreOptions, type GossipTuning } from "./config.js";
@@ -189,7 +190,7 @@ export function randomMembers(s: CoreState, k: number, filter: (m: MemberRecord)
   if (k <= 0 || n === 0) return out;
   if (n <= 64) {
     const names = [...s.probeOrder];
-    shuffle(s.random, names);
+    shuffleWith(s.random, names);
     for (const name of names) {
       const m = s.members.get(name);
       if (m !== undefined && filter(m)) out.push(m);
@@ -207,15 +208,6 @@ export function randomMembers(s: CoreState, k: number, filter: (m: MemberRecord)
     if (m !== undefined && filter(m)) out.push(m);
   }
   return out;
-}
-
-function shuffle(random: () => number, list: string[]): void {
-  for (let i = list.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = list[i] as string;
-    list[i] = list[j] as string;
-    list[j] = t;
-  }
 }
 
 function isLive(status: MemberStatus): boolean {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { GossipCore } from "./core.js";
 import { decodePacket, encodePacket } from "./codec.js";
-import { seededRandom } from "./prng.js";
+import { Prng } from "../lib/prng.js";
 import type { CoreOutput } from "./types.js";
 import type { Packet, Packet__Output } from "../gen/swarm/gossip/Packet.js";
 
@@ -15,7 +15,7 @@ function wire(packet: Packet): Packet__Output {
 }
 
 function cluster(names: string[]): GossipCore {
-  const core = new GossipCore({ name: "self", addr: "10.0.0.1:7946", tuning: { gossipIntervalMs: 10_000 } }, seededRandom(3));
+  const core = new GossipCore({ name: "self", addr: "10.0.0.1:7946", tuning: { gossipIntervalMs: 10_000 } }, new Prng(3).fn());
   core.start(0);
   core.bootstrap(0, names.map((n, i) => ({ name: n, addr: `10.0.1.${i + 1}:7946`, incarnation: 1 })));
   core.drain();

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { createInterface } from "node:readline";
 import { GossipNode, type GossipNodeOptions } from "./node.js";
 import { encodePacket } from "./codec.js";
-import { seededRandom } from "./prng.js";
+import { Prng } from "../lib/prng.js";
 import type { MemberStatus } from "./types.js";
 
 const MEMBER_PROCESS = fileURLToPath(new URL("./testing/member-process.ts", import.meta.url));
@@ -177,7 +177,7 @@ describe("gossip on real sockets", () => {
     await c.join([a.addr]);
     await waitFor("fa, fb, fc alive everywhere", () => allSee([a, b, c], ["fa", "fb", "fc"], "alive"), 10_000, () => views([a, b, c]));
 
-    const rnd = seededRandom(Number(process.env.SEED ?? 6));
+    const rnd = new Prng(Number(process.env.SEED ?? 6)).fn();
     const valid = encodePacket({ messages: [{ ping: { seqNo: 7, target: "fa", source: "x", sourceAddr: "127.0.0.1:9" } }] });
     const sender = createSocket("udp4");
     const [host, port] = [a.addr.split(":")[0] as string, Number(a.addr.split(":")[1])];

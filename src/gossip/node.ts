@@ -14,6 +14,7 @@ import { performance } from "node:perf_hooks";
 import type { Logger } from "../lib/logger.js";
 import { componentLogger, silentLogger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
+import { Prng } from "../lib/prng.js";
 import type { NodeMeta } from "../gen/swarm/gossip/NodeMeta.js";
 import type { Packet, Packet__Output } from "../gen/swarm/gossip/Packet.js";
 import { decodePacket, encodePacket } from "./codec.js";
@@ -21,7 +22,6 @@ import type { GossipTuning, Profile } from "./config.js";
 import { GossipCore } from "./core.js";
 import { EventStream } from "./event-stream.js";
 import { ENCRYPTION_OVERHEAD, Keyring } from "./keyring.js";
-import { seededRandom } from "./prng.js";
 import { exchange, frame, readFrame } from "./tcp-frame.js";
 import type { CoreCounters, CoreOutput, GossipEvent, Member } from "./types.js";
 
@@ -113,7 +113,7 @@ export class GossipNode {
       : undefined;
     this.core = new GossipCore(
       { name: options.name, addr: this.addr, meta: options.meta, profile: options.profile, tuning: options.tuning },
-      options.random ?? seededRandom(randomInt(0, 2 ** 31)),
+      options.random ?? new Prng(randomInt(0, 2 ** 31)).fn(),
     );
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     udp.on("message", (msg, rinfo) => this.onDatagram(msg, `${rinfo.address}:${rinfo.port}`));

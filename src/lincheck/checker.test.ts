@@ -2,6 +2,7 @@ import { describe, it, expect } from "vitest";
 import { checkOperations } from "./checker.js";
 import { kvModel, registerModel, type KvInput, type KvOutput, type Operation, type RegisterInput } from "./model.js";
 import { HistoryRecorder } from "./recorder.js";
+import { Prng } from "../lib/prng.js";
 
 type RegOp = Operation<RegisterInput, number | null>;
 const w = (clientId: number, value: number, call: number, ret: number): RegOp => ({ clientId, input: { op: "write", value }, output: null, call, return: ret });
@@ -11,24 +12,12 @@ type KvOp = Operation<KvInput, KvOutput>;
 const put = (clientId: number, key: string, value: string, call: number, ret: number): KvOp => ({ clientId, input: { op: "put", key, value }, output: { value: null }, call, return: ret });
 const get = (clientId: number, key: string, value: string | null, call: number, ret: number): KvOp => ({ clientId, input: { op: "get", key }, output: { value }, call, return: ret });
 
-/** A tiny seeded PRNG (mulberry32) so generated histories are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Generates a linearizable KV history by construction: each operation takes effect atomically at a
  * random point inside its [call, return] interval on a real map.
  */
 function linearizableKvHistory(seed: number, clients: number, opsPerClient: number, keys: number): KvOp[] {
-  const rnd = prng(seed);
+  const rnd = new Prng(seed).fn(); // seeded: generated histories are reproducible
   type Planned = { clientId: number; input: KvInput; call: number; ret: number; at: number };
   const planned: Planned[] = [];
   for (let c = 0; c < clients; c++) {

@@ -7,7 +7,7 @@
 import { decodePacket, encodePacket } from "../codec.js";
 import { GossipCore } from "../core.js";
 import type { GossipTuning, Profile } from "../config.js";
-import { seededRandom } from "../prng.js";
+import { Prng } from "../../lib/prng.js";
 import { TimerHeap } from "../timer-heap.js";
 import type { CoreOutput, GossipEvent, TcpPingOutcome } from "../types.js";
 import type { NodeMeta } from "../../gen/swarm/gossip/NodeMeta.js";
@@ -72,7 +72,7 @@ export class Simulator {
   /** A simulator seeded by `options.seed`. */
   constructor(options: SimOptions) {
     this.options = options;
-    this.random = seededRandom(options.seed);
+    this.random = new Prng(options.seed).fn();
   }
 
   /** Adds and starts a member; `join` lists members (names) to push-pull with. */
@@ -81,7 +81,7 @@ export class Simulator {
     const addr = `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}:7946`;
     const core = new GossipCore(
       { name, addr, meta: options.meta, profile: this.options.profile ?? "lan", tuning: { ...this.options.tuning, ...options.tuning } },
-      seededRandom(this.options.seed * 7919 + index + 1),
+      new Prng(this.options.seed * 7919 + index + 1).fn(),
     );
     const node: SimNode = { name, addr, core, running: true, stalledUntil: 0, backlog: [], wakeGen: 0, wakeAt: undefined, extraLoss: 0, bytesSent: 0, tcpBytesSent: 0, packetsSent: 0, group: 0 };
     this.nodes.set(name, node);

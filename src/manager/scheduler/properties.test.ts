@@ -10,21 +10,10 @@ import { testNode, testTask } from "./testing/fixtures.js";
 import { matchConstraints, parseConstraints } from "../../spec/constraints.js";
 import { addTaskToNode, buildNodeInfos, newNodeInfo, type NodeInfo } from "./node-info.js";
 import { firstFailure } from "./filters.js";
+import { Prng } from "../../lib/prng.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
 import type { TaskSpec } from "../../gen/swarm/api/TaskSpec.js";
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const GiB = 1024 ** 3;
 
@@ -35,7 +24,7 @@ interface Scenario {
 }
 
 function scenario(seed: number): Scenario {
-  const rnd = prng(seed);
+  const rnd = new Prng(seed).fn();
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const nodes = Array.from({ length: int(1, 30) }, (_, i) =>
@@ -139,7 +128,7 @@ describe("scheduler properties (seeded random clusters)", () => {
   });
 
   it.each(SEEDS.slice(0, 50))("balance, seed %i: on equal empty nodes per-node counts differ by at most 1", (seed) => {
-    const rnd = prng(seed);
+    const rnd = new Prng(seed).fn();
     const n = 1 + Math.floor(rnd() * 50);
     const k = Math.floor(rnd() * 300);
     const nodes = Array.from({ length: n }, (_, i) => testNode(`n${i}`, { labels: { zone: `z${i % 3}` } }));
@@ -207,7 +196,7 @@ interface DiffShape {
 }
 
 function diffScenario(seed: number, shape: DiffShape): { nodes: Node__Output[]; tasks: Task__Output[]; failed: Map<string, Set<string>> } {
-  const rnd = prng(seed * 7919);
+  const rnd = new Prng(seed * 7919).fn();
   const int = (lo: number, hi: number): number => lo + Math.floor(rnd() * (hi - lo + 1));
   const nodes = Array.from({ length: int(...shape.nodes) }, (_, i) =>
     testNode(`n${i}`, {

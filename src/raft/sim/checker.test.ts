@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { EntryType, RaftNode, StateType, newEntry } from "../core/index.js";
 import { InvariantViolation, SafetyChecker } from "./invariants.js";
 import { storageWithLog } from "./network.js";
-import { Prng } from "./prng.js";
+import { Prng } from "../../lib/prng.js";
 import { runSimulation } from "./simulator.js";
 
 function raftWith(terms: number[], term: number) {

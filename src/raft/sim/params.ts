@@ -3,7 +3,7 @@
  * snapshot codec.
  */
 import type { KvHistory } from "./history.js";
-import type { Prng } from "./prng.js";
+import type { Prng } from "../../lib/prng.js";
 
 /** Knobs of one run; everything not given is drawn from the seed. */
 export interface SimOptions {

@@ -28,7 +28,7 @@ import {
 import type { Raft } from "../core/raft.js";
 import type { KvHistory, KvInput, KvOperation } from "./history.js";
 import { SafetyChecker } from "./invariants.js";
-import { Prng } from "./prng.js";
+import { Prng } from "../../lib/prng.js";
 import { type SimOptions, type SimParams, type SimResult, SimulationFailure, decodeKv, drawParams, encodeKv } from "./params.js";
 
 export { SimulationFailure, type SimResult, type SimOptions, type SimParams };

@@ -1,6 +1,12 @@
 /**
- * A small seeded PRNG for reproducible simulations: xoshiro128** seeded through splitmix32.
- * Same seed → same sequence on every platform (32-bit integer arithmetic only).
+ * The project's one seeded pseudo-random generator: xoshiro128** seeded through splitmix32. Same
+ * seed → same sequence on every platform (32-bit integer arithmetic only), so a failing seed of a
+ * simulator or a property test replays exactly, and neighbouring seeds (member i and i+1 of one
+ * simulation) give unrelated sequences. Pure cores that take injected randomness as `() => number`
+ * (the gossip core, RaftConfig.random) get it from {@link Prng.fn}.
+ *
+ * The Raft simulator's seed sweeps depend on this exact sequence (prng.test.ts pins it): changing
+ * the algorithm or the seeding changes which schedules they explore.
  */
 
 function splitmix32(state: { s: number }): number {
@@ -18,6 +24,7 @@ export class Prng {
   private c: number;
   private d: number;
 
+  /** A generator seeded by `seed` (any integer; bits above 32 are mixed in). */
   constructor(seed: number) {
     const st = { s: seed | 0 };
     // Mix in the high bits for seeds beyond 32 bits.
@@ -65,19 +72,24 @@ export class Prng {
 
   /** Shuffles in place (Fisher–Yates) and returns the array. */
   shuffle<T>(xs: T[]): T[] {
-    for (let i = xs.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      const tmp = xs[i] as T;
-      xs[i] = xs[j] as T;
-      xs[j] = tmp;
-    }
-    return xs;
+    return shuffleWith(() => this.next(), xs);
   }
 
-  /** A function view for RaftConfig.random. */
+  /** A function view: uniform floats in [0, 1), drawn from (and advancing) this generator. */
   fn(): () => number {
     return () => this.next();
   }
+}
+
+/** Shuffles `xs` in place (Fisher–Yates, one `random()` per position from the end) and returns it. */
+export function shuffleWith<T>(random: () => number, xs: T[]): T[] {
+  for (let i = xs.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const tmp = xs[i] as T;
+    xs[i] = xs[j] as T;
+    xs[j] = tmp;
+  }
+  return xs;
 }
 
 function rotl(x: number, k: number): number {
