@@ -15,6 +15,9 @@
  *      leader's own ack may commit more) and wake the loop.
  * A Ready with a snapshot from the leader waits for every earlier Ready, is persisted (snapshot file
  * + marker) and applied alone. Taking our own snapshot also waits until everything applied is durable.
+ *
+ * This file holds the loop, persistence, the public API and the lifecycle; step 1 is batching.ts, and
+ * applying (entries, membership changes, snapshots restored and taken) is apply.ts.
  */
 import { Wal } from "../storage/wal.js";
 import { RaftTransport } from "../transport/transport.js";
@@ -22,13 +25,8 @@ import {
   RaftNode,
   type MemoryStorage,
   ProposalDroppedError,
-  decodeConfChange,
-  newEntry,
-  newMessage,
-  emptyConfState,
   snapshotMeta,
   type ConfState,
-  type Entry,
   type Message,
   type Ready,
   type ConfChangeType,
@@ -36,12 +34,14 @@ import {
 import type { Logger } from "../../lib/logger.js";
 import { errorMessage } from "../../lib/errors.js";
 import { RaftServerError, RaftServerErrorCode } from "./errors.js";
-import { decodeProposal, decodeSnapshotData, encodeProposal, encodeSnapshotData } from "./envelope.js";
+import { encodeProposal } from "./envelope.js";
 import { memberId, resolveServerOptions, type RaftServerOptions, type ResolvedRaftServerOptions } from "./options.js";
 import { recoverStorage, type Recovered } from "./recover.js";
 import { RequestBook } from "./requests.js";
 import { forceNewClusterOnStart } from "./force-new-cluster.js";
 import { PeerActivityBook, type PeerActivity } from "./peer-activity.js";
+import { Applier } from "./apply.js";
+import { RequestBatcher } from "./batching.js";
 
 /** What a member reports about itself. */
 export interface RaftServerStatus {
@@ -64,15 +64,12 @@ export class RaftServer<R = unknown> {
   private readonly storage: MemoryStorage;
   private readonly wal: Wal;
   private transport!: RaftTransport;
-  private readonly members: Map<number, string>;
-  private confState: ConfState;
-  private applied: number;
-  private snapIndex: number;
   private leader = 0;
   private isLeaderNow = false;
   private seq = 0;
-  private readSeq = 0;
   private readonly req = new RequestBook<R>();
+  private readonly applier: Applier<R>;
+  private readonly batcher: RequestBatcher<R>;
   private readonly activity = new PeerActivityBook();
   private wake: (() => void) | null = null;
   private ticker: NodeJS.Timeout | null = null;
@@ -82,8 +79,6 @@ export class RaftServer<R = unknown> {
   private persisting: Promise<void> = Promise.resolve();
   private fatal: unknown = null;
   private stopped: Promise<void> | null = null;
-  /** Set when a member was added: the next snapshot must include it (a member ignores snapshots without itself). */
-  private snapshotWanted = false;
   private readonly counters = { readies: 0, syncs: 0, entriesPersisted: 0, entriesApplied: 0, messagesSent: 0, proposalsBatched: 0, batches: 0, persistMs: 0, idleMs: 0, turnMs: 0 };
 
   private constructor(o: ResolvedRaftServerOptions<R>, wal: Wal, storage: MemoryStorage, members: Map<number, string>, confState: ConfState, applied: number) {
@@ -91,10 +86,6 @@ export class RaftServer<R = unknown> {
     this.log = o.logger;
     this.wal = wal;
     this.storage = storage;
-    this.members = members;
-    this.confState = confState;
-    this.applied = applied;
-    this.snapIndex = applied;
     this.node = new RaftNode({
       id: o.id,
       storage,
@@ -106,6 +97,8 @@ export class RaftServer<R = unknown> {
       applied,
       logger: o.logger,
     });
+    this.applier = new Applier({ o, node: this.node, storage, wal, req: this.req, members, confState, applied });
+    this.batcher = new RequestBatcher({ id: o.id, nonce: o.nonce, node: this.node, req: this.req, log: this.log, counters: this.counters });
   }
 
   /** Opens the WAL (bootstrapping a new cluster if asked), starts the transport, the ticker and the loop. */
@@ -252,7 +245,7 @@ export class RaftServer<R = unknown> {
 
   /** Promotes a learner to voter; leader only. */
   promoteMember(nodeId: number): Promise<ConfState> {
-    return this.changeMembership("CONF_ADD_VOTER", nodeId, this.members.get(nodeId) ?? "");
+    return this.changeMembership("CONF_ADD_VOTER", nodeId, this.applier.members.get(nodeId) ?? "");
   }
 
   /** Removes a member; leader only. */
@@ -279,10 +272,10 @@ export class RaftServer<R = unknown> {
       isLeader: this.isLeaderNow,
       term: s.hardState.term,
       commit: s.hardState.commit,
-      applied: this.applied,
+      applied: this.applier.applied,
       lastIndex: s.lastIndex,
-      confState: this.confState,
-      members: new Map(this.members),
+      confState: this.applier.confState,
+      members: new Map(this.applier.members),
     };
   }
 
@@ -298,7 +291,7 @@ export class RaftServer<R = unknown> {
 
   /** Read-only: when each other member was last heard from, and (on the leader) its progress. */
   peerActivity(): PeerActivity[] {
-    return this.activity.view(this.o.id, this.members.keys(), this.node.status().progress, Date.now());
+    return this.activity.view(this.o.id, this.applier.members.keys(), this.node.status().progress, Date.now());
   }
 
   /** The transport port actually bound (useful with port 0). */
@@ -308,59 +301,10 @@ export class RaftServer<R = unknown> {
 
   // ---- the loop -------------------------------------------------------------------------------
 
-  private flushProposals(): void {
-    if (this.req.propQueue.length === 0 || this.leader === 0) return;
-    // Hold proposals while the leader's connection is down (it probably died): sending them would lose
-    // them; held ones go to the next leader (or to this one when it reconnects).
-    if (!this.isLeaderNow && !this.transport.peerReady(this.leader)) return;
-    const batch = this.req.propQueue;
-    this.req.propQueue = [];
-    this.counters.batches++;
-    this.counters.proposalsBatched += batch.length;
-    const m = newMessage({
-      type: "MSG_PROP",
-      from: this.o.id,
-      entries: batch.map((q) => newEntry({ term: 0, index: 0, data: q.data })),
-    });
-    for (const q of batch) {
-      const p = this.req.pending.get(q.seq);
-      if (p !== undefined) p.sent = true;
-    }
-    if (this.isLeaderNow) {
-      try {
-        this.node.step(m);
-      } catch (err) {
-        for (const q of batch) {
-          const p = this.req.pending.get(q.seq);
-          this.req.pending.delete(q.seq);
-          p?.reject(new RaftServerError(RaftServerErrorCode.NoLeader, `raft: proposal dropped: ${errorMessage(err)}`, { leader: this.leader, cause: err }));
-        }
-      }
-    } else {
-      this.transport.send([{ ...m, to: this.leader }]);
-    }
-  }
-
-  private flushReads(): void {
-    if (this.req.readQueue.length === 0 || this.leader === 0) return;
-    const ctx = Buffer.allocUnsafe(12);
-    ctx.writeUInt32LE(this.o.id, 0);
-    ctx.writeUInt32LE(this.o.nonce, 4);
-    ctx.writeUInt32LE(this.readSeq++ >>> 0, 8);
-    try {
-      this.node.readIndex(ctx);
-    } catch (err) {
-      this.log.debug({ err: errorMessage(err) }, "raft: read index refused; will retry");
-      return;
-    }
-    this.req.readBatches.set(ctx.toString("hex"), { waiters: this.req.readQueue, index: null });
-    this.req.readQueue = [];
-  }
-
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      this.flushProposals();
-      this.flushReads();
+      this.batcher.flushProposals(this.leader, this.isLeaderNow, this.transport);
+      this.batcher.flushReads(this.leader);
       if (!this.node.hasReady()) {
         const w0 = performance.now();
         await new Promise<void>((resolve) => (this.wake = resolve));
@@ -385,7 +329,7 @@ export class RaftServer<R = unknown> {
       }
       if (rd.snapshot !== undefined) {
         if (!(await this.persistOrFail(rd))) return;
-        this.apply(rd);
+        this.applier.apply(rd, this.isLeaderNow, this.transport);
         this.afterPersist(rd, t0);
         continue;
       }
@@ -393,8 +337,8 @@ export class RaftServer<R = unknown> {
       // producing Readies; the committed entries (durable on a quorum) are applied right away.
       const previous = this.persisting;
       const written = this.writeReady(rd);
-      this.apply(rd);
-      this.req.serveReads(this.applied);
+      this.applier.apply(rd, this.isLeaderNow, this.transport);
+      this.req.serveReads(this.applier.applied);
       this.persisting = (async () => {
         await previous;
         let ok = true;
@@ -406,12 +350,11 @@ export class RaftServer<R = unknown> {
         }
         if (ok && this.fatal === null) this.afterPersist(rd, t0);
       })();
-      if (this.applied > this.snapIndex && (this.snapshotWanted || this.applied - this.snapIndex >= this.o.snapshotEntries)) {
+      if (this.applier.snapshotDue()) {
         await this.persisting; // a snapshot must not run ahead of the durable log and commit index
         if (this.fatal !== null) return;
-        this.snapshotWanted = false;
         try {
-          await this.takeSnapshot();
+          await this.applier.takeSnapshot();
         } catch (err) {
           this.log.error({ err: errorMessage(err) }, "raft: snapshot failed");
         }
@@ -446,7 +389,7 @@ export class RaftServer<R = unknown> {
     this.storage.append(rd.entries);
     this.transport.send(rd.messagesAfterPersist.filter((m) => m.to !== this.o.id));
     this.node.advance(rd);
-    this.req.serveReads(this.applied);
+    this.req.serveReads(this.applier.applied);
     const ms = performance.now() - t0;
     this.counters.persistMs += ms;
     this.counters.turnMs += ms;
@@ -476,79 +419,6 @@ export class RaftServer<R = unknown> {
     } catch (err) {
       this.log.error({ err: errorMessage(err) }, "raft: onLeaderChange threw");
     }
-  }
-
-  private apply(rd: Ready): void {
-    if (rd.snapshot !== undefined) {
-      const meta = snapshotMeta(rd.snapshot);
-      if (meta.index > this.applied) {
-        const { members, state } = decodeSnapshotData(rd.snapshot.data);
-        this.o.stateMachine.restore(meta.index, state);
-        for (const [id, addr] of members) this.setMember(id, addr);
-        this.confState = meta.confState ?? emptyConfState();
-        this.applied = meta.index;
-        this.snapIndex = meta.index;
-        this.log.info({ index: meta.index }, "raft: restored from a snapshot sent by the leader");
-      }
-    }
-    for (const e of rd.committedEntries) {
-      if (e.index <= this.applied) continue;
-      if (e.type === "ENTRY_CONF_CHANGE") this.applyConfChange(e);
-      else if (e.data.length > 0) this.applyNormal(e);
-      this.applied = e.index;
-    }
-  }
-
-  private applyNormal(e: Entry): void {
-    const { id, payload } = decodeProposal(e.data);
-    const mine = id.proposer === this.o.id && id.nonce === this.o.nonce;
-    const p = mine ? this.req.pending.get(id.seq) : undefined;
-    if (p !== undefined) this.req.pending.delete(id.seq);
-    let result: R;
-    try {
-      result = this.o.stateMachine.apply(e.index, payload);
-    } catch (err) {
-      this.log.error({ err: errorMessage(err), index: e.index }, "raft: state machine threw while applying");
-      p?.reject(err instanceof Error ? err : new Error(String(err)));
-      return;
-    }
-    p?.resolve(result);
-  }
-
-  private applyConfChange(e: Entry): void {
-    const cc = decodeConfChange(e.data);
-    this.confState = this.node.applyConfChange(cc);
-    if (cc.type === "CONF_REMOVE_NODE") {
-      this.members.delete(cc.nodeId);
-      if (cc.nodeId !== this.o.id) this.transport.removePeer(cc.nodeId);
-    } else {
-      const isNew = !this.members.has(cc.nodeId);
-      if (cc.context.length > 0) this.setMember(cc.nodeId, cc.context.toString("utf8"));
-      // A member that needs a snapshot must get one that already lists it: take one once the log was
-      // compacted. And the leader takes one for a member it has just added (compacting all but
-      // compactionMargin entries): a joiner with an empty log then installs the state in one MSG_SNAP
-      // instead of replaying (fsync + apply) every entry since the last snapshot.
-      if (this.storage.firstIndex() > 1 || (isNew && this.isLeaderNow)) this.snapshotWanted = true;
-    }
-    this.log.info({ index: e.index, change: cc.type, node: cc.nodeId, voters: this.confState.voters, learners: this.confState.learners }, "raft: membership changed");
-    this.req.confApplied(cc.type, cc.nodeId, this.confState);
-  }
-
-  private setMember(id: number, addr: string): void {
-    this.members.set(id, addr);
-    if (id !== this.o.id) this.transport.addPeer(id, addr);
-  }
-
-  private async takeSnapshot(): Promise<void> {
-    const index = this.applied;
-    const data = encodeSnapshotData(this.members, this.o.stateMachine.snapshot());
-    const snap = this.storage.createSnapshot(index, this.confState, data);
-    this.snapIndex = index;
-    await this.wal.saveSnapshot(snap, false);
-    const compactTo = index - this.o.compactionMargin;
-    if (compactTo >= this.storage.firstIndex()) this.storage.compact(compactTo);
-    const released = await this.wal.releaseTo(index);
-    this.log.info({ index, bytes: data.length, releasedSegments: released }, "raft: snapshot taken");
   }
 
   /** Stops ticking, fails pending requests, closes the transport and the WAL. Safe to call twice. */
