@@ -35,7 +35,7 @@ export interface RuntimeFixture {
 /** Builds the native binary (if needed) and a workspace. */
 export function createRuntimeFixture(): RuntimeFixture {
   sweepTestCgroups();
-  execFileSync("make", ["-s", "-C", new URL("../../native", import.meta.url).pathname], { stdio: "inherit" });
+  execFileSync("make", ["-s", "-C", new URL("../../../native", import.meta.url).pathname], { stdio: "inherit" });
   if (!existsSync(RUNTIME_BINARY)) throw new Error(`${RUNTIME_BINARY} missing after make`);
   const work = mkdtempSync(join(tmpdir(), `${TEST_PREFIX}-runtime-${String(process.pid)}-`));
   const rootfs = join(work, "rootfs");
