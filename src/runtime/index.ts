@@ -15,7 +15,7 @@ export {
   type UserDatabase,
 } from "./config-builder.js";
 export { InvalidContainerSpecError, RuntimeCommandError, RuntimeErrorCode } from "./errors.js";
-export { followContainerLog, parseCriLog, readContainerLog, type FollowOptions, type LogEntry, type LogStream } from "./logs.js";
+export { followContainerLog, parseCriLog, readContainerLog, readLogBatches, type FollowOptions, type LogEntry, type LogStream } from "./logs.js";
 export type { OciConfig } from "./oci.js";
 export {
   Container,
