@@ -16,6 +16,7 @@ import { ImageStore } from "../image/store.js";
 import { buildTestImages } from "../image/testing/test-images.js";
 import { RUNTIME_BINARY, Runtime } from "../runtime/index.js";
 import { sweepTestCgroups, TEST_PREFIX } from "../runtime/testing/fixture.js";
+import { createContainer } from "../runtime/testing/verbs.js";
 import { Agent } from "./agent.js";
 import { type TaskRecord, TaskRecordStore } from "./task-records.js";
 
@@ -385,7 +386,7 @@ describe("agent restart", () => {
     await reported(t.id, "READY", inState("READY"));
     await first.stop();
     const taskDir = join(dataDir, "tasks", t.id);
-    await runtime.create(t.id, join(taskDir, "bundle"), { logPath: join(taskDir, "container.log") });
+    await createContainer(runtime, t.id, join(taskDir, "bundle"), { logPath: join(taskDir, "container.log") });
     expect((await runtime.state(t.id)).status).toBe("created");
     const preparing = (reports.get(t.id) ?? []).find(inState("PREPARING"));
     if (preparing === undefined) throw new Error(`no PREPARING report of ${t.id}`);

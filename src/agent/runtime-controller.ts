@@ -252,24 +252,11 @@ export class RuntimeController implements Controller {
 
   async shutdown(graceMs: number): Promise<TaskExit> {
     const c = this.need();
-    const done = c.wait();
-    const ignoreGone = (err: unknown): void => {
-      if (err instanceof RuntimeCommandError && (err.code === RuntimeErrorCode.WrongState || err.code === RuntimeErrorCode.NotFound)) return;
-      throw err;
-    };
-    try {
-      await c.kill(this.stopSignal as NodeJS.Signals); // the runtime takes names with or without SIG, or numbers
-    } catch (err) {
-      ignoreGone(err);
-      return { exitCode: (await done).exitCode };
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const first = await Promise.race([done, new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), graceMs)))]);
-    clearTimeout(timer);
-    if (first !== "timeout") return { exitCode: first.exitCode };
-    this.o.logger.info({ container: c.id, graceMs }, "grace period over: SIGKILL");
-    await c.kill("SIGKILL").catch(ignoreGone);
-    return { exitCode: (await done).exitCode };
+    const exit = await c.stop(graceMs, {
+      signal: this.stopSignal, // the runtime takes names with or without SIG, or numbers
+      onGraceOver: () => this.o.logger.info({ container: c.id, graceMs }, "grace period over: SIGKILL"),
+    });
+    return { exitCode: exit.exitCode };
   }
 
   async terminate(): Promise<void> {

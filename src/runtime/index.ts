@@ -27,4 +27,5 @@ export {
   type CreateOptions,
   type ExitStatus,
   type RuntimeOptions,
+  type StopOptions,
 } from "./runtime.js";

@@ -1,7 +1,9 @@
 /**
- * The runtime driver the agent uses: prepares bundles, and drives `swarm-runtime` (create/start/wait/
- * kill/delete) for one container at a time. Every call is a short-lived child process; state lives in the
- * runtime's state dir, so a restarted agent can reattach with {@link Runtime.container}.
+ * The runtime driver the agent uses: writes bundles, and drives `swarm-runtime` (`run --detach`, `wait`,
+ * `kill`, `delete`, `state`) for one container at a time. Every call is one `swarm-runtime` process
+ * started through the shared spawner (src/lib/spawner.ts), `wait` the only long-lived one; state lives in
+ * the runtime's state dir, so a restarted agent can reattach with {@link Runtime.container}. The verbs
+ * only tests use (`create`, `start`) are in testing/verbs.ts.
  */
 import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
@@ -12,7 +14,6 @@ import { runProcess } from "../lib/spawner.js";
 import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import { buildOciConfig, type ContainerSpecInput } from "./config-builder.js";
 import { RuntimeCommandError, RuntimeErrorCode, classifyRuntimeFailure } from "./errors.js";
-import { followContainerLog, readContainerLog, type FollowOptions, type LogEntry } from "./logs.js";
 import type { OciConfig } from "./oci.js";
 
 /** Where state lives by default (the runtime's own default). */
@@ -51,16 +52,10 @@ export interface ExitStatus {
   readonly signal: number | null;
 }
 
-/** Options for {@link Runtime.create}. */
+/** Options for {@link Runtime.runDetached}. */
 export interface CreateOptions {
   /** CRI-format log of stdout+stderr, written by the container's init (default: <bundle>/container.log). */
   readonly logPath?: string;
-}
-
-interface CommandResult {
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly exitCode: number | null;
 }
 
 /** Writes config.json into bundleDir (created if needed) and returns the config. */
@@ -87,21 +82,13 @@ export class Runtime {
     this.log = options.logger ?? silentLogger();
   }
 
-  /** Creates a container from a bundle (config.json + rootfs); its process waits for {@link Container.start}. */
-  async create(id: string, bundleDir: string, options: CreateOptions = {}): Promise<Container> {
-    const logPath = options.logPath ?? join(bundleDir, "container.log");
-    await this.mustRun(id, "create", ["create", "--bundle", bundleDir, "--container-log", logPath, id]);
-    this.log.debug({ id, bundleDir }, "container created");
-    return new Container(this, id, logPath);
-  }
-
   /**
    * create + start in ONE `swarm-runtime run --detach` (one process instead of two); the container runs
    * when it resolves.
    */
   async runDetached(id: string, bundleDir: string, options: CreateOptions = {}): Promise<Container> {
     const logPath = options.logPath ?? join(bundleDir, "container.log");
-    await this.mustRun(id, "run", ["run", "--detach", "--bundle", bundleDir, "--container-log", logPath, id]);
+    await runRuntimeCommand(this, id, "run", ["run", "--detach", "--bundle", bundleDir, "--container-log", logPath, id]);
     this.log.debug({ id, bundleDir }, "container running");
     return new Container(this, id, logPath);
   }
@@ -119,18 +106,6 @@ export class Runtime {
     }
   }
 
-  /** create + start. */
-  async run(id: string, bundleDir: string, options: CreateOptions = {}): Promise<Container> {
-    const c = await this.create(id, bundleDir, options);
-    try {
-      await c.start();
-    } catch (err) {
-      await c.delete({ force: true }).catch(() => undefined);
-      throw err;
-    }
-    return c;
-  }
-
   /** A handle on an existing container (e.g. after an agent restart). */
   container(id: string, logPath: string): Container {
     return new Container(this, id, logPath);
@@ -138,44 +113,54 @@ export class Runtime {
 
   /** `state ID`. */
   async state(id: string): Promise<ContainerState> {
-    const r = await this.mustRun(id, "state", ["state", id]);
+    const r = await runRuntimeCommand(this, id, "state", ["state", id]);
     return JSON.parse(r.stdout) as ContainerState;
   }
+}
 
-  /** Runs one command; throws {@link RuntimeCommandError} on a non-zero exit. */
-  async mustRun(id: string, command: string, args: readonly string[]): Promise<CommandResult> {
-    const r = await this.exec(args);
-    if (r.exitCode !== 0) {
-      throw new RuntimeCommandError(classifyRuntimeFailure(r.stderr), command, r.exitCode, r.stderr, id);
+/**
+ * Runs `swarm-runtime --root <root> ...args` for container `id` and returns its output; a non-zero exit
+ * throws {@link RuntimeCommandError} (`command` names the verb), a process that cannot run or is killed
+ * an Error naming the binary.
+ */
+export async function runRuntimeCommand(runtime: Runtime, id: string, command: string, args: readonly string[]): Promise<{ stdout: string; stderr: string }> {
+  // Through the shared spawner (src/lib/spawner.ts): no fork of this process per command.
+  const r = await runProcess(runtime.binary, ["--root", runtime.stateRoot, ...args]).then(
+    (res) => {
+      if (res.code === null) throw new Error(`cannot run ${runtime.binary}: killed by ${String(res.signal)}`);
+      return res;
+    },
+    (err: unknown) => {
+      throw new Error(`cannot run ${runtime.binary}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    },
+  );
+  if (r.code !== 0) throw new RuntimeCommandError(classifyRuntimeFailure(r.stderr), command, r.code, r.stderr, id);
+  return r;
+}
+
+/** Spawns `wait ID` (long-lived) and resolves with its JSON output. */
+function waitForExit(runtime: Runtime, id: string): Promise<ExitStatus> {
+  return runProcess(runtime.binary, ["--root", runtime.stateRoot, "wait", id]).then(({ code, stdout: out, stderr: errText }) => {
+    try {
+      const parsed = JSON.parse(out) as { exitCode: number | null; exitSignal: number | null };
+      return { exitCode: parsed.exitCode, signal: parsed.exitSignal };
+    } catch {
+      throw new RuntimeCommandError(classifyRuntimeFailure(errText), "wait", code, errText, id);
     }
-    return r;
-  }
+  });
+}
 
-  /** Runs `swarm-runtime --root <root> ...args` and collects its output. */
-  exec(args: readonly string[]): Promise<CommandResult> {
-    // Through the shared spawner (src/lib/spawner.ts): no fork of this process per command.
-    return runProcess(this.binary, ["--root", this.stateRoot, ...args]).then(
-      (r) => {
-        if (r.code === null) throw new Error(`cannot run ${this.binary}: killed by ${String(r.signal)}`);
-        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.code };
-      },
-      (err: unknown) => {
-        throw new Error(`cannot run ${this.binary}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-      },
-    );
-  }
+/** How {@link Container.stop} stops. */
+export interface StopOptions {
+  /** The first signal (default SIGTERM): a name with or without SIG, or a number. */
+  readonly signal?: string | number;
+  /** Called when the grace period is over, before the SIGKILL. */
+  readonly onGraceOver?: () => void;
+}
 
-  /** Spawns `wait ID` (long-lived) and resolves with its JSON output. */
-  waitCommand(id: string): Promise<ExitStatus> {
-    return runProcess(this.binary, ["--root", this.stateRoot, "wait", id]).then(({ code, stdout: out, stderr: errText }) => {
-      try {
-        const parsed = JSON.parse(out) as { exitCode: number | null; exitSignal: number | null };
-        return { exitCode: parsed.exitCode, signal: parsed.exitSignal };
-      } catch {
-        throw new RuntimeCommandError(classifyRuntimeFailure(errText), "wait", code, errText, id);
-      }
-    });
-  }
+/** True for a failure that means the container's process is gone already (stopped, or no container). */
+function isGone(err: unknown): boolean {
+  return err instanceof RuntimeCommandError && (err.code === RuntimeErrorCode.WrongState || err.code === RuntimeErrorCode.NotFound);
 }
 
 /** One container. */
@@ -189,11 +174,6 @@ export class Container {
     readonly logPath: string,
   ) {}
 
-  /** Lets the created process run. */
-  async start(): Promise<void> {
-    await this.runtime.mustRun(this.id, "start", ["start", this.id]);
-  }
-
   /** Current state. */
   state(): Promise<ContainerState> {
     return this.runtime.state(this.id);
@@ -202,28 +182,29 @@ export class Container {
   /** Resolves when the container's process has ended (shared by all callers). */
   wait(): Promise<ExitStatus> {
     if (!this.waiting) {
-      this.waiting = this.runtime.waitCommand(this.id);
+      this.waiting = waitForExit(this.runtime, this.id);
       // Callers that await get the rejection; one that is never awaited (stop's race) is not "unhandled".
       this.waiting.catch(() => undefined);
     }
     return this.waiting;
   }
 
-  /** Sends a signal to the container's init (which forwards it to the process). */
-  async kill(signal: NodeJS.Signals | number = "SIGTERM"): Promise<void> {
-    await this.runtime.mustRun(this.id, "kill", ["kill", this.id, String(signal)]);
+  /** Sends a signal (a name with or without SIG, or a number) to the container's init, which forwards it to the process. */
+  async kill(signal: string | number = "SIGTERM"): Promise<void> {
+    await runRuntimeCommand(this.runtime, this.id, "kill", ["kill", this.id, String(signal)]);
   }
 
   /**
-   * SIGTERM, then SIGKILL if the process has not ended within gracePeriodMs. Resolves with the exit
-   * status. Safe on a stopped container.
+   * The stop signal (SIGTERM unless `options.signal`), then SIGKILL if the process has not ended within
+   * gracePeriodMs. Resolves with the exit status. Safe on a stopped container; a kill that finds the
+   * process gone leaves the outcome to `wait` (which fails with NOT_FOUND when there is no container).
    */
-  async stop(gracePeriodMs: number): Promise<ExitStatus> {
+  async stop(gracePeriodMs: number, options: StopOptions = {}): Promise<ExitStatus> {
     const done = this.wait();
     try {
-      await this.kill("SIGTERM");
+      await this.kill(options.signal ?? "SIGTERM");
     } catch (err) {
-      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) throw err;
+      if (!isGone(err)) throw err;
       return done;
     }
     let timer: NodeJS.Timeout | undefined;
@@ -233,24 +214,15 @@ export class Container {
     const first = await Promise.race([done, timedOut]);
     clearTimeout(timer);
     if (first !== "timeout") return first;
+    options.onGraceOver?.();
     await this.kill("SIGKILL").catch((err: unknown) => {
-      if (!(err instanceof RuntimeCommandError) || err.code !== RuntimeErrorCode.WrongState) throw err;
+      if (!isGone(err)) throw err;
     });
     return done;
   }
 
   /** Removes state and cgroups; `force` kills a live container first. */
   async delete(options: { force?: boolean } = {}): Promise<void> {
-    await this.runtime.mustRun(this.id, "delete", ["delete", ...(options.force ? ["--force"] : []), this.id]);
-  }
-
-  /** The container's output so far. */
-  logs(): Promise<LogEntry[]> {
-    return readContainerLog(this.logPath);
-  }
-
-  /** The container's output as it comes (until `options.signal` aborts). */
-  followLogs(options: FollowOptions = {}): AsyncGenerator<LogEntry> {
-    return followContainerLog(this.logPath, options);
+    await runRuntimeCommand(this.runtime, this.id, "delete", ["delete", ...(options.force ? ["--force"] : []), this.id]);
   }
 }

@@ -6,14 +6,20 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { buildBusyboxRootfs } from "../../lib/testing/busybox-rootfs.js";
 import { RUNTIME_BINARY } from "../../lib/runtime-binary.js";
 import type { ContainerSpecInput } from "../config-builder.js";
+import { readContainerLog } from "../logs.js";
 import type { ExitStatus } from "../runtime.js";
 import { Runtime, writeBundle } from "../runtime.js";
+import { runContainer } from "./verbs.js";
 
 /** Prefix of every id and cgroup the tests create (cleanup sweeps it). */
 export const TEST_PREFIX = "swarmtest";
+
+/** A spec part that runs `script` with the image's /bin/sh. */
+export const sh = (script: string): { command: string[] } => ({ command: ["/bin/sh", "-c", script] });
 
 /** A test workspace: rootfs, state root, runtime. */
 export interface RuntimeFixture {
@@ -29,6 +35,8 @@ export interface RuntimeFixture {
     spec: Omit<ContainerSpecInput, "rootfs"> & { rootfs?: string },
     inspect?: (id: string) => void | Promise<void>,
   ): Promise<{ id: string; exit: ExitStatus; stdout: string; stderr: string }>;
+  /** Runs `swarm-runtime --root <stateRoot> ...args` to its end (20 s at most) and returns what it left. */
+  spawnSyncRuntime(args: string[]): { status: number | null; stdout: string; stderr: string };
   cleanup(): void;
 }
 
@@ -54,9 +62,9 @@ export function createRuntimeFixture(): RuntimeFixture {
       const cid = id(label);
       const bundle = join(work, "bundles", cid);
       await writeBundle(bundle, { ...spec, rootfs: spec.rootfs ?? rootfs });
-      const c = await runtime.run(cid, bundle);
+      const c = await runContainer(runtime, cid, bundle);
       const exit = await c.wait();
-      const logs = await c.logs();
+      const logs = await readContainerLog(c.logPath);
       try {
         await inspect?.(cid);
       } finally {
@@ -68,6 +76,10 @@ export function createRuntimeFixture(): RuntimeFixture {
           .map((e) => e.text)
           .join("\n");
       return { id: cid, exit, stdout: text("stdout"), stderr: text("stderr") };
+    },
+    spawnSyncRuntime(args) {
+      const r = spawnSync(RUNTIME_BINARY, ["--root", stateRoot, ...args], { encoding: "utf8", timeout: 20_000 });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
     },
     cleanup() {
       if (existsSync(stateRoot)) {
@@ -83,6 +95,24 @@ export function createRuntimeFixture(): RuntimeFixture {
       rmSync(work, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The fixture of one test file: made in the file's `beforeAll` and cleaned up in its `afterAll` (both
+ * registered here, so call it at the top level of the file). The object returned reads through to that
+ * fixture: use it inside tests and hooks only.
+ */
+export function useRuntimeFixture(): RuntimeFixture {
+  let fx: RuntimeFixture | undefined;
+  beforeAll(() => {
+    fx = createRuntimeFixture();
+  });
+  afterAll(() => fx?.cleanup());
+  const made = (): RuntimeFixture => {
+    if (fx === undefined) throw new Error("the runtime fixture is used outside a test, or its beforeAll failed");
+    return fx;
+  };
+  return new Proxy({} as RuntimeFixture, { get: (_target, key) => Reflect.get(made(), key) as unknown });
 }
 
 /** True for a test name (`swarmtest-<pid>-…`) whose test process is gone (a killed run's leftover). */
