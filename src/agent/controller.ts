@@ -1,7 +1,9 @@
 /**
- * The Controller: everything the agent does to a task's container, behind one small interface (SwarmKit's
- * agent/exec shape) so the task runner and its state machine know nothing about containers and can be
- * tested without root. {@link RuntimeController} (runtime-controller.ts) is the real one.
+ * The Controller: the steps the task runner takes with a task's container, behind one small interface
+ * (SwarmKit's agent/exec shape), so the runner and its state machine know nothing about containers and
+ * are tested without root (task-runner.test.ts drives a scripted one). {@link RuntimeController}
+ * (runtime-controller.ts) is the real one; re-adopting a container after an agent restart and reading
+ * a task's log are not steps of it (RuntimeController.adopt, task-logs.ts).
  */
 import type { HealthPolicy } from "./health-policy.js";
 
@@ -17,14 +19,17 @@ export interface ProbeResult {
   readonly output: string;
 }
 
-/** I/O for one task. Every method may throw; the runner turns failures into task states. */
+/** I/O for one task. The steps may throw; the runner turns failures into task states. */
 export interface Controller {
   /**
-   * Resolves the image, mounts the rootfs, sets up the network, writes the bundle and creates the container
-   * (its process waits for {@link start}). A failure means the node cannot run the task (REJECTED).
+   * Resolves the image, sets up the network, mounts the rootfs and writes the bundle; no container exists
+   * yet. A failure means the node cannot run the task (REJECTED).
    */
   prepare(): Promise<void>;
-  /** Starts the created container; returns its id and the host pid of its init. A failure means FAILED. */
+  /**
+   * Creates and starts the container from the prepared bundle in one step; returns its id and the host
+   * pid of its init. A failure (the runtime refuses the bundle, its setup fails) means FAILED.
+   */
   start(): Promise<{ containerId: string; pid: number }>;
   /** Resolves when the container's process has ended (shared by all callers). */
   wait(): Promise<TaskExit>;

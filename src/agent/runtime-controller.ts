@@ -7,7 +7,7 @@
  *   <taskDir>/container.log            CRI log written by the container's init (kept after remove)
  *
  * Health probes run inside the container's namespaces with util-linux `nsenter` (mount, uts, ipc, net,
- * pid, root and cwd of the container's init), with the container's environment.
+ * pid, root and cwd of the container's init), with the container's environment and user.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";

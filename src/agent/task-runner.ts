@@ -1,7 +1,7 @@
 /**
  * The task runner: the thin loop that drives one task's {@link Controller} by the pure state machine
  * (task-machine.ts), one step at a time, reporting every status change in order, plus the health-check
- * loop while the task runs. It has three ways to end: the task reached a final state and was removed
+ * loop while the task runs. It has two ways to end: the task reached a final state and was removed
  * (`remove`), or the agent let go of it with the container left running for a later agent (`detach`).
  */
 import type { Task__Output } from "../gen/swarm/api/Task.js";
