@@ -43,11 +43,3 @@ export async function withClient<C extends { close(): void }, T>(client: C, fn: 
     client.close();
   }
 }
-
-/** Prints rows as a left-aligned table with Docker's three-space gutters. */
-export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (r: readonly string[]): string => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3))).join("").trimEnd();
-  process.stdout.write(`${line(header)}\n`);
-  for (const r of rows) process.stdout.write(`${line(r)}\n`);
-}

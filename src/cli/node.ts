@@ -7,7 +7,8 @@ import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesRe
 import type { InfoResponse__Output } from "../gen/swarm/daemon/InfoResponse.js";
 import { applyNodeUpdate, type NodeUpdateFlags } from "./node-flags.js";
 import { callUnary } from "../rpc/grpc.js";
-import { controlClient, daemonClient, printTable, withClient } from "./client.js";
+import { controlClient, daemonClient, withClient } from "./client.js";
+import { formatTable } from "../lib/table.js";
 
 const title = (s: string): string => (s === "" ? "" : s[0] + s.slice(1).toLowerCase());
 
@@ -63,7 +64,7 @@ export function registerNodeCommands(program: Command): void {
         process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
         return;
       }
-      printTable(
+      process.stdout.write(formatTable(
         ["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS"],
         nodes.map((n) => [
           n.id === self.nodeId ? `${n.id} *` : n.id,
@@ -72,7 +73,7 @@ export function registerNodeCommands(program: Command): void {
           title(n.spec?.availability ?? "ACTIVE"),
           managerStatusColumn(n),
         ]),
-      );
+      ));
     });
 
   node

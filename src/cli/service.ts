@@ -14,7 +14,8 @@ import { applyServiceUpdate, type ServiceUpdateFlags } from "./service-update-fl
 import { isTerminalTaskState, taskStateDisplayName } from "../spec/task-state.js";
 import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
 import { callUnary } from "../rpc/grpc.js";
-import { controlClient, printTable, withClient } from "./client.js";
+import { controlClient, withClient } from "./client.js";
+import { formatTable } from "../lib/table.js";
 import { watchUpdate } from "./update-progress.js";
 import { serviceTasks } from "./watch.js";
 
@@ -68,7 +69,7 @@ async function converge(c: ControlClient, service: Service__Output, timeoutMs: n
 function printTasks(tasks: Task__Output[], names: Map<string, string>, serviceNames: Map<string, string>): void {
   tasks.sort((a, b) => (serviceNames.get(a.serviceId) ?? "").localeCompare(serviceNames.get(b.serviceId) ?? "") || Number(a.slot) - Number(b.slot) || (b.meta?.createdAt ?? 0) - (a.meta?.createdAt ?? 0));
   const seenSlots = new Set<string>();
-  printTable(
+  process.stdout.write(formatTable(
     ["ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR"],
     tasks.map((t) => {
       const slotKey = `${t.serviceId}.${t.slot || t.nodeId}`;
@@ -87,7 +88,7 @@ function printTasks(tasks: Task__Output[], names: Map<string, string>, serviceNa
         t.status?.err || (t.status?.state === "PENDING" && t.status.message.startsWith("no suitable node") ? t.status.message : ""),
       ];
     }),
-  );
+  ));
 }
 
 async function nodeNames(c: ControlClient): Promise<Map<string, string>> {
@@ -173,7 +174,7 @@ export function registerServiceCommands(program: Command): void {
         if (o.quiet === true) return void services.forEach((s) => process.stdout.write(`${s.id}\n`));
         if (o.format === "json") return void process.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
         const tasks = await listTasks(c, {});
-        printTable(
+        process.stdout.write(formatTable(
           ["ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"],
           services.map((s) => {
             const running = tasks.filter((t) => t.serviceId === s.id && t.desiredState === "RUNNING" && t.status?.state === "RUNNING").length;
@@ -181,7 +182,7 @@ export function registerServiceCommands(program: Command): void {
             const ports = (s.spec?.endpoint?.ports ?? []).map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol.toLowerCase()}`).join(", ");
             return [s.id.slice(0, 12), s.spec?.annotations?.name ?? "", want === undefined ? "global" : "replicated", `${running}/${want ?? running}`, (s.spec?.task?.container?.image ?? "").replace(/@sha256:[0-9a-f]+$/, ""), ports];
           }),
-        );
+        ));
       });
     });
 

@@ -5,6 +5,7 @@
 import type { ResolvedImage } from "./store.js";
 import type { ImageRecord } from "./store-index.js";
 import { digestHex } from "./digest.js";
+import { formatTable } from "../lib/table.js";
 
 /** One `image ls` row. */
 export interface ImageRow {
@@ -77,17 +78,6 @@ export function createdSince(created: string | null, now: Date): string {
   const t = Date.parse(created);
   if (Number.isNaN(t)) return "N/A";
   return `${humanDuration(Math.max(0, now.getTime() - t))} ago`;
-}
-
-/** Formats rows as a left-aligned table with 3-space gaps (Docker's tabwriter look). */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 3)))
-      .join("")
-      .trimEnd();
-  return [line(header), ...rows.map(line)].join("\n") + "\n";
 }
 
 /** The `image ls` table. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseCommandFlag, parseRepositoryFilter } from "../cli/image.js";
 import { ImageError } from "./errors.js";
-import { createdSince, formatTable, humanDuration, humanSize, imageRows, shortId } from "./format.js";
+import { formatTable } from "../lib/table.js";
+import { createdSince, humanDuration, humanSize, imageRows, shortId } from "./format.js";
 import { parseImageConfig, parseImageIndex, parseImageManifest, serializeImageConfig } from "./manifest.js";
 import { parseReference } from "./reference.js";
 import { emptyIndex, referencedContent, tagsOf, withImage, withoutImage, withoutTag, type ImageRecord } from "./store-index.js";
