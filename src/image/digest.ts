@@ -4,16 +4,10 @@
  */
 import { createHash, type Hash } from "node:crypto";
 import { ImageError, ImageErrorCode } from "./errors.js";
+import { type Digest, isDigest } from "../lib/image-reference.js";
 
-/** A validated `sha256:<hex>` digest string. */
-export type Digest = `sha256:${string}`;
-
-const DIGEST_RE = /^sha256:[0-9a-f]{64}$/;
-
-/** True when `s` is a well-formed sha256 digest. */
-export function isDigest(s: string): s is Digest {
-  return DIGEST_RE.test(s);
-}
+// The digest syntax is part of the reference grammar (src/lib/image-reference.ts).
+export { type Digest, isDigest } from "../lib/image-reference.js";
 
 /** Returns `s` as a Digest or throws naming the field and the value. */
 export function parseDigest(s: unknown, field: string): Digest {

@@ -25,6 +25,8 @@ describe("references", () => {
   it.each([
     ["", /is empty/],
     ["Demo/Web", /not a valid repository name/],
+    ["Demo/Web:1", /^image reference "Demo\/Web:1": repository name must be lowercase \("Demo\/Web" is not a valid repository name\)$/],
+    ["demo web", /"demo web" is not a valid repository name \(lowercase letters/],
     ["demo/web:", /tag "" is invalid/],
     ["demo/web:-x", /tag "-x" is invalid/],
     ["demo/web@sha256:xyz", /is not a sha256 digest/],

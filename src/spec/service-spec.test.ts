@@ -3,6 +3,8 @@ import { validateServiceSpec, checkImageReference } from "./service-spec.js";
 import { normalizeClusterSpec, normalizeServiceSpec, SERVICE_DEFAULTS } from "./defaults.js";
 import { decodeMessage, encodeMessage } from "./codec.js";
 import { ValidationError } from "../lib/errors.js";
+import { ImageError } from "../image/errors.js";
+import { parseReference } from "../image/reference.js";
 import type { ServiceSpec } from "../gen/swarm/api/ServiceSpec.js";
 
 function web(extra: Partial<ServiceSpec> = {}): ServiceSpec {
@@ -57,7 +59,9 @@ describe("validateServiceSpec", () => {
     ["no container", web({ task: {} }), "spec.task.container: a service needs a container spec"],
     ["no image", web({ task: { container: {} } }), "spec.task.container.image: an image is required"],
     ["upper-case image", web({ task: { container: { image: "Demo/Web:1" } } }), 'spec.task.container.image: "Demo/Web:1": repository name must be lowercase'],
-    ["image with spaces", web({ task: { container: { image: "demo web" } } }), "invalid reference format"],
+    ["image with spaces", web({ task: { container: { image: "demo web" } } }), 'spec.task.container.image: "demo web": "demo web" is not a valid repository name'],
+    ["image with a bad tag", web({ task: { container: { image: "demo/web:-1" } } }), 'spec.task.container.image: "demo/web:-1": tag "-1" is invalid'],
+    ["image with a bad digest", web({ task: { container: { image: "demo/web@sha256:zz" } } }), 'spec.task.container.image: "demo/web@sha256:zz": "sha256:zz" is not a sha256 digest'],
     ["bad env", web({ task: { container: { image: "x", env: ["A=1", "=2"] } } }), 'spec.task.container.env[1]: invalid environment variable "=2"'],
     ["relative mount target", web({ task: { container: { image: "x", mounts: [{ type: "TMPFS", target: "tmp" }] } } }), 'spec.task.container.mounts[0].target: "tmp" is not an absolute path'],
     [
@@ -111,6 +115,26 @@ describe("validateServiceSpec", () => {
   it("checks image references", () => {
     for (const ok of ["busybox", "demo/web:1", "registry.local:5000/a/b-c_d.e:v1.2", "x@sha256:" + "0".repeat(64)]) expect(() => checkImageReference("i", ok)).not.toThrow();
     for (const bad of ["", "a:", ":tag", "a//b", "x@sha256:zz"]) expect(() => checkImageReference("i", bad)).toThrow(ValidationError);
+  });
+
+  it("accepts exactly the references the image store parses (one grammar)", () => {
+    const h = "0".repeat(64);
+    const refs = ["busybox", "demo/web:1", "10.0.0.5:5000/demo/web:2", `demo/web:1@sha256:${h}`, `sha256:${h}`, "sha256:abcd", "Demo/Web", "demo web", "sha256:latest", "-bad.host/x", "a..b/x", "demo/web:-1"];
+    for (const ref of refs) {
+      let store = "ok";
+      try {
+        parseReference(ref);
+      } catch (err) {
+        store = err instanceof ImageError ? "refused" : String(err);
+      }
+      let spec = "ok";
+      try {
+        checkImageReference("spec.task.container.image", ref);
+      } catch (err) {
+        spec = err instanceof ValidationError ? "refused" : String(err);
+      }
+      expect({ ref, spec }).toEqual({ ref, spec: store });
+    }
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { constants as osConstants } from "node:os";
 import { ValidationError } from "../lib/errors.js";
+import { readImageReference } from "../lib/image-reference.js";
 import type { ServiceSpec } from "../gen/swarm/api/ServiceSpec.js";
 import type { ContainerSpec } from "../gen/swarm/api/ContainerSpec.js";
 import type { TaskSpec } from "../gen/swarm/api/TaskSpec.js";
@@ -18,22 +19,18 @@ import { readEnum, readInteger, readIntegerAtLeast, readNumberInRange } from "./
 /** Service names: a letter or digit, then letters, digits, "_", "." or "-"; at most 63 characters. */
 export const SERVICE_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
-// A pragmatic image reference grammar: [registry[:port]/]path[:tag][@sha256:<64 hex>], lower-case path.
-const PATH_COMPONENT = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-const IMAGE_REFERENCE_RE = new RegExp(
-  `^(?:[A-Za-z0-9.-]+(?::\\d+)?/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
-);
-
 /** Smallest memory limit accepted, as Docker (6 MiB). */
 export const MIN_MEMORY_LIMIT_BYTES = 6 * 1024 * 1024;
 
-/** Checks an image reference ("demo/web:1", "localhost:5000/x@sha256:…"). */
+/**
+ * Checks an image reference ("demo/web:1", "localhost:5000/x@sha256:…") with the image store's
+ * grammar (src/lib/image-reference.ts): a spec the manager accepts names its image in a form the
+ * agents' image stores parse.
+ */
 export function checkImageReference(field: string, image: string): void {
   if (image === "") throw new ValidationError(field, "an image is required");
-  if (!IMAGE_REFERENCE_RE.test(image)) {
-    const why = /[A-Z]/.test(image.split("/").pop() ?? "") ? "repository name must be lowercase" : "invalid reference format";
-    throw new ValidationError(field, `${JSON.stringify(image)}: ${why}`);
-  }
+  const read = readImageReference(image);
+  if (!read.ok) throw new ValidationError(field, `${JSON.stringify(image)}: ${read.why}`);
 }
 
 /** Checks a stop signal ("SIGTERM", "TERM", "15"); "" means the default. */
