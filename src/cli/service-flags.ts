@@ -34,14 +34,12 @@ export interface ServiceCreateFlags {
   readonly mode?: string;
   readonly replicas?: string;
   readonly labels?: readonly string[];
-  readonly containerLabels?: readonly string[];
   readonly env?: readonly string[];
   readonly workdir?: string;
   readonly user?: string;
   readonly hostname?: string;
   readonly mounts?: readonly string[];
   readonly publish?: readonly string[];
-  readonly endpointMode?: string;
   readonly constraints?: readonly string[];
   readonly placementPrefs?: readonly string[];
   readonly maxReplicas?: string;
@@ -138,7 +136,6 @@ export function serviceSpecFromFlags(f: ServiceCreateFlags): ServiceSpec {
         command: f.entrypoint === undefined ? [] : f.entrypoint.split(/\s+/).filter((s) => s !== ""),
         args: [...(f.args ?? [])],
         env: (f.env ?? []).map((e) => parseEnv("--env", e, f.envLookup)),
-        labels: parseLabels("--container-label", f.containerLabels ?? []),
         dir: f.workdir ?? "",
         user: f.user ?? "",
         hostname: f.hostname ?? "",
@@ -179,10 +176,9 @@ export function serviceSpecFromFlags(f: ServiceCreateFlags): ServiceSpec {
     ...(mode === "global" ? { global: {} } : { replicated: { replicas: f.replicas === undefined ? 1 : parseCount("--replicas", f.replicas) } }),
     update: updateConfig("update", f.update) ?? null,
     rollback: updateConfig("rollback", f.rollback) ?? null,
-    endpoint: {
-      mode: f.endpointMode === undefined ? "VIP" : pickEnum("--endpoint-mode", f.endpointMode, { vip: "VIP", dnsrr: "DNSRR" } as const),
-      ports: (f.publish ?? []).map((p) => parsePublish("--publish", p)),
-    },
+    // No --endpoint-mode: nothing downstream reads endpoint.mode (no service-name DNS, no VIPs are
+    // allocated), so VIP (the default) and DNSRR would run the same.
+    endpoint: { ports: (f.publish ?? []).map((p) => parsePublish("--publish", p)) },
   };
   return spec;
 }

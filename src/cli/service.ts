@@ -108,6 +108,12 @@ export function registerServiceCommands(program: Command): void {
     .requiredOption("--name <name>", "service name")
     .option("--replicas <n>", "number of tasks")
     .option("--mode <mode>", "replicated | global")
+    .option("--entrypoint <command>", "overwrite the default ENTRYPOINT of the image")
+    .option("-u, --user <user>", "username or UID (format: <name|uid>[:<group|gid>])")
+    .option("-w, --workdir <dir>", "working directory inside the container")
+    .option("--hostname <hostname>", "container hostname")
+    .option("--read-only", "mount the container's root filesystem as read only")
+    .option("--stop-signal <signal>", "signal to stop the container")
     .option("-e, --env <K=V>", "environment variable (repeatable)", collect, [])
     .option("-p, --publish <spec>", "publish a port: 8080:80[/udp] or published=,target=,protocol=,mode= (repeatable)", collect, [])
     .option("--constraint <expr>", "placement constraint, e.g. node.role==worker (repeatable)", collect, [])
@@ -118,41 +124,51 @@ export function registerServiceCommands(program: Command): void {
     .option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
     .option("--restart-condition <c>", "none | on-failure | any").option("--restart-delay <d>").option("--restart-max-attempts <n>").option("--restart-window <d>")
     .option("--stop-grace-period <d>").option("--health-cmd <cmd>").option("--health-interval <d>").option("--health-retries <n>").option("--no-healthcheck")
+    .option("--health-timeout <d>", "maximum time to allow one check to run (ms|s|m|h)")
+    .option("--health-start-period <d>", "start period for the container to initialize before counting retries towards unstable (ms|s|m|h)")
     .option("--mount <spec>", "type=bind|tmpfs,source=,target= (repeatable)", collect, [])
     .option("--label <k=v>", "service label (repeatable)", collect, [])
     .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
     .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>").option("--rollback-max-failure-ratio <r>")
     .option("-d, --detach", "exit at once instead of waiting for the service to converge")
     .action(async (image: string, args: string[], o: Record<string, unknown>, cmd: Command) => {
-      const tuning = updateTuningFlags(o);
+      const s = (k: string): string | undefined => o[k] as string | undefined;
       const flags: ServiceCreateFlags = {
         name: o.name as string,
         image,
         args,
-        replicas: o.replicas as string | undefined,
-        mode: o.mode as string | undefined,
+        entrypoint: s("entrypoint"),
+        replicas: s("replicas"),
+        mode: s("mode"),
         env: o.env as string[],
+        workdir: s("workdir"),
+        user: s("user"),
+        hostname: s("hostname"),
         publish: o.publish as string[],
         constraints: o.constraint as string[],
         placementPrefs: o.placementPref as string[],
         maxReplicas: replicasMaxPerNode(o),
-        limitCpu: o.limitCpu as string | undefined,
-        limitMemory: o.limitMemory as string | undefined,
-        limitPids: o.limitPids as string | undefined,
-        reserveCpu: o.reserveCpu as string | undefined,
-        reserveMemory: o.reserveMemory as string | undefined,
-        restartCondition: o.restartCondition as string | undefined,
-        restartDelay: o.restartDelay as string | undefined,
-        restartMaxAttempts: o.restartMaxAttempts as string | undefined,
-        restartWindow: o.restartWindow as string | undefined,
-        stopGracePeriod: o.stopGracePeriod as string | undefined,
-        healthCmd: o.healthCmd as string | undefined,
-        healthInterval: o.healthInterval as string | undefined,
-        healthRetries: o.healthRetries as string | undefined,
+        limitCpu: s("limitCpu"),
+        limitMemory: s("limitMemory"),
+        limitPids: s("limitPids"),
+        reserveCpu: s("reserveCpu"),
+        reserveMemory: s("reserveMemory"),
+        restartCondition: s("restartCondition"),
+        restartDelay: s("restartDelay"),
+        restartMaxAttempts: s("restartMaxAttempts"),
+        restartWindow: s("restartWindow"),
+        stopGracePeriod: s("stopGracePeriod"),
+        stopSignal: s("stopSignal"),
+        healthCmd: s("healthCmd"),
+        healthInterval: s("healthInterval"),
+        healthTimeout: s("healthTimeout"),
+        healthRetries: s("healthRetries"),
+        healthStartPeriod: s("healthStartPeriod"),
         noHealthcheck: o.healthcheck === false,
+        readOnly: o.readOnly === true,
         mounts: o.mount as string[],
         labels: o.label as string[],
-        ...tuning,
+        ...updateTuningFlags(o),
         envLookup: (k) => process.env[k],
       };
       const spec = serviceSpecFromFlags(flags);
@@ -251,10 +267,16 @@ export function registerServiceCommands(program: Command): void {
     .argument("<service>")
     .option("--image <image>").option("--replicas <n>").option("--args <args>", "new command arguments (space separated)")
     .option("--env-add <K=V>", "", collect, []).option("--env-rm <K>", "", collect, [])
+    .option("--label-add <k=v>", "add or update a service label", collect, []).option("--label-rm <key>", "remove a label by its key", collect, [])
+    .option("--mount-add <spec>", "add a mount (as --mount of service create)", collect, []).option("--mount-rm <target>", "remove a mount by its target path", collect, [])
     .option("--publish-add <spec>", "", collect, []).option("--publish-rm <port>", "", collect, [])
     .option("--constraint-add <expr>", "", collect, []).option("--constraint-rm <expr>", "", collect, [])
+    .option("--placement-pref-add <pref>", "add a placement preference", collect, []).option("--placement-pref-rm <pref>", "remove a placement preference", collect, [])
     .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
     .option("--replicas-max-per-node <n>", "maximum tasks of this service per node (0 = no limit)")
+    .option("--restart-condition <c>", "none | on-failure | any").option("--restart-delay <d>", "delay between restart attempts (ns|us|ms|s|m|h)")
+    .option("--restart-max-attempts <n>", "maximum number of restarts before giving up")
+    .option("--stop-grace-period <d>", "time to wait before force killing a container (ns|us|ms|s|m|h)")
     .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
     .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>").option("--rollback-max-failure-ratio <r>")
     .option("--force", "replace every task even if nothing changed")
@@ -268,15 +290,25 @@ export function registerServiceCommands(program: Command): void {
         args: s("args")?.split(/\s+/).filter((a) => a !== ""),
         envAdd: o.envAdd as string[],
         envRm: o.envRm as string[],
+        labelAdd: o.labelAdd as string[],
+        labelRm: o.labelRm as string[],
         publishAdd: o.publishAdd as string[],
         publishRm: o.publishRm as string[],
         constraintAdd: o.constraintAdd as string[],
         constraintRm: o.constraintRm as string[],
+        placementPrefAdd: o.placementPrefAdd as string[],
+        placementPrefRm: o.placementPrefRm as string[],
+        mountAdd: o.mountAdd as string[],
+        mountRm: o.mountRm as string[],
         limitCpu: s("limitCpu"),
         limitMemory: s("limitMemory"),
         reserveCpu: s("reserveCpu"),
         reserveMemory: s("reserveMemory"),
         maxReplicas: s("replicasMaxPerNode"),
+        restartCondition: s("restartCondition"),
+        restartDelay: s("restartDelay"),
+        restartMaxAttempts: s("restartMaxAttempts"),
+        stopGracePeriod: s("stopGracePeriod"),
         ...updateTuningFlags(o),
         force: o.force === true,
         envLookup: (k) => process.env[k],
