@@ -4,6 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { formatTable } from "../../src/lib/table.js";
 
 /** The result file shape (TESTING.md): ratio = ours / peer in the stated direction. */
 export interface BenchResult {
@@ -49,9 +50,9 @@ export function mean(values: readonly number[]): number {
 /** Prints rows as an aligned plain-text table (first row is the header). */
 export function printTable(rows: readonly (readonly (string | number)[])[]): void {
   const cells = rows.map((r) => r.map((c) => (typeof c === "number" ? formatNumber(c) : c)));
-  const widths: number[] = [];
-  for (const r of cells) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
-  for (const r of cells) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd());
+  const widths = Math.max(...cells.map((r) => r.length));
+  const header = cells[0] ?? [];
+  process.stdout.write(formatTable([...header, ...Array<string>(Math.max(0, widths - header.length)).fill("")], cells.slice(1), 2));
 }
 
 function formatNumber(n: number): string {

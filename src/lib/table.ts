@@ -7,12 +7,12 @@
 /** Spaces between two columns (Docker's tabwriter padding). */
 const GUTTER = 3;
 
-/** The header and rows as table text: one line each, every line ending in "\n". */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** The header and rows as table text: one line each, every line ending in "\n"; `gutter` spaces between columns. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], gutter = GUTTER): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: readonly string[]): string =>
     cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] ?? 0) + GUTTER)))
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd((widths[i] ?? 0) + gutter)))
       .join("")
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n") + "\n";
