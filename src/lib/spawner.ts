@@ -10,7 +10,8 @@
  * `runProcess` has execFile's result shape (exit code or signal, stdout, stderr as text); a process
  * that cannot be started rejects with an error whose `code` is the errno name ("ENOENT"), as
  * execFile's does. Without the helper binary, or with `SWARM_SPAWNER=off`, it uses child_process.
- * The helper does not keep the event loop alive while nothing runs.
+ * The helper does not keep the event loop alive while nothing runs. Helpers get {@link hostEnv}: a
+ * fixed system PATH, never the environment of a task or of the operator's shell.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -18,6 +19,7 @@ import { constants as osConstants } from "node:os";
 import type { Socket } from "node:net";
 import { RUNTIME_BINARY } from "./runtime-binary.js";
 import { errnoName } from "./errno.js";
+import { hostEnv } from "./host-env.js";
 
 /** What a finished process left. */
 export interface ProcessResult {
@@ -81,7 +83,7 @@ class Spawner {
 
   private ensure(): ChildProcess {
     if (this.child !== undefined) return this.child;
-    const child = spawn(this.binary, ["spawner"], { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(this.binary, ["spawner"], { stdio: ["pipe", "pipe", "inherit"], env: hostEnv() });
     this.child = child;
     this.input = Buffer.alloc(0);
     child.stdout?.on("data", (d: Buffer) => this.onData(d));
@@ -145,7 +147,7 @@ let helperPresent: boolean | undefined;
 
 function direct(file: string, args: readonly string[], stdin: string | undefined): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(file, [...args], { stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const p = spawn(file, [...args], { stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"], env: hostEnv() });
     let stdout = "";
     let stderr = "";
     p.stdout?.setEncoding("utf8").on("data", (d: string) => (stdout += d));
