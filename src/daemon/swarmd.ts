@@ -11,6 +11,7 @@ import { parseInsecureRegistries } from "../image/distribution/registries.js";
 import { parseDurationMs } from "../spec/units.js";
 import { defaultMeshRelays, MAX_MESH_RELAYS } from "../mesh/mesh.js";
 import { Daemon } from "./daemon.js";
+import { checkHost, preflightMessage } from "./preflight.js";
 
 /** `--mesh-relays`: a whole number 0..MAX_MESH_RELAYS. */
 function parseMeshRelays(v: string): number {
@@ -51,6 +52,14 @@ export async function main(argv: string[]): Promise<void> {
   }
   const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshRelays: number; joinVoterTimeout: string }>();
   const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
+  const problems = checkHost();
+  if (problems.length > 0) {
+    const message = preflightMessage(problems);
+    logger.fatal({ problems }, "swarmd could not start: this host cannot run containers");
+    process.stderr.write(`swarmd: ${message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   let daemon: Daemon;
   try {
     daemon = await Daemon.start({
