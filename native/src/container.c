@@ -1,7 +1,8 @@
 /*
- * The create path, tuned for start latency: one clone() straight into the new namespaces (no re-exec of
- * the runtime), two socket round trips (cgroup joined → go; rootfs ready → start), no fsync, cgroup
- * directories only for the controllers the spec uses, and no helper processes besides the built-in init.
+ * The create path, the caller's side (the container's is child.c), tuned for start latency: one clone()
+ * straight into the new namespaces (no re-exec of the runtime), two socket round trips (cgroup joined →
+ * go; rootfs ready → start), no fsync, cgroup directories only for the controllers the spec uses, and no
+ * helper processes besides the built-in init.
  *
  *   caller                                  container (first process, later PID 1 / init)
  *   load spec, mkdir state, cgroups
@@ -29,131 +30,10 @@
 #endif
 
 #include "cgroup.h"
-#include "init.h"
-#include "mount.h"
+#include "child.h"
 #include "ns.h"
-#include "process.h"
 #include "spec.h"
 #include "state.h"
-
-static void child_fail(int sock, const sr_err *err) __attribute__((noreturn));
-static void child_fail(int sock, const sr_err *err)
-{
-	char msg[sizeof(err->msg) + 1];
-	msg[0] = 'E';
-	size_t n = strlen(err->msg);
-	memcpy(msg + 1, err->msg, n);
-	(void)!write(sock, msg, n + 1);
-	_exit(1);
-}
-
-typedef struct child_args {
-	const sr_spec *spec;
-	int sock;
-	int statefd;
-	int logfd;
-	int stdout_fd, stderr_fd;
-	const int *nsfds;
-	int cgroup_version;
-	int netns_from_caller; /* the caller makes the new network namespace and sends it with "G" */
-	sr_mode mode;
-} child_args;
-
-/*
- * Mount hook (before sysfs and cgroup mounts and pivot_root, while the host's cgroupfs is reachable):
- * wait for "G<cgroups>" from the caller, with the new network namespace attached when the caller made
- * it; join that namespace, move ourselves into the cgroups, create the cgroup namespace.
- */
-static int join_from_caller(void *ctx, sr_err *err)
-{
-	const child_args *a = ctx;
-	char msg[SR_CGROUP_MAX_DIRS * 1100 + 16];
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	struct iovec iov = { .iov_base = msg, .iov_len = sizeof(msg) - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
-	ssize_t n = TEMP_FAILURE_RETRY(recvmsg(a->sock, &mh, MSG_CMSG_CLOEXEC));
-	if (n < 1 || msg[0] != 'G')
-		_exit(1); /* the caller failed or died; it reports */
-	msg[n] = '\0';
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	if (a->netns_from_caller) {
-		int fd;
-		if (!c || c->cmsg_type != SCM_RIGHTS)
-			return sr_fail(err, 0, "network namespace: not received from the caller");
-		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-		int r = setns(fd, CLONE_NEWNET);
-		close(fd);
-		if (r < 0)
-			return sr_fail(err, errno, "join the new network namespace");
-	}
-	if (n > 1) {
-		sr_cgroup cg;
-		sr_cgroup_from_string(msg + 1, &cg);
-		if (sr_cgroup_ops_for(cg.version)->join(&cg, err) < 0)
-			return -1;
-	}
-	if ((a->spec->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return sr_fail(err, errno, "create cgroup namespace");
-	return 0;
-}
-
-static void child_main(const child_args *a) __attribute__((noreturn));
-static void child_main(const child_args *a)
-{
-	const sr_spec *spec = a->spec;
-	sr_err err = { 0 };
-	char c;
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (a->stdout_fd >= 0 && dup2(a->stdout_fd, 1) < 0)
-		child_fail(a->sock, (sr_fail(&err, errno, "redirect stdout"), &err));
-	if (a->stderr_fd >= 0 && dup2(a->stderr_fd, 2) < 0)
-		child_fail(a->sock, (sr_fail(&err, errno, "redirect stderr"), &err));
-	/* With a container log, keep none of the caller's stdout/stderr: init's own messages go to the log. */
-	if (a->logfd >= 0 && ((a->stdout_fd < 0 && dup2(a->logfd, 1) < 0) || (a->stderr_fd < 0 && dup2(a->logfd, 2) < 0)))
-		child_fail(a->sock, (sr_fail(&err, errno, "redirect stdio to the container log"), &err));
-	/* The pid namespace came with clone(); the others are made here, while the caller sets up cgroups. */
-	int flags = spec->clone_flags & ~(CLONE_NEWPID | CLONE_NEWCGROUP | (a->netns_from_caller ? CLONE_NEWNET : 0));
-	if (flags && unshare(flags) < 0)
-		child_fail(a->sock, (sr_fail(&err, errno, "create namespaces (flags 0x%x)", flags), &err));
-	if (sr_ns_join(spec, a->nsfds, &err) < 0)
-		child_fail(a->sock, &err);
-	if (spec->hostname && sethostname(spec->hostname, strlen(spec->hostname)) < 0)
-		child_fail(a->sock, (sr_fail(&err, errno, "hostname: set \"%s\"", spec->hostname), &err));
-	umask(0);
-	sr_trace("child: namespaces ready");
-	/* The caller makes our cgroups (and network namespace) meanwhile; we join them in the mount hook. */
-	if (sr_mount_setup_rootfs(spec, a->cgroup_version, join_from_caller, (void *)a, &err) < 0)
-		child_fail(a->sock, &err);
-	umask(022);
-	sr_trace("child: rootfs ready");
-	/* create / run -d: the caller exits as soon as it reads "R", so stop dying with it before sending. */
-	if (a->mode != SR_MODE_RUN)
-		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	if (TEMP_FAILURE_RETRY(write(a->sock, "R", 1)) != 1)
-		_exit(1);
-	int report_fd = -1;
-	if (a->mode == SR_MODE_CREATE) {
-		close(a->sock);
-		int fifo = TEMP_FAILURE_RETRY(openat(a->statefd, "exec.fifo", O_WRONLY | O_CLOEXEC));
-		if (fifo < 0 || TEMP_FAILURE_RETRY(write(fifo, "0", 1)) != 1)
-			_exit(1);
-		close(fifo);
-	} else {
-		if (TEMP_FAILURE_RETRY(read(a->sock, &c, 1)) != 1 || c != 'S')
-			_exit(1);
-		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-		if (a->mode == SR_MODE_RUN)
-			report_fd = a->sock; /* init reports the exit status here while `run` waits */
-		else
-			close(a->sock); /* run -d: nobody waits; the status goes to the state dir ("exit") for `wait` */
-	}
-	if (spec->init_disabled)
-		sr_process_exec(spec);
-	sr_init_run(spec, a->statefd, a->logfd, report_fd);
-}
 
 /*
  * Reads one message from the child. A child that exited with our "G" unread makes the kernel report
@@ -221,25 +101,6 @@ static int send_with_fd(int sock, const char *buf, size_t len, int fd, sr_err *e
 	if (sendmsg(sock, &mh, MSG_NOSIGNAL) == (ssize_t)len)
 		return 0;
 	return send_to_child(sock, buf, len, err); /* fails too: reports the child's error */
-}
-
-static pid_t forward_to;
-
-static void forward_signal(int sig)
-{
-	if (forward_to > 0)
-		kill(forward_to, sig);
-}
-
-/* run, run -d: the signals a supervisor sends us go on to the container's init. */
-static void forward_signals(pid_t pid)
-{
-	forward_to = pid;
-	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-	sigemptyset(&sa.sa_mask);
-	static const int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
-		sigaction(fwd[i], &sa, NULL);
 }
 
 static int open_output(const char *path, const char *what, sr_err *err)
@@ -389,7 +250,7 @@ static int clone_into_cgroup(creation *c, int clone_flags, sr_err *err)
 	return 0;
 }
 
-/* Clones the container's first process into a new pid namespace; it goes on in child_main. */
+/* Clones the container's first process into a new pid namespace; it goes on in sr_child_main (child.c). */
 static int clone_child(creation *c, sr_err *err)
 {
 	int clone_flags = c->spec->clone_flags & CLONE_NEWPID; /* the rest is unshared by the child */
@@ -401,11 +262,11 @@ static int clone_child(creation *c, sr_err *err)
 		return sr_fail(err, errno, "clone into a new pid namespace");
 	if (c->pid == 0) {
 		close(c->sv[0]);
-		child_args a = { .spec = c->spec, .sock = c->sv[1], .statefd = c->statefd, .logfd = c->log_fd,
+		sr_child_args a = { .spec = c->spec, .sock = c->sv[1], .statefd = c->statefd, .logfd = c->log_fd,
 				 .stdout_fd = c->out_fd, .stderr_fd = c->err_fd, .nsfds = c->nsfds,
 				 .cgroup_version = c->cgops->version,
 				 .netns_from_caller = (c->spec->clone_flags & CLONE_NEWNET) != 0, .mode = c->o->mode };
-		child_main(&a);
+		sr_child_main(&a);
 	}
 	close_fd(&c->sv[1]);
 	sr_trace(c->born_in_cgroup ? "cloned into cgroup" : "cloned");
@@ -520,7 +381,7 @@ static int create_container(creation *c, int *exit_code, sr_err *err)
 		return -1;
 	if (c->o->mode == SR_MODE_CREATE)
 		return 0;
-	forward_signals(c->pid);
+	sr_forward_signals(c->pid);
 	if (c->o->mode == SR_MODE_RUN_DETACHED)
 		return 0;
 	return wait_for_exit(c, exit_code, err);

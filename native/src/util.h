@@ -62,6 +62,8 @@ void sr_trace(const char *what);
 /* The process's argv, kept by main() so init can overwrite it (no host paths in the container's ps). */
 extern char **sr_argv;
 extern int sr_argc;
+/* run, run -d: the signals a supervisor sends us (TERM, INT, HUP, QUIT, USR1, USR2, WINCH) go on to pid. */
+void sr_forward_signals(pid_t pid);
 /* Monotonic time in nanoseconds. */
 long long sr_now_ns(void);
 
