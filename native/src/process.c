@@ -77,7 +77,7 @@ void sr_process_exec(const sr_spec *spec)
 		die(err.msg, 126);
 	}
 	/* Still root with CAP_SYS_ADMIN here, so the filter installs even without no_new_privs. */
-	if (!spec->seccomp_disabled && sr_seccomp_install_default(&err) < 0)
+	if (!spec->seccomp_disabled && sr_seccomp_install_default(&spec->caps, &err) < 0)
 		die(err.msg, 126);
 	if (sr_caps_drop_bounding(&spec->caps, &err) < 0 || sr_caps_apply_user(spec, &err) < 0)
 		die(err.msg, 126);

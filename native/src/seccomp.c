@@ -1,103 +1,188 @@
 /*
- * Default seccomp filter (classic BPF via seccomp(2)/prctl). Policy: allow everything except a deny list
- * of syscalls that let a container reach the kernel or the host (module loading, kexec, mounts, bpf,
- * keyrings, reboot, clocks, namespaces...), which fail with EPERM. clone() with namespace flags fails with
- * EPERM; clone3 fails with ENOSYS so libcs fall back to clone (its flags live in memory BPF cannot read).
- * Any architecture other than x86_64 (i386, x32 syscall numbers) is killed: its numbers differ.
+ * The default seccomp filter (classic BPF via seccomp(2)): an allow list, Docker's default profile
+ * (the table seccomp.tbl, turned into rules[] at build time); every other syscall fails with EPERM. The table and the container's bounding set
+ * decide one action per syscall number; runs of equal actions become intervals, and the filter is a
+ * balanced binary search over the interval starts (about 8 comparisons per syscall, 2 instructions per
+ * interval) ending in a return, or a jump to a small block that checks an argument (clone's namespace
+ * flags, personality, socket's family). The kernel reads those arguments as 32-bit values, so only the
+ * low 32 bits of args[0] are compared.
+ * Any architecture other than x86_64 (i386 via int 0x80, x32 syscall numbers) is killed: its numbers differ.
  */
 #include "seccomp.h"
 
+#include <asm/unistd_64.h>
 #include <linux/audit.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 
 #ifndef __x86_64__
 #error "the default seccomp filter is written for x86_64"
 #endif
 
-static const int denied[] = {
-	SYS_mount,	      SYS_umount2,	    SYS_pivot_root,	    SYS_kexec_load,	SYS_kexec_file_load,
-	SYS_init_module,      SYS_finit_module,	    SYS_delete_module,	    SYS_create_module,	SYS_bpf,
-	SYS_keyctl,	      SYS_add_key,	    SYS_request_key,	    SYS_reboot,		SYS_swapon,
-	SYS_swapoff,	      SYS_acct,		    SYS_settimeofday,	    SYS_clock_settime,	SYS_clock_adjtime,
-	SYS_adjtimex,	      SYS_iopl,		    SYS_ioperm,		    SYS_lookup_dcookie, SYS_quotactl,
-	SYS_syslog,	      SYS_perf_event_open,  SYS_open_by_handle_at,  SYS_userfaultfd,	SYS_unshare,
-	SYS_setns,	      SYS_nfsservctl,	    SYS_get_kernel_syms,    SYS_query_module,	SYS_uselib,
-	SYS_vhangup,	      SYS_sethostname,	    SYS_setdomainname,	    SYS_fsopen,		SYS_fsconfig,
-	SYS_fsmount,	      SYS_fspick,	    SYS_open_tree,	    SYS_move_mount,	SYS_mount_setattr,
-	SYS_name_to_handle_at,
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+/* What a syscall of the table gets; anything not listed fails with EPERM. */
+typedef enum {
+	SR_SC_ALLOW = 1,
+	SR_SC_CLONE,       /* allowed without namespace flags (CLONE_NEW*), else EPERM */
+	SR_SC_ENOSYS,      /* clone3: libcs fall back to clone, whose flags (unlike clone3's) BPF can read */
+	SR_SC_PERSONALITY, /* allowed for Docker's five personas only, else EPERM */
+	SR_SC_SOCKET,      /* allowed except for AF_ALG and AF_VSOCK, which get EPERM */
+} sr_sc_action;
+
+/* One row of seccomp.tbl: syscall nr gets action, with a condition on a capability of the bounding set. */
+typedef struct sr_syscall_rule {
+	unsigned short nr;
+	unsigned char action; /* sr_sc_action */
+	signed char cap;      /* CAP_* the row needs, -1 for none */
+	unsigned char unless; /* the row applies when cap is absent instead */
+} sr_syscall_rule;
+
+static const sr_syscall_rule rules[] = {
+#include "seccomp-rules.inc"
 };
 
+/* Above every number in the table; everything from here up fails with EPERM. */
+#define MAX_NR 512
+#define ACT_EPERM 0
 #define NS_FLAGS (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWCGROUP)
 #define RET_EPERM (SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA))
 #define RET_ENOSYS (SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA))
+#define ARG0_LOW offsetof(struct seccomp_data, args[0]) /* little endian: the low half comes first */
+#define AF_ALG_ 38
+#define AF_VSOCK_ 40
 
-static int cmp_int(const void *a, const void *b)
+/* Docker's personas: PER_LINUX, UNAME26, ADDR_NO_RANDOMIZE-free PER_LINUX32 variants, and the query. */
+static const unsigned personas[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+
+/* One action per syscall number from the table's rows that apply to this bounding set; ALLOW wins. */
+static void decide(const sr_caps *caps, unsigned char act[MAX_NR])
 {
-	return *(const int *)a - *(const int *)b;
+	memset(act, ACT_EPERM, MAX_NR);
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		const sr_syscall_rule *r = &rules[i];
+		if (r->cap >= 0 && (int)((caps->bounding >> r->cap) & 1) == (int)r->unless)
+			continue;
+		if (r->nr < MAX_NR && act[r->nr] != SR_SC_ALLOW)
+			act[r->nr] = r->action;
+	}
 }
 
-int sr_seccomp_install_default(sr_err *err)
+typedef struct filter {
+	struct sock_filter prog[2 * MAX_NR + 64];
+	size_t n;
+	size_t block_jumps[MAX_NR]; /* "ja" leaves to patch with their block's position */
+	unsigned char block_of[MAX_NR];
+	size_t n_block_jumps;
+} filter;
+
+#define EMIT(f, s) ((f)->prog[(f)->n++] = (struct sock_filter)s)
+
+static void emit_leaf(filter *f, unsigned char action)
 {
-	/*
-	 * The kernel's cost to install a filter grows with its length (~0.6 us per instruction here: checks,
-	 * conversion, JIT), so the sorted deny list becomes ranges of adjacent numbers (163..180 is 18 of
-	 * them): 2 instructions per range, 1 per single number, a jump to one shared "ret EPERM".
-	 */
-	enum { N_DENIED = sizeof(denied) / sizeof(denied[0]) };
-	int nrs[N_DENIED];
-	memcpy(nrs, denied, sizeof(nrs));
-	qsort(nrs, N_DENIED, sizeof(int), cmp_int);
-	struct sock_filter prog[N_DENIED * 2 + 32];
-	size_t to_deny[N_DENIED], n_deny = 0, n = 0;
-#define EMIT(s) (prog[n++] = (struct sock_filter)s)
-	/* [0..3] arch check; anything else is killed. */
-	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
-	EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
-	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-	/* x32 numbers (bit 30 set) are a different ABI: kill. */
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));
-	EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
-	for (size_t i = 0; i < N_DENIED;) {
-		size_t j = i;
-		while (j + 1 < N_DENIED && nrs[j + 1] == nrs[j] + 1)
-			j++;
-		to_deny[n_deny++] = n;
-		if (i == j) {
-			EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (unsigned)nrs[i], 0, 0)); /* jt: deny */
-		} else {
-			EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, (unsigned)nrs[i], 0, 1));
-			EMIT(BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, (unsigned)nrs[j], 0, 0)); /* jf: deny */
+	switch (action) {
+	case SR_SC_ALLOW: EMIT(f, BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)); return;
+	case SR_SC_ENOSYS: EMIT(f, BPF_STMT(BPF_RET | BPF_K, RET_ENOSYS)); return;
+	case ACT_EPERM: EMIT(f, BPF_STMT(BPF_RET | BPF_K, RET_EPERM)); return;
+	}
+	f->block_of[f->n_block_jumps] = action;
+	f->block_jumps[f->n_block_jumps++] = f->n;
+	EMIT(f, BPF_STMT(BPF_JMP | BPF_JA, 0));
+}
+
+/*
+ * Intervals lo..hi (start[i] is the first number of interval i, act[i] its action): "nr >= start[mid]"
+ * picks the half. The true branch skips the left half, which must stay within a jump's 255.
+ */
+static int emit_tree(filter *f, const unsigned *start, const unsigned char *act, size_t lo, size_t hi, sr_err *err)
+{
+	if (lo == hi) {
+		emit_leaf(f, act[lo]);
+		return 0;
+	}
+	size_t mid = lo + (hi - lo + 1) / 2, at = f->n;
+	EMIT(f, BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, start[mid], 0, 0));
+	if (emit_tree(f, start, act, lo, mid - 1, err) < 0)
+		return -1;
+	if (f->n - at - 1 > 255)
+		return sr_fail(err, 0, "seccomp filter: a branch of %zu instructions is too long for a jump", f->n - at - 1);
+	f->prog[at].jt = (unsigned char)(f->n - at - 1);
+	return emit_tree(f, start, act, mid, hi, err);
+}
+
+/* The argument checks the tree's "ja" leaves jump to; returns where each block starts. */
+static void emit_blocks(filter *f, size_t block_at[SR_SC_SOCKET + 1])
+{
+	block_at[SR_SC_CLONE] = f->n;
+	EMIT(f, BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW));
+	EMIT(f, BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, RET_EPERM));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+
+	enum { N_PERSONAS = sizeof(personas) / sizeof(personas[0]) };
+	block_at[SR_SC_PERSONALITY] = f->n;
+	EMIT(f, BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW));
+	for (size_t i = 0; i < N_PERSONAS; i++) /* a match jumps over the other tests and the EPERM */
+		EMIT(f, BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, personas[i], (unsigned char)(N_PERSONAS - i), 0));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, RET_EPERM));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+
+	block_at[SR_SC_SOCKET] = f->n;
+	EMIT(f, BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG0_LOW));
+	EMIT(f, BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_ALG_, 1, 0));
+	EMIT(f, BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AF_VSOCK_, 0, 1));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, RET_EPERM));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
+/* The whole program for this bounding set into f. */
+static int build(const sr_caps *caps, filter *f, sr_err *err)
+{
+	unsigned char act[MAX_NR], iv_act[MAX_NR];
+	unsigned iv_start[MAX_NR];
+	size_t n_iv = 0;
+	decide(caps, act);
+	for (unsigned nr = 0; nr < MAX_NR; nr++) {
+		if (n_iv == 0 || act[nr] != iv_act[n_iv - 1]) {
+			iv_start[n_iv] = nr;
+			iv_act[n_iv++] = act[nr];
 		}
-		i = j + 1;
 	}
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone3, 0, 1));
-	EMIT(BPF_STMT(BPF_RET | BPF_K, RET_ENOSYS));
-	/* clone(flags, ...): flags is args[0]; the low 32 bits hold every CLONE_NEW* flag. */
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_clone, 0, 3));
-	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])));
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 1));
-	EMIT(BPF_STMT(BPF_RET | BPF_K, RET_EPERM));
-	EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	size_t deny = n;
-	EMIT(BPF_STMT(BPF_RET | BPF_K, RET_EPERM));
-#undef EMIT
-	for (size_t k = 0; k < n_deny; k++) {
-		struct sock_filter *f = &prog[to_deny[k]];
-		if (BPF_OP(f->code) == BPF_JEQ)
-			f->jt = (unsigned char)(deny - to_deny[k] - 1);
-		else
-			f[1].jf = (unsigned char)(deny - to_deny[k] - 2);
-	}
-	struct sock_fprog fprog = { .len = (unsigned short)n, .filter = prog };
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) {
+	f->n = f->n_block_jumps = 0;
+	/* Architecture check; anything but x86_64 is killed. */
+	EMIT(f, BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	EMIT(f, BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+	EMIT(f, BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+	/* x32 numbers (bit 30 set) are a different ABI: kill. */
+	EMIT(f, BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1));
+	EMIT(f, BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS));
+	if (emit_tree(f, iv_start, iv_act, 0, n_iv - 1, err) < 0)
+		return -1;
+	size_t block_at[SR_SC_SOCKET + 1];
+	emit_blocks(f, block_at);
+	for (size_t i = 0; i < f->n_block_jumps; i++)
+		f->prog[f->block_jumps[i]].k = (unsigned)(block_at[f->block_of[i]] - f->block_jumps[i] - 1);
+	return 0;
+}
+
+int sr_seccomp_install_default(const sr_caps *caps, sr_err *err)
+{
+	static filter f;
+	if (build(caps, &f, err) < 0)
+		return -1;
+	struct sock_fprog fprog = { .len = (unsigned short)f.n, .filter = f.prog };
+	if (syscall(__NR_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0) {
 		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog, 0, 0) < 0)
 			return sr_fail(err, errno, "install the default seccomp filter");
 	}
