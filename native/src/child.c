@@ -64,7 +64,7 @@ static int join_from_caller(void *ctx, sr_err *err)
 	if (n > 1) {
 		sr_cgroup cg;
 		sr_cgroup_from_string(msg + 1, &cg);
-		if (sr_cgroup_ops_for(cg.version)->join(&cg, err) < 0)
+		if (sr_cgroup_join(&cg, 0, err) < 0)
 			return -1;
 	}
 	if ((a->spec->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)

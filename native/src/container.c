@@ -5,9 +5,9 @@
  * helper processes besides the built-in init.
  *
  *   caller                                  container (first process, later PID 1 / init)
- *   load spec, mkdir state, cgroups
- *   clone(CLONE_NEW*) ───────────────────▶  wait for "G"
- *   write pid to cgroup.procs, "G" ──────▶  unshare(cgroupns), setns(joined), hostname, rootfs, pivot_root
+ *   load spec, mkdir state, cgroup2 dir if any
+ *   clone(CLONE_NEW*) (into that dir) ───▶  wait for "G"
+ *   other cgroups, device filters, "G" ──▶  join cgroups, unshare(cgroupns), setns(joined), rootfs, pivot_root
  *   write state.json            ◀──────────  "R" (or "E<message>")
  *   create: exit 0                           block on exec.fifo until `start`
  *   run: "S", waitpid ──────────────────▶   init: fork + exec the process; reap; forward signals
@@ -25,9 +25,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
 
 #include "cgroup.h"
 #include "child.h"
@@ -230,21 +227,18 @@ static int open_outputs(creation *c, sr_err *err)
 }
 
 /*
- * cgroup v2: creates the cgroup first and clones straight into it (no migration, no grace period).
- * A kernel that refuses CLONE_INTO_CGROUP leaves c->pid at -1: the plain clone follows.
+ * Makes the cgroup2 directory the child is born in, when the backend has one (v2; v1 on a hybrid host),
+ * and clones straight into it: no migration, no grace period. A kernel that refuses CLONE_INTO_CGROUP
+ * leaves c->pid at -1: the plain clone follows, and the child joins that directory too.
  */
 static int clone_into_cgroup(creation *c, int clone_flags, sr_err *err)
 {
-	if (c->cgops->create(c->spec, c->o->id, &c->cg, err) < 0)
+	if (c->cgops->create_early(c->spec, c->o->id, &c->cg, err) < 0)
 		return -1;
-	cleanup_close int cgfd = open(c->cg.dirs[0], O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct {
-		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls, set_tid, set_tid_size, cgroup;
-	} args = { .flags = (uint64_t)clone_flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)cgfd };
-	if (cgfd >= 0) {
-		c->pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-		c->born_in_cgroup = c->pid >= 0;
-	}
+	if (!c->cg.v2_first)
+		return 0;
+	c->pid = sr_cgroup_clone_into(c->cg.dirs[0], (uint64_t)clone_flags);
+	c->born_in_cgroup = c->pid >= 0;
 	if (c->pid < 0 && errno != ENOSYS && errno != EINVAL && errno != EBADF)
 		return sr_fail(err, errno, "clone3 into cgroup %s", c->cg.dirs[0]);
 	return 0;
@@ -254,7 +248,7 @@ static int clone_into_cgroup(creation *c, int clone_flags, sr_err *err)
 static int clone_child(creation *c, sr_err *err)
 {
 	int clone_flags = c->spec->clone_flags & CLONE_NEWPID; /* the rest is unshared by the child */
-	if (c->cgops->version == 2 && clone_into_cgroup(c, clone_flags, err) < 0)
+	if (clone_into_cgroup(c, clone_flags, err) < 0)
 		return -1;
 	if (!c->born_in_cgroup)
 		c->pid = (pid_t)syscall(SYS_clone, (unsigned long)clone_flags | SIGCHLD, NULL, NULL, NULL, NULL);
@@ -274,16 +268,19 @@ static int clone_child(creation *c, sr_err *err)
 }
 
 /*
- * Makes the cgroups (unless the child was born in them) and sends "G<cgroups>": the child moves itself
- * in (no grace period, see cgroup.h); just "G" when born there. The new network namespace goes with it.
+ * Makes the other cgroups and the device filters, and sends "G<cgroups>": the child moves itself into
+ * those it was not born in (no grace period on v1, see cgroup.h); just "G" when there are none. The new
+ * network namespace goes with it.
  */
 static int send_go(creation *c, sr_err *err)
 {
 	/* The child builds its namespaces and rootfs meanwhile; it runs nothing of the image before "G". */
-	if (!c->born_in_cgroup && c->cg.n_dirs == 0 && c->cgops->create(c->spec, c->o->id, &c->cg, err) < 0)
+	if (c->cgops->create(c->spec, c->o->id, &c->cg, err) < 0)
 		return -1;
-	c->cgstr = sr_cgroup_to_string(&c->cg);
-	cleanup_free char *go = sr_xasprintf("G%s", c->born_in_cgroup ? "" : c->cgstr);
+	c->cgstr = sr_cgroup_to_string(&c->cg, 0);
+	size_t joined = c->born_in_cgroup ? 1 : 0;
+	cleanup_free char *tojoin = joined < c->cg.n_dirs ? sr_cgroup_to_string(&c->cg, joined) : sr_xstrdup("");
+	cleanup_free char *go = sr_xasprintf("G%s", tojoin);
 	if ((c->spec->clone_flags & CLONE_NEWNET) && (c->netfd = sr_netns_finish(c->netns, err)) < 0)
 		return -1;
 	if (send_with_fd(c->sv[0], go, strlen(go), c->netfd, err) < 0)

@@ -265,7 +265,8 @@ static int mask_paths(const sr_spec *spec, sr_err *err)
 				continue;
 			return sr_fail(err, errno, "linux.maskedPaths[%zu]: %s", i, p);
 		}
-		int r = S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", MS_RDONLY, "size=0k,nr_inodes=1")
+		unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+		int r = S_ISDIR(st.st_mode) ? mount("tmpfs", p, "tmpfs", ro, "size=0k,nr_inodes=1")
 					    : mount("/dev/null", p, NULL, MS_BIND, NULL);
 		if (r < 0)
 			return sr_fail(err, errno, "linux.maskedPaths[%zu]: mask %s", i, p);

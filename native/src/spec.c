@@ -167,13 +167,11 @@ static int parse_namespaces(const sr_json *linux_, sr_spec *spec, sr_err *err)
 	return 0;
 }
 
-/* linux.resources.devices[i] → "A<type> <major>:<minor> <access>" (or 'D' for deny), as devices.allow wants. */
-static int parse_device_rule(const sr_json *d, size_t i, char **out, sr_err *err)
+/* linux.resources.devices[i]: allow, type (a, b, c; default a), major/minor (-1 or absent = any), access (rwm). */
+static int parse_device_rule(const sr_json *d, size_t i, sr_device_rule *out, sr_err *err)
 {
 	char field[64];
-	int allow = 0;
-	char *type = NULL, *access = NULL;
-	int64_t major = -1, minor = -1;
+	cleanup_free char *type = NULL, *access = NULL;
 	snprintf(field, sizeof(field), "linux.resources.devices[%zu]", i);
 	if (sr_spec_expect(d, SR_JSON_OBJECT, field, err) < 0)
 		return -1;
@@ -181,40 +179,32 @@ static int parse_device_rule(const sr_json *d, size_t i, char **out, sr_err *err
 	sr_json *a = sr_json_get(d, "allow");
 	if (!a || a->type != SR_JSON_BOOL)
 		return sr_fail(err, 0, "%s: missing or not a boolean", field);
-	allow = a->boolean;
+	out->allow = a->boolean;
 	snprintf(field, sizeof(field), "linux.resources.devices[%zu].type", i);
 	if (sr_spec_get_string(d, "type", field, &type, 0, err) < 0)
 		return -1;
 	if (type && strcmp(type, "a") != 0 && strcmp(type, "b") != 0 && strcmp(type, "c") != 0)
 		return sr_fail(err, 0, "%s: \"%s\" is not a, b or c", field, type);
+	out->type = type ? type[0] : 'a';
+	out->major = out->minor = -1;
 	snprintf(field, sizeof(field), "linux.resources.devices[%zu].major", i);
-	if (sr_spec_get_int(d, "major", field, -1, 4095, &major, NULL, err) < 0)
+	if (sr_spec_get_int(d, "major", field, -1, 4095, &out->major, NULL, err) < 0)
 		return -1;
 	snprintf(field, sizeof(field), "linux.resources.devices[%zu].minor", i);
-	if (sr_spec_get_int(d, "minor", field, -1, 1048575, &minor, NULL, err) < 0)
+	if (sr_spec_get_int(d, "minor", field, -1, 1048575, &out->minor, NULL, err) < 0)
 		return -1;
 	snprintf(field, sizeof(field), "linux.resources.devices[%zu].access", i);
 	if (sr_spec_get_string(d, "access", field, &access, 0, err) < 0)
 		return -1;
 	if (access && (strspn(access, "rwm") != strlen(access) || !*access))
 		return sr_fail(err, 0, "%s: \"%s\" is not a combination of r, w, m", field, access);
-	const char *t = type ? type : "a";
-	if (strcmp(t, "a") == 0) {
-		*out = sr_xasprintf("%ca", allow ? 'A' : 'D');
-	} else {
-		char maj[24], min[24];
-		if (major < 0)
-			snprintf(maj, sizeof(maj), "*");
-		else
-			snprintf(maj, sizeof(maj), "%lld", (long long)major);
-		if (minor < 0)
-			snprintf(min, sizeof(min), "*");
-		else
-			snprintf(min, sizeof(min), "%lld", (long long)minor);
-		*out = sr_xasprintf("%c%s %s:%s %s", allow ? 'A' : 'D', t, maj, min, access ? access : "rwm");
+	out->access = access ? 0 : SR_DEV_ALL;
+	for (const char *p = access; p && *p; p++)
+		out->access |= *p == 'm' ? SR_DEV_MKNOD : *p == 'r' ? SR_DEV_READ : SR_DEV_WRITE;
+	if (out->type == 'a') { /* as devices.allow/deny take it: every device, every access */
+		out->major = out->minor = -1;
+		out->access = SR_DEV_ALL;
 	}
-	free(type);
-	free(access);
 	return 0;
 }
 
@@ -267,7 +257,7 @@ static int parse_resources(const sr_json *res, sr_spec *spec, sr_err *err)
 		if (sr_spec_expect(devices, SR_JSON_ARRAY, "linux.resources.devices", err) < 0)
 			return -1;
 		spec->has_devices = 1;
-		spec->device_rules = sr_xcalloc(devices->len + 1, sizeof(char *));
+		spec->device_rules = sr_xcalloc(devices->len + 1, sizeof(sr_device_rule));
 		for (size_t i = 0; i < devices->len; i++) {
 			if (parse_device_rule(devices->items[i], i, &spec->device_rules[spec->n_device_rules], err) < 0)
 				return -1;

@@ -29,6 +29,20 @@ typedef struct sr_namespace {
 } sr_namespace;
 
 /* Capability sets as bit masks (bit n = capability n). */
+/* Access bits of a device rule ("m", "r", "w"), the values the kernel's device eBPF context uses. */
+#define SR_DEV_MKNOD 1u
+#define SR_DEV_READ 2u
+#define SR_DEV_WRITE 4u
+#define SR_DEV_ALL (SR_DEV_MKNOD | SR_DEV_READ | SR_DEV_WRITE)
+
+/* A linux.resources.devices rule: allow or deny access to devices of a type ('a' all, 'b', 'c'). */
+typedef struct sr_device_rule {
+	int allow;
+	char type;
+	int64_t major, minor; /* -1 = any */
+	unsigned access;      /* SR_DEV_* bits */
+} sr_device_rule;
+
 typedef struct sr_caps {
 	int present;
 	uint64_t bounding, effective, permitted, inheritable, ambient;
@@ -68,7 +82,7 @@ typedef struct sr_spec {
 	uint64_t cpu_shares;    /* 0 = unset */
 	int64_t pids_limit;     /* 0 = unset; -1 = unlimited */
 	int has_devices;        /* linux.resources.devices present: rules below, then the default nodes */
-	char **device_rules;    /* "a"/"c 1:3 rwm"-style lines, prefixed 'A' (allow) or 'D' (deny) */
+	sr_device_rule *device_rules;
 	size_t n_device_rules;
 
 	char **masked_paths;

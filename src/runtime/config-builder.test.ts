@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_CAPABILITIES, buildOciConfig, mergeEnv, resolveArgv, resolveUser } from "./config-builder.js";
+import { DEFAULT_CAPABILITIES, DEFAULT_PIDS_LIMIT, buildOciConfig, mergeEnv, resolveArgv, resolveUser } from "./config-builder.js";
 import { InvalidContainerSpecError } from "./errors.js";
 
 const users = {
@@ -91,6 +91,16 @@ describe("buildOciConfig", () => {
     expect(config.linux?.namespaces).toContainEqual({ type: "network" });
     expect(config.annotations).toEqual({ "org.swarm.init": "false" });
     expect(config.process.user).toEqual({ uid: 0, gid: 0 });
+  });
+
+  it("limits pids by default and masks what Docker masks", () => {
+    expect(DEFAULT_PIDS_LIMIT).toBe(4096);
+    for (const resources of [undefined, {}, { pidsLimit: 0 }, { memoryBytes: 64 << 20 }]) {
+      expect(buildOciConfig({ rootfs: "/r", command: ["true"], resources }).linux?.resources?.pids).toEqual({ limit: 4096 });
+    }
+    expect(buildOciConfig({ rootfs: "/r", command: ["true"], resources: { pidsLimit: 10_000 } }).linux?.resources?.pids).toEqual({ limit: 10_000 });
+    const masked = buildOciConfig({ rootfs: "/r", command: ["true"] }).linux?.maskedPaths;
+    expect(masked).toEqual(expect.arrayContaining(["/sys/devices/virtual/powercap", "/proc/interrupts", "/proc/kcore", "/sys/firmware"]));
   });
 
   it("rejects bad values naming the field", () => {

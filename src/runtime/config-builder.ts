@@ -30,7 +30,7 @@ export interface ContainerResources {
   readonly nanoCpus?: number;
   /** Relative CPU weight (cgroup v1 shares, 2..262144). */
   readonly cpuShares?: number;
-  /** Maximum number of processes. */
+  /** Maximum number of processes (threads count); 0/undefined = {@link DEFAULT_PIDS_LIMIT}. */
   readonly pidsLimit?: number;
 }
 
@@ -84,10 +84,14 @@ export const DEFAULT_CAPABILITIES: readonly string[] = [
   "CAP_AUDIT_WRITE",
 ];
 
-/** Paths hidden from the container (as Docker and runc do). */
+/**
+ * Paths hidden from the container, as Docker does: runc's list plus /proc/interrupts and
+ * /sys/devices/virtual/powercap (RAPL energy counters, a side channel on what the host computes).
+ */
 export const DEFAULT_MASKED_PATHS: readonly string[] = [
   "/proc/acpi",
   "/proc/asound",
+  "/proc/interrupts",
   "/proc/kcore",
   "/proc/keys",
   "/proc/latency_stats",
@@ -95,6 +99,7 @@ export const DEFAULT_MASKED_PATHS: readonly string[] = [
   "/proc/timer_stats",
   "/proc/sched_debug",
   "/proc/scsi",
+  "/sys/devices/virtual/powercap",
   "/sys/firmware",
 ];
 
@@ -106,6 +111,12 @@ export const DEFAULT_READONLY_PATHS: readonly string[] = [
   "/proc/sys",
   "/proc/sysrq-trigger",
 ];
+
+/**
+ * The pids limit of a task whose spec sets none (design/runtime.md: a fork bomb in one task stops at
+ * an eighth of the kernel's usual pid_max of 32768, while thousands of threads still fit).
+ */
+export const DEFAULT_PIDS_LIMIT = 4096;
 
 const DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 const CPU_PERIOD_US = 100_000;
@@ -195,9 +206,9 @@ function resources(r: ContainerResources | undefined): OciResources {
   const out: {
     memory?: { limit: number; swap: number };
     cpu?: { quota?: number; period?: number; shares?: number };
-    pids?: { limit: number };
+    pids: { limit: number };
     devices: typeof DENY_ALL_DEVICES;
-  } = { devices: DENY_ALL_DEVICES };
+  } = { pids: { limit: DEFAULT_PIDS_LIMIT }, devices: DENY_ALL_DEVICES };
   if (!r) return out;
   if (r.memoryBytes !== undefined && r.memoryBytes !== 0) {
     if (!Number.isSafeInteger(r.memoryBytes) || r.memoryBytes < 4096 * 16) {

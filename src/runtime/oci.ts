@@ -55,12 +55,21 @@ export interface OciNamespace {
   readonly path?: string;
 }
 
+/** linux.resources.devices[]: allow or deny access ("rwm") to devices of a type (a, b, c), major/minor (absent = any). */
+export interface OciDeviceRule {
+  readonly allow: boolean;
+  readonly type?: "a" | "b" | "c";
+  readonly major?: number;
+  readonly minor?: number;
+  readonly access?: string;
+}
+
 /** linux.resources */
 export interface OciResources {
   readonly memory?: { readonly limit?: number; readonly swap?: number };
   readonly cpu?: { readonly quota?: number; readonly period?: number; readonly shares?: number };
   readonly pids?: { readonly limit: number };
-  readonly devices?: readonly { readonly allow: boolean; readonly access?: string }[];
+  readonly devices?: readonly OciDeviceRule[];
 }
 
 /** linux */
