@@ -4,6 +4,7 @@
  *                                     [--container-log F] [--no-init] ID
  *   swarm-runtime [--root DIR] run    (same options, plus -d/--detach) ID
  *   swarm-runtime [--root DIR] start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | wait ID
+ *   swarm-runtime [--root DIR] exec [--cwd DIR] [--env K=V]... ID [--] CMD [ARG...]   (see exec.c)
  *   swarm-runtime net-config   (task network namespaces, lines on stdin; see netcfg.c)
  *   swarm-runtime spawner      (starts processes for the daemon; see spawner.c)
  *   swarm-runtime relay        (copies the routing mesh's TCP connections; see relay.c)
@@ -20,6 +21,7 @@
 
 #include "cgroup.h"
 #include "container.h"
+#include "exec.h"
 #include "json.h"
 #include "netcfg.h"
 #include "relay.h"
@@ -36,6 +38,8 @@ static const char usage[] =
 	"  kill ID [SIG]   send a signal (default TERM) to the container's init\n"
 	"  wait ID         wait for the container to stop; print and exit with its status\n"
 	"  delete [--force] ID\n"
+	"  exec [--cwd DIR] [--env NAME=VALUE]... ID [--] CMD [ARG...]\n"
+	"                  run CMD in a running container's namespaces, cgroups and identity\n"
 	"  spawner         start processes for the daemon (framed requests on stdin, answers on stdout)\n"
 	"  relay           copy the routing mesh's TCP connections (commands on stdin, events on stdout)\n"
 	"  net-config      configure task netns from stdin lines: NETNS_PATH IFNAME ADDR/PREFIX GATEWAY\n";
@@ -341,6 +345,8 @@ int main(int argc, char **argv)
 			return usage_error("%s", "relay takes no arguments (commands on stdin)");
 		return sr_relay_main();
 	}
+	if (strcmp(cmd, "exec") == 0)
+		return sr_exec_main(root, argc - i, argv + i);
 	if (strcmp(cmd, "net-config") == 0) {
 		if (i != argc)
 			return usage_error("%s", "net-config takes no arguments (lines on stdin)");

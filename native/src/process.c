@@ -51,39 +51,51 @@ static char **with_home(char **env, uid_t uid)
 	return out;
 }
 
-void sr_process_exec(const sr_spec *spec)
+void sr_process_reset_signals(void)
 {
-	sr_err err;
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
-	setsid();
+}
+
+int sr_process_enter(const sr_spec *spec, const char *cwd, sr_err *err)
+{
 	for (size_t i = 0; i < spec->n_rlimits; i++) {
 		struct rlimit rl = { .rlim_cur = spec->rlimits[i].soft, .rlim_max = spec->rlimits[i].hard };
-		if (setrlimit(spec->rlimits[i].resource, &rl) < 0) {
-			sr_fail(&err, errno, "process.rlimits[%zu]", i);
-			die(err.msg, 126);
-		}
+		if (setrlimit(spec->rlimits[i].resource, &rl) < 0)
+			return sr_fail(err, errno, "process.rlimits[%zu]", i);
 	}
-	if (chdir(spec->cwd) < 0) {
-		sr_fail(&err, errno, "process.cwd: chdir %s", spec->cwd);
-		die(err.msg, 126);
-	}
-	if (spec->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		sr_fail(&err, errno, "process.noNewPrivileges");
-		die(err.msg, 126);
-	}
+	if (chdir(cwd) < 0)
+		return sr_fail(err, errno, "process.cwd: chdir %s", cwd);
+	if (spec->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return sr_fail(err, errno, "process.noNewPrivileges");
 	/* Still root with CAP_SYS_ADMIN here, so the filter installs even without no_new_privs. */
-	if (!spec->seccomp_disabled && sr_seccomp_install_default(&spec->caps, &err) < 0)
-		die(err.msg, 126);
-	if (sr_caps_drop_bounding(&spec->caps, &err) < 0 || sr_caps_apply_user(spec, &err) < 0)
-		die(err.msg, 126);
-	environ = with_home(spec->env, spec->uid);
+	if (!spec->seccomp_disabled && sr_seccomp_install_default(&spec->caps, err) < 0)
+		return -1;
+	if (sr_caps_drop_bounding(&spec->caps, err) < 0 || sr_caps_apply_user(spec, err) < 0)
+		return -1;
+	return 0;
+}
+
+void sr_process_execvp(const sr_spec *spec, char *const argv[], char **env)
+{
+	sr_err err;
+	environ = with_home(env, spec->uid);
 	sr_trace("process: exec");
-	execvp(spec->args[0], spec->args);
-	sr_fail(&err, errno, "exec \"%s\"", spec->args[0]);
+	execvp(argv[0], argv);
+	sr_fail(&err, errno, "exec \"%s\"", argv[0]);
 	die(err.msg, errno == ENOENT ? 127 : 126);
+}
+
+void sr_process_exec(const sr_spec *spec)
+{
+	sr_err err;
+	sr_process_reset_signals();
+	setsid();
+	if (sr_process_enter(spec, spec->cwd, &err) < 0)
+		die(err.msg, 126);
+	sr_process_execvp(spec, spec->args, spec->env);
 }

@@ -223,6 +223,7 @@ void sr_trace(const char *what)
 }
 
 static pid_t forward_to;
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
 static void forward_signal(int sig)
 {
@@ -230,12 +231,28 @@ static void forward_signal(int sig)
 		kill(forward_to, sig);
 }
 
+static void forwarded_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+void sr_hold_signals(void)
+{
+	sigset_t set;
+	forwarded_set(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 void sr_forward_signals(pid_t pid)
 {
 	forward_to = pid;
 	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
 	sigemptyset(&sa.sa_mask);
-	static const int fwd[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
-		sigaction(fwd[i], &sa, NULL);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaction(forwarded[i], &sa, NULL);
+	sigset_t set;
+	forwarded_set(&set);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }

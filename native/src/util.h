@@ -62,7 +62,11 @@ void sr_trace(const char *what);
 /* The process's argv, kept by main() so init can overwrite it (no host paths in the container's ps). */
 extern char **sr_argv;
 extern int sr_argc;
-/* run, run -d: the signals a supervisor sends us (TERM, INT, HUP, QUIT, USR1, USR2, WINCH) go on to pid. */
+/*
+ * run, run -d, exec: the signals a supervisor sends us (TERM, INT, HUP, QUIT, USR1, USR2, WINCH) go on to
+ * pid; any held since sr_hold_signals() (called before the fork, so that none kills us first) too.
+ */
+void sr_hold_signals(void);
 void sr_forward_signals(pid_t pid);
 /* Monotonic time in nanoseconds. */
 long long sr_now_ns(void);

@@ -74,7 +74,8 @@ describe("a container cannot reach the host's disk through a device node", () =>
       const unified = mode.unifiedRoot === "own" ? `${UNIFIED}${ownUnified}` : mode.unifiedRoot;
       if (unified !== null) expect(existsSync(`${unified}/swarm/${id}`)).toBe(true);
       else expect(existsSync(`${UNIFIED}${ownUnified}/swarm/${id}`)).toBe(false);
-      // The container's own first process, with the same filters.
+      // A command exec'd into it, and the container's own first process.
+      expectRefused(runtimeCli(fx, ["exec", id, "sh", "-c", attack()], env).stdout);
       const own = await makeBundle(fx, "dev-main", { command: ["sh", "-c", attack()] });
       const r = runtimeCli(fx, ["run", "--bundle", own.bundle, own.id], env);
       expectRefused(r.stdout);
