@@ -6,8 +6,8 @@
  *   <taskDir>/bundle/config.json       OCI bundle
  *   <taskDir>/container.log            CRI log written by the container's init (kept after remove)
  *
- * Health probes run inside the container's namespaces with util-linux `nsenter` (mount, uts, ipc, net,
- * pid, root and cwd of the container's init), with the container's environment and user.
+ * Health probes run inside the container's sandbox with `swarm-runtime exec` (its namespaces, cgroups,
+ * user, capabilities, seccomp filter, env and cwd), never on the host.
  */
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { rm } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
+import { hostEnv } from "../lib/host-env.js";
 import { errorMessage } from "../lib/errors.js";
 import { removeDir } from "../lib/remove-dir.js";
 import { runProcess } from "../lib/spawner.js";
@@ -99,14 +100,11 @@ export class RuntimeController implements Controller {
   private container: Container | undefined;
   private prepared: PreparedRootfs | undefined;
   private net: TaskNetwork | undefined;
-  private env: readonly string[] = [];
-  /** The container process's uid/gid: health probes run as the same user (as Docker's do). */
-  private user: ProbeUser = { uid: 0, gid: 0 };
   private imageHealth: Healthcheck | null = null;
   private stopSignal = "SIGTERM";
   private policy: HealthPolicy | null = null;
   private removed = false;
-  /** The container's init pid once started (health probes enter its namespaces). */
+  /** The container's init pid once started. */
   private pid = 0;
   /** How long prepare's phases took (logged with the start, for bench:converge's breakdown). */
   private phases: { rootfsMs?: number; networkMs?: number; bundleMs?: number } = {};
@@ -175,9 +173,7 @@ export class RuntimeController implements Controller {
         resources: { memoryBytes: limits?.memoryBytes ?? 0, nanoCpus: limits?.nanoCpus ?? 0, pidsLimit: limits?.pids ?? 0 },
         readonlyRootfs: spec.readOnly,
       };
-      const config = await writeBundle(this.bundleDir, input);
-      this.env = config.process.env ?? [];
-      this.user = { uid: config.process.user?.uid ?? 0, gid: config.process.user?.gid ?? 0 };
+      await writeBundle(this.bundleDir, input);
       this.phases = { networkMs: Math.round(t1 - t0), rootfsMs: Math.round(t2 - t1), bundleMs: Math.round(performance.now() - t2) };
       // The container itself is made by start(): `run --detach` creates and starts it in one process.
     } catch (err) {
@@ -207,13 +203,6 @@ export class RuntimeController implements Controller {
   adopt(): void {
     const { task, runtime, containerId, taskDir, images } = this.o;
     this.container = runtime.container(containerId, taskLogPath(taskDir));
-    try {
-      const config = JSON.parse(readFileSync(join(this.bundleDir, "config.json"), "utf8")) as { process?: { env?: string[]; user?: { uid?: number; gid?: number } } };
-      this.env = config.process?.env ?? [];
-      this.user = { uid: config.process?.user?.uid ?? 0, gid: config.process?.user?.gid ?? 0 };
-    } catch {
-      this.env = [];
-    }
     const spec = task.spec?.container;
     try {
       const image = images.resolve(taskImageRef(task)).config.config;
@@ -295,38 +284,21 @@ export class RuntimeController implements Controller {
   }
 
   async probe(argv: readonly string[], timeoutMs: number): Promise<ProbeResult> {
-    let pid: number;
-    try {
-      pid = this.pid > 0 ? this.pid : (await this.need().state()).pid;
-    } catch (err) {
-      return { passed: false, output: `health check: cannot find the container: ${errorMessage(err)}` };
-    }
-    if (pid <= 0) return { passed: false, output: "health check: the container is not running" };
-    return runInContainer(pid, argv, { env: this.env, user: this.user }, timeoutMs);
+    return runInContainer(this.o.runtime, this.o.containerId, argv, timeoutMs);
   }
 }
 
-/** The user a probe runs as. */
-export interface ProbeUser {
-  readonly uid: number;
-  readonly gid: number;
-}
-
 /**
- * Runs argv inside the namespaces (mount, uts, ipc, net, pid), root and cwd of process `pid`, with the
- * container's environment and user; passes on exit 0. The whole process group is killed after `timeoutMs`.
+ * Runs argv inside the running container `containerId` with `swarm-runtime exec`: its namespaces and
+ * cgroups, and its process's own identity — user, capabilities, no_new_privs, seccomp filter, env, cwd
+ * (design/runtime.md); the command is looked up on the container's PATH inside the container. Passes on
+ * exit 0. The runtime runs with the fixed host environment; on `timeoutMs` it is killed, and the
+ * command dies with it.
  */
-export function runInContainer(pid: number, argv: readonly string[], as: { env: readonly string[]; user: ProbeUser }, timeoutMs: number): Promise<ProbeResult> {
+export function runInContainer(runtime: Pick<Runtime, "binary" | "stateRoot">, containerId: string, argv: readonly string[], timeoutMs: number): Promise<ProbeResult> {
   return new Promise((resolve) => {
-    const envObj: Record<string, string> = {};
-    for (const e of as.env) {
-      const eq = e.indexOf("=");
-      if (eq > 0) envObj[e.slice(0, eq)] = e.slice(eq + 1);
-    }
-    const ids = ["-S", String(as.user.uid), "-G", String(as.user.gid)];
-    const child = spawn("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", ...ids, "--", ...argv], {
-      env: envObj,
-      detached: true,
+    const child = spawn(runtime.binary, ["--root", runtime.stateRoot, "exec", containerId, "--", ...argv], {
+      env: hostEnv(),
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -338,15 +310,11 @@ export function runInContainer(pid: number, argv: readonly string[], as: { env: 
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
+      child.kill("SIGKILL");
     }, timeoutMs);
     child.on("error", (err) => {
       clearTimeout(timer);
-      resolve({ passed: false, output: `health check: cannot run nsenter: ${err.message}` });
+      resolve({ passed: false, output: `health check: cannot run ${runtime.binary} exec: ${err.message}` });
     });
     child.on("close", (code) => {
       clearTimeout(timer);
