@@ -43,6 +43,8 @@ const step = sharedCluster({ hosts: 6, setupTimeoutMs: 240_000 }, async (c) => {
   for (const h of [roles.demoted, roles.removed]) saved.set(h, readIdentity(c.hostState(h).dataDir));
   await ok(c, "h1", "node", "demote", roles.demoted, roles.removed);
   await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).filter((l) => /Leader|Reachable|Unreachable/.test(l)).length === 3, { timeoutMs: 60_000, describe: "3 managers after demotion" });
+  // h6 learns it was demoted from its own next heartbeat; `leave` before that refuses ("demote it first").
+  await c.waitFor(() => c.host(roles.removed).swarmctl("info"), (r) => r.code === 0 && / Is Manager: false/.test(r.stdout), { timeoutMs: 60_000, describe: "h6 sees itself as a worker" });
   await ok(c, roles.removed, "leave");
   await c.terminate(roles.removed, "swarmd");
   await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).some((l) => l.includes(" h6 ") && / Down /.test(l)), { timeoutMs: 60_000, describe: "h6 Down" });
