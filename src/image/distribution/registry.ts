@@ -15,6 +15,7 @@ import { DigestMismatchError, ImageError, ImageErrorCode } from "../errors.js";
 import { type Descriptor, hostArchitecture, isIndexMediaType, MediaType, parseImageIndex, parseJsonObject } from "../manifest.js";
 import { parseReference } from "../reference.js";
 import type { ImageStore, LoadedImage } from "../store.js";
+import { IdleTimeout, MAX_ERROR_BODY_BYTES, MAX_MANIFEST_BYTES, MAX_TOKEN_BODY_BYTES, readBoundedBody } from "./bounded-body.js";
 import { type AuthChallenge, basicHeader, parseChallenge, type RegistryAuth, RegistryError, RegistryErrorCode, tokenFromResponse, tokenUrl } from "./registry-auth.js";
 import { BlobDownload, blobsOf, candidateOf, stagePresentBlob, verifiedManifest } from "./staging.js";
 
@@ -36,6 +37,8 @@ export interface PullOptions {
   readonly platform?: { readonly os: string; readonly architecture: string };
   /** Per-request timeout for manifests and tokens, ms (default 30 s). */
   readonly timeoutMs?: number;
+  /** A blob download that receives no byte for this long is aborted, ms (default 60 s). */
+  readonly blobIdleMs?: number;
 }
 
 /** What a pull did. */
@@ -56,7 +59,7 @@ export async function pullFromRegistry(options: PullOptions): Promise<PullResult
     throw new ImageError(ImageErrorCode.BadReference, `registry reference ${JSON.stringify(options.ref)} needs a repository name`);
   }
   const reference = parsed.kind === "named" ? parsed.tag : parsed.digest;
-  const session = new RegistrySession(options.url, repository, options.auth, options.timeoutMs ?? 30_000);
+  const session = new RegistrySession(options.url, repository, options.auth, options.timeoutMs ?? 30_000, options.blobIdleMs ?? 60_000);
   const platform = options.platform ?? { os: "linux", architecture: hostArchitecture() };
 
   let doc = await session.manifest(reference, parsed.kind === "digest" ? parsed.digest : undefined);
@@ -131,6 +134,7 @@ class RegistrySession {
     private readonly repository: string,
     private readonly auth: RegistryAuth | undefined,
     private readonly timeoutMs: number,
+    private readonly blobIdleMs: number,
   ) {
     this.base = url.replace(/\/+$/, "");
     if (auth !== undefined && "token" in auth) this.authorization = `Bearer ${auth.token}`;
@@ -140,8 +144,7 @@ class RegistrySession {
   async manifest(reference: string, expected: Digest | undefined): Promise<{ bytes: Buffer; digest: Digest; mediaType: string }> {
     const what = `manifest ${this.repository}:${reference}`;
     const res = await this.get(`/v2/${this.repository}/manifests/${reference}`, { Accept: MANIFEST_ACCEPT }, AbortSignal.timeout(this.timeoutMs), what);
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > 4 << 20) throw new ImageError(ImageErrorCode.BadManifest, `${what} is ${bytes.length} bytes, larger than 4 MiB`);
+    const bytes = await readBoundedBody(res, MAX_MANIFEST_BYTES, `manifest for ${this.repository}:${reference}`);
     const digest = digestOf(bytes);
     const claimed = res.headers.get("docker-content-digest");
     if (expected !== undefined && digest !== expected) throw new DigestMismatchError(what, expected, digest);
@@ -158,36 +161,52 @@ class RegistrySession {
 
   /**
    * Streams a blob into a verifying download. A body cut mid-way is resumed with `Range: bytes=<received>-`
-   * (a server that ignores the range and sends 200 has the already-received prefix skipped).
+   * (a server that ignores the range and sends 200 has the already-received prefix skipped). A registry
+   * that sends nothing for `blobIdleMs` (headers or body) is given up on: the pull fails naming the
+   * registry and the digest instead of holding its lock forever.
    */
   async blob(digest: Digest, dl: BlobDownload, maxAttempts = 5): Promise<{ resumedAt: number[] }> {
     const resumedAt: number[] = [];
     for (let failures = 0; ; ) {
       const start = dl.received;
       if (start > 0) resumedAt.push(start);
-      const res = await this.get(`/v2/${this.repository}/blobs/${digest}`, start > 0 ? { Range: `bytes=${start}-` } : {}, undefined, `blob ${digest}`);
-      if (res.body === null) throw new RegistryError(RegistryErrorCode.Protocol, `blob ${digest}: empty response body`);
-      let skip = start > 0 && res.status === 200 ? start : 0;
+      const idle = new IdleTimeout(
+        this.blobIdleMs,
+        (ms) => `blob ${digest} from registry ${this.base}: no bytes for ${ms / 1000} s (received ${dl.received} of ${dl.expectedSize} bytes); download aborted`,
+      );
       try {
-        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-          if (skip >= chunk.length) {
-            skip -= chunk.length;
-            continue;
-          }
-          dl.write(skip > 0 ? chunk.subarray(skip) : chunk);
-          skip = 0;
-        }
+        await this.blobAttempt(digest, dl, start, idle);
       } catch (err) {
         if (err instanceof ImageError) throw err;
+        // A stall is final: the registry had its chance; the caller's retry starts a fresh pull.
+        if (idle.fired) throw idle.signal.reason as Error;
         failures = dl.received > start ? 1 : failures + 1;
         if (failures >= maxAttempts) {
           throw new RegistryError(RegistryErrorCode.Unavailable, `blob ${digest}: download failed at ${dl.received} of ${dl.expectedSize} bytes: ${(err as Error).message}`, { cause: err });
         }
         continue;
+      } finally {
+        idle.stop();
       }
       if (dl.received >= dl.expectedSize) return { resumedAt };
       failures = dl.received > start ? 1 : failures + 1;
       if (failures >= maxAttempts) throw new RegistryError(RegistryErrorCode.Unavailable, `blob ${digest}: body ended at ${dl.received} of ${dl.expectedSize} bytes`);
+    }
+  }
+
+  /** One GET of a blob from `start`, written into `dl`; `idle` is touched on every chunk. */
+  private async blobAttempt(digest: Digest, dl: BlobDownload, start: number, idle: IdleTimeout): Promise<void> {
+    const res = await this.get(`/v2/${this.repository}/blobs/${digest}`, start > 0 ? { Range: `bytes=${start}-` } : {}, idle.signal, `blob ${digest}`);
+    if (res.body === null) throw new RegistryError(RegistryErrorCode.Protocol, `blob ${digest}: empty response body`);
+    let skip = start > 0 && res.status === 200 ? start : 0;
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      idle.touch();
+      if (skip >= chunk.length) {
+            skip -= chunk.length;
+            continue;
+          }
+          dl.write(skip > 0 ? chunk.subarray(skip) : chunk);
+          skip = 0;
     }
   }
 
@@ -201,10 +220,12 @@ class RegistrySession {
       try {
         res = await fetch(url, { headers: h, redirect: "follow", ...(signal === undefined ? {} : { signal }) });
       } catch (err) {
+        if (signal?.aborted === true && signal.reason instanceof RegistryError) throw signal.reason;
         throw new RegistryError(RegistryErrorCode.Unavailable, `${what}: cannot reach registry ${this.base}: ${fetchFailure(err)}`, { cause: err });
       }
       if (res.ok) return res;
-      const text = await res.text().catch(() => "");
+      // Only the start of an error body is quoted: read at most 64 KiB of it, whatever the registry sends.
+      const text = (await readBoundedBody(res, MAX_ERROR_BODY_BYTES, `${what}: error body`, "truncate").catch(() => Buffer.alloc(0))).toString("utf8");
       if (res.status === 401 && attempt === 0) {
         const header = res.headers.get("www-authenticate");
         if (header === null) throw new RegistryError(RegistryErrorCode.Unauthorized, `${what}: registry ${this.base} answered 401 without a WWW-Authenticate challenge`);
@@ -235,10 +256,14 @@ class RegistrySession {
     } catch (err) {
       throw new RegistryError(RegistryErrorCode.Unavailable, `${what}: cannot reach token endpoint ${challenge.realm}: ${(err as Error).message}`, { cause: err });
     }
-    if (!res.ok) throw new RegistryError(RegistryErrorCode.Unauthorized, `${what}: token endpoint ${challenge.realm} refused (HTTP ${res.status})`, { fields: { status: res.status } });
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => undefined);
+      throw new RegistryError(RegistryErrorCode.Unauthorized, `${what}: token endpoint ${challenge.realm} refused (HTTP ${res.status})`, { fields: { status: res.status } });
+    }
+    const bytes = await readBoundedBody(res, MAX_TOKEN_BODY_BYTES, `token answer from ${challenge.realm}`);
     let body: unknown;
     try {
-      body = await res.json();
+      body = JSON.parse(bytes.toString("utf8"));
     } catch (err) {
       throw new RegistryError(RegistryErrorCode.Protocol, `token endpoint ${challenge.realm}: answer is not JSON`, { cause: err });
     }
