@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { basicHeader, parseChallenge, tokenFromResponse, tokenUrl } from "./registry-auth.js";
+import { basicHeader, parseChallenge, realmCredentialsRefusal, tokenFromResponse, tokenUrl } from "./registry-auth.js";
 
 describe("registry auth challenges", () => {
   it("parses a Bearer challenge with quoted values containing commas and colons", () => {
@@ -30,5 +30,18 @@ describe("registry auth challenges", () => {
 
   it("encodes basic credentials", () => {
     expect(basicHeader("alice", "s3:cret")).toBe(`Basic ${Buffer.from("alice:s3:cret").toString("base64")}`);
+  });
+
+  it("sends credentials to a realm only on the registry's host, and over http only for an http registry", () => {
+    // Allowed: same host (any port) over https; same host over http when the registry is http too.
+    expect(realmCredentialsRefusal("https://reg.example", "https://reg.example:5001/token")).toBeUndefined();
+    expect(realmCredentialsRefusal("http://127.0.0.1:5000", "http://127.0.0.1:5001/token")).toBeUndefined();
+    expect(realmCredentialsRefusal("http://127.0.0.1:5000", "https://127.0.0.1/token")).toBeUndefined();
+    // Refused: another host (even over https), http for an https registry, other schemes, garbage.
+    expect(realmCredentialsRefusal("https://reg.example", "https://auth.evil.example/token")).toBe("the realm is on host auth.evil.example, not on the registry's host reg.example");
+    expect(realmCredentialsRefusal("http://127.0.0.1:5000", "http://127.0.0.2:5000/token")).toBe("the realm is on host 127.0.0.2, not on the registry's host 127.0.0.1");
+    expect(realmCredentialsRefusal("https://reg.example", "http://reg.example/token")).toBe("the realm is plain http while the registry is https");
+    expect(realmCredentialsRefusal("https://reg.example", "ftp://reg.example/token")).toBe("the realm uses ftp: (only https, or http for a plain-http registry)");
+    expect(realmCredentialsRefusal("https://reg.example", "/token")).toBe('the realm "/token" is not a URL');
   });
 });

@@ -62,6 +62,29 @@ export function tokenUrl(challenge: Extract<AuthChallenge, { scheme: "bearer" }>
   return u.toString();
 }
 
+/**
+ * Why basic credentials must not be sent to the bearer token `realm` a registry at `registry` named, or
+ * `undefined` when they may. The realm comes from the registry's 401 answer, i.e. from whoever answers on
+ * that port: credentials go only to the registry's own host, and over plain http only when the registry
+ * itself is plain http on that host (the operator already chose to send them in clear there). Docker's
+ * client (distribution's token handler, `fetchTokenWithBasicAuth`) sends them to any realm; we do not.
+ * The port may differ (token services usually listen on their own port).
+ */
+export function realmCredentialsRefusal(registry: string, realm: string): string | undefined {
+  let r: URL;
+  let g: URL;
+  try {
+    r = new URL(realm);
+    g = new URL(registry);
+  } catch {
+    return `the realm ${JSON.stringify(realm)} is not a URL`;
+  }
+  if (r.protocol !== "https:" && r.protocol !== "http:") return `the realm uses ${r.protocol} (only https, or http for a plain-http registry)`;
+  if (r.hostname !== g.hostname) return `the realm is on host ${r.hostname}, not on the registry's host ${g.hostname}`;
+  if (r.protocol === "http:" && g.protocol !== "http:") return "the realm is plain http while the registry is https";
+  return undefined;
+}
+
 /** `Authorization: Basic …` for a user and password. */
 export function basicHeader(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;

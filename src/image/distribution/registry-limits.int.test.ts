@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ImageStore } from "../store.js";
 import { pullFromRegistry } from "./registry.js";
-import { type HostileRegistry, type HostileRequest, startHostileRegistry } from "./testing/hostile-registry.js";
+import { type HostileRegistry, type HostileRequest, startCollector, startHostileRegistry } from "./testing/hostile-registry.js";
 
 // A registry that attacks its client over a real loopback socket: oversized and endless bodies, a stalled blob.
 // Each case asserts the error the operator reads AND, on the server side, that the client hung up early.
@@ -80,5 +80,30 @@ describe("registry client bounds what a registry can make it read", () => {
     // Nothing half-written is left in the store.
     expect(readdirSync(join(store.root, "tmp"))).toEqual([]);
     expect(store.list()).toEqual([]);
+  });
+});
+
+describe("registry client keeps basic credentials for the registry's own host", () => {
+  const password = "s3cret-pw-7f1e";
+
+  it("refuses to send them to an http realm on another host:port; the password reaches neither it nor the error", async () => {
+    // 127.0.0.2 is loopback too (the whole 127/8 is), but another host as far as URLs go.
+    const collector = await startCollector("127.0.0.2");
+    const evil = await startHostileRegistry({ realm: collector.url });
+    try {
+      const err = await pullFromRegistry({ url: evil.url, ref: "realm:1", store, auth: { username: "alice", password } }).catch((e: unknown) => e as Error);
+      expect((err as Error).message).toBe(
+        `manifest realm:1: registry ${evil.url} asks for a token from ${collector.url}; not sending the credentials of alice there: the realm is on host 127.0.0.2, not on the registry's host 127.0.0.1`,
+      );
+      expect(collector.seen).toEqual([]);
+      expect(JSON.stringify({ message: (err as Error).message, stack: (err as Error).stack, fields: (err as { fields?: unknown }).fields })).not.toContain(password);
+      // Anonymous, the same pull does ask that realm for a token — without any Authorization header.
+      await pullFromRegistry({ url: evil.url, ref: "realm:1", store }).catch(() => undefined);
+      expect(collector.seen).toEqual([undefined]);
+      expect(evil.requests.every((r) => r.authorization === undefined || !Buffer.from(r.authorization.replace(/^\w+ /, ""), "base64").toString().includes(password))).toBe(true);
+    } finally {
+      await evil.close();
+      await collector.close();
+    }
   });
 });

@@ -16,7 +16,7 @@ import { type Descriptor, hostArchitecture, isIndexMediaType, MediaType, parseIm
 import { parseReference } from "../reference.js";
 import type { ImageStore, LoadedImage } from "../store.js";
 import { IdleTimeout, MAX_ERROR_BODY_BYTES, MAX_MANIFEST_BYTES, MAX_TOKEN_BODY_BYTES, readBoundedBody } from "./bounded-body.js";
-import { type AuthChallenge, basicHeader, parseChallenge, type RegistryAuth, RegistryError, RegistryErrorCode, tokenFromResponse, tokenUrl } from "./registry-auth.js";
+import { type AuthChallenge, basicHeader, parseChallenge, realmCredentialsRefusal, type RegistryAuth, RegistryError, RegistryErrorCode, tokenFromResponse, tokenUrl } from "./registry-auth.js";
 import { BlobDownload, blobsOf, candidateOf, stagePresentBlob, verifiedManifest } from "./staging.js";
 
 /** Manifest media types we ask for, most specific first. */
@@ -249,10 +249,22 @@ class RegistrySession {
       return basicHeader(creds.username, creds.password);
     }
     const endpoint = tokenUrl(challenge, this.repository);
+    if (creds !== undefined) {
+      const why = realmCredentialsRefusal(this.base, challenge.realm);
+      if (why !== undefined) {
+        // The password is never part of this message (nor of any log): only the user name and the realm.
+        throw new RegistryError(
+          RegistryErrorCode.Unauthorized,
+          `${what}: registry ${this.base} asks for a token from ${challenge.realm}; not sending the credentials of ${creds.username} there: ${why}`,
+          { fields: { realm: challenge.realm } },
+        );
+      }
+    }
     const headers: Record<string, string> = creds === undefined ? {} : { Authorization: basicHeader(creds.username, creds.password) };
     let res: Response;
     try {
-      res = await fetch(endpoint, { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      // With credentials, no redirect: a realm on the registry's host must not bounce them elsewhere.
+      res = await fetch(endpoint, { headers, signal: AbortSignal.timeout(this.timeoutMs), redirect: creds === undefined ? "follow" : "error" });
     } catch (err) {
       throw new RegistryError(RegistryErrorCode.Unavailable, `${what}: cannot reach token endpoint ${challenge.realm}: ${(err as Error).message}`, { cause: err });
     }
