@@ -47,7 +47,8 @@ export function decodePacket(bytes: Uint8Array): DecodeResult {
   } catch (err) {
     return { ok: false, reason: "malformed", detail: err instanceof Error ? err.message : String(err) };
   }
-  if (packet.messages.length === 0) return { ok: false, reason: "empty", detail: "packet has no messages" };
+  // A TCP hello (next_frame_bytes set) is the one packet that carries no messages.
+  if (packet.messages.length === 0 && packet.nextFrameBytes === 0) return { ok: false, reason: "empty", detail: "packet has no messages" };
   for (const m of packet.messages) {
     if (m.body === undefined) return { ok: false, reason: "invalid", detail: "message without a body" };
   }

@@ -21,6 +21,7 @@ import { decodePacket, encodePacket } from "./codec.js";
 import type { GossipTuning, Profile } from "./config.js";
 import { GossipCore } from "./core.js";
 import { EventStream } from "./event-stream.js";
+import { PacketSealer, ReplayGuard } from "./envelope.js";
 import { ENCRYPTION_OVERHEAD, Keyring } from "./keyring.js";
 import { exchange, frame, readFrame } from "./tcp-frame.js";
 import type { CoreCounters, CoreOutput, GossipEvent, Member } from "./types.js";
@@ -58,6 +59,8 @@ export interface TransportCounters {
   droppedUnauthenticated: number;
   droppedMalformed: number;
   tcpRejected: number;
+  /** Authenticated packets dropped as replays (repeated, too old, or from a sender's past epoch). */
+  droppedReplayed: number;
   sendErrors: number;
 }
 
@@ -72,6 +75,9 @@ export interface GossipMetrics extends TransportCounters, CoreCounters {
 export const MAX_UDP_BYTES = 2048;
 /** Largest TCP frame accepted (a push-pull with a few thousand members). */
 export const MAX_TCP_FRAME_BYTES = 4 * 1024 * 1024;
+
+/** Log lines about dropped packets per minute at most (the counters count them all). */
+const DROP_WARNINGS_PER_MINUTE = 20;
 
 /** One gossip member on real sockets. */
 export class GossipNode {
@@ -90,7 +96,7 @@ export class GossipNode {
   private readonly events = new EventStream();
   private readonly counters: TransportCounters = {
     udpPacketsSent: 0, udpBytesSent: 0, udpPacketsReceived: 0, udpBytesReceived: 0, tcpBytesSent: 0, tcpBytesReceived: 0,
-    droppedOversize: 0, droppedUnauthenticated: 0, droppedMalformed: 0, tcpRejected: 0, sendErrors: 0,
+    droppedOversize: 0, droppedUnauthenticated: 0, droppedMalformed: 0, tcpRejected: 0, droppedReplayed: 0, sendErrors: 0,
   };
   private readonly connections = new Set<Socket>();
   private timer: NodeJS.Timeout | undefined;
@@ -98,6 +104,9 @@ export class GossipNode {
   private stopped = false;
   private resolveClosed: () => void = () => undefined;
   private readonly pendingPushPull = new Map<number, (ok: boolean) => void>();
+  private readonly sealer: PacketSealer;
+  private readonly replayGuard = new ReplayGuard();
+  private dropLog = { since: 0, lines: 0 };
 
   private constructor(options: GossipNodeOptions, udp: UdpSocket, tcp: Server, port: number) {
     this.udp = udp;
@@ -115,6 +124,8 @@ export class GossipNode {
       { name: options.name, addr: this.addr, meta: options.meta, profile: options.profile, tuning: options.tuning },
       options.random ?? new Prng(randomInt(0, 2 ** 31)).fn(),
     );
+    // The epoch is the wall clock at start, so a restarted member's packets are newer than its old ones.
+    this.sealer = new PacketSealer(options.name, Date.now());
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
     udp.on("message", (msg, rinfo) => this.onDatagram(msg, `${rinfo.address}:${rinfo.port}`));
     udp.on("error", (err) => this.log.warn({ err: errorMessage(err) }, "gossip udp socket error"));
@@ -289,6 +300,7 @@ export class GossipNode {
       const opened = this.keyring.decrypt(bytes);
       if (opened === undefined) {
         this.counters.droppedUnauthenticated++;
+        this.warnDrop("unauthenticated", {});
         return undefined;
       }
       plain = opened;
@@ -298,11 +310,30 @@ export class GossipNode {
       this.counters.droppedMalformed++;
       return undefined;
     }
+    const verdict = this.replayGuard.check(decoded.packet);
+    if (verdict !== "accepted") {
+      this.counters.droppedReplayed++;
+      this.warnDrop("replayed", { sender: decoded.packet.sender, epoch: decoded.packet.epoch, seq: decoded.packet.seq, verdict });
+      return undefined;
+    }
     return decoded.packet;
   }
 
+  /**
+   * Logs a dropped packet an attacker may have sent — at most DROP_WARNINGS_PER_MINUTE lines a minute,
+   * so a flood cannot flood the log too; the counters count every drop.
+   */
+  private warnDrop(reason: "unauthenticated" | "replayed" | "tcp-capped", detail: Record<string, unknown>): void {
+    const now = Date.now();
+    if (now - this.dropLog.since >= 60_000) this.dropLog = { since: now, lines: 0 };
+    if (this.dropLog.lines >= DROP_WARNINGS_PER_MINUTE) return;
+    this.dropLog.lines++;
+    const { droppedUnauthenticated, droppedReplayed, tcpRejected } = this.counters;
+    this.log.warn({ reason, ...detail, droppedUnauthenticated, droppedReplayed, tcpRejected }, "gossip packet dropped");
+  }
+
   private sealFrame(packet: Packet): Uint8Array {
-    const bytes = encodePacket(packet);
+    const bytes = encodePacket(this.sealer.stamp(packet));
     return this.keyring === undefined ? bytes : this.keyring.encrypt(bytes);
   }
 

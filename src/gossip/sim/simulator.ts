@@ -6,12 +6,13 @@
  */
 import { decodePacket, encodePacket } from "../codec.js";
 import { GossipCore } from "../core.js";
+import { PacketSealer, ReplayGuard } from "../envelope.js";
 import type { GossipTuning, Profile } from "../config.js";
 import { Prng } from "../../lib/prng.js";
 import { TimerHeap } from "../timer-heap.js";
 import type { CoreOutput, GossipEvent, TcpPingOutcome } from "../types.js";
 import type { NodeMeta } from "../../gen/swarm/gossip/NodeMeta.js";
-import type { Packet__Output } from "../../gen/swarm/gossip/Packet.js";
+import type { Packet, Packet__Output } from "../../gen/swarm/gossip/Packet.js";
 
 /** Simulator settings. */
 export interface SimOptions {
@@ -25,6 +26,8 @@ export interface SimOptions {
   readonly tuning?: Partial<GossipTuning>;
   /** Called for every event any node emits. */
   readonly onEvent?: (node: string, event: GossipEvent, now: number) => void;
+  /** Called for every datagram put on the wire (what an eavesdropper captures). */
+  readonly onDatagram?: (from: string, to: string, bytes: Uint8Array, now: number) => void;
 }
 
 type SimAction =
@@ -54,6 +57,12 @@ export interface SimNode {
   tcpBytesSent: number;
   packetsSent: number;
   group: number;
+  /** Stamps the envelope (sender, epoch, seq) on what this member sends, as the real shell does. */
+  readonly sealer: PacketSealer;
+  /** Drops replayed packets, as the real shell does. */
+  readonly replayGuard: ReplayGuard;
+  /** Packets (UDP or TCP) this member dropped as replays. */
+  replaysDropped: number;
 }
 
 /** The simulated cluster. */
@@ -83,7 +92,10 @@ export class Simulator {
       { name, addr, meta: options.meta, profile: this.options.profile ?? "lan", tuning: { ...this.options.tuning, ...options.tuning } },
       new Prng(this.options.seed * 7919 + index + 1).fn(),
     );
-    const node: SimNode = { name, addr, core, running: true, stalledUntil: 0, backlog: [], wakeGen: 0, wakeAt: undefined, extraLoss: 0, bytesSent: 0, tcpBytesSent: 0, packetsSent: 0, group: 0 };
+    const node: SimNode = {
+      name, addr, core, running: true, stalledUntil: 0, backlog: [], wakeGen: 0, wakeAt: undefined, extraLoss: 0, bytesSent: 0, tcpBytesSent: 0, packetsSent: 0, group: 0,
+      sealer: new PacketSealer(name, this.now + 1), replayGuard: new ReplayGuard(), replaysDropped: 0,
+    };
     this.nodes.set(name, node);
     this.byAddr.set(addr, node);
     core.start(this.now);
@@ -154,6 +166,11 @@ export class Simulator {
     groups.forEach((names, i) => names.forEach((name) => (this.node(name).group = i + 1)));
   }
 
+  /** Puts captured datagram bytes on the wire again, as from `fromAddr` to member `to`, after `delayMs`. */
+  injectDatagram(to: string, fromAddr: string, bytes: Uint8Array, delayMs = 0): void {
+    this.queue.schedule(this.now + delayMs, { kind: "udp", to, from: fromAddr, bytes });
+  }
+
   /** Heals every partition. */
   heal(): void {
     for (const n of this.nodes.values()) n.group = 0;
@@ -205,14 +222,14 @@ export class Simulator {
         }
         return;
       case "udp": {
-        const decoded = decodePacket(action.bytes);
-        if (decoded.ok) core.handlePacket(this.now, action.from, decoded.packet);
+        const packet = this.open(node, action.bytes);
+        if (packet !== undefined) core.handlePacket(this.now, action.from, packet);
         return;
       }
       case "push-pull-request": {
-        const reply = this.decodeOrUndefined(action.bytes);
+        const reply = this.open(node, action.bytes);
         const response = reply === undefined ? undefined : core.handlePushPullRequest(this.now, reply);
-        const bytes = response === undefined ? undefined : encodePacket(response);
+        const bytes = response === undefined ? undefined : this.seal(node, response);
         if (bytes !== undefined) {
           this.countSent(node, bytes.length);
           node.tcpBytesSent += bytes.length;
@@ -223,10 +240,10 @@ export class Simulator {
         return;
       }
       case "push-pull-response":
-        core.handlePushPullResponse(this.now, action.id, action.bytes === undefined ? undefined : this.decodeOrUndefined(action.bytes));
+        core.handlePushPullResponse(this.now, action.id, action.bytes === undefined ? undefined : this.open(node, action.bytes));
         return;
       case "tcp-ping-request": {
-        const ping = this.decodeOrUndefined(action.bytes);
+        const ping = this.open(node, action.bytes);
         const ack = ping === undefined ? undefined : core.handleTcpPing(this.now, ping);
         const late = this.now + action.replyLatency > action.deadline;
         this.queue.schedule(late ? action.deadline : this.now + action.replyLatency,
@@ -255,9 +272,10 @@ export class Simulator {
         this.options.onEvent?.(node.name, out.event, this.now);
         return;
       case "udp": {
-        const bytes = encodePacket(out.packet);
+        const bytes = this.seal(node, out.packet);
         this.countSent(node, bytes.length);
         const target = this.byAddr.get(out.to);
+        this.options.onDatagram?.(node.addr, out.to, bytes, this.now);
         if (target === undefined || !this.reachable(node, target) || this.random() < this.pairLoss(node, target)) {
           this.dropped++;
           return;
@@ -267,7 +285,7 @@ export class Simulator {
       }
       case "push-pull":
       case "tcp-ping": {
-        const bytes = encodePacket(out.type === "push-pull" ? out.request : out.packet);
+        const bytes = this.seal(node, out.type === "push-pull" ? out.request : out.packet);
         this.countSent(node, bytes.length);
         node.tcpBytesSent += bytes.length;
         const target = this.byAddr.get(out.to);
@@ -300,9 +318,19 @@ export class Simulator {
     return a.group === b.group;
   }
 
-  private decodeOrUndefined(bytes: Uint8Array): Packet__Output | undefined {
+  private seal(node: SimNode, packet: Packet): Uint8Array {
+    return encodePacket(node.sealer.stamp(packet));
+  }
+
+  /** Decodes and runs the replay check, like the real shell (there is no encryption here). */
+  private open(node: SimNode, bytes: Uint8Array): Packet__Output | undefined {
     const d = decodePacket(bytes);
-    return d.ok ? d.packet : undefined;
+    if (!d.ok) return undefined;
+    if (node.replayGuard.check(d.packet) !== "accepted") {
+      node.replaysDropped++;
+      return undefined;
+    }
+    return d.packet;
   }
 
   private countSent(node: SimNode, bytes: number): void {
