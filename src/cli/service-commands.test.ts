@@ -116,6 +116,24 @@ describe("swarmctl service create", () => {
     expect(() => validateServiceSpec(spec)).not.toThrow();
   });
 
+  it("takes every word after IMAGE as the command, `sh -c '…'` included, as `docker service create`", async () => {
+    expect(await swarmctl("service", "create", "-d", "--name", "job", "demo/web:1", "sh", "-c", "echo hi; sleep 1")).toEqual({ out: "svc1\n", err: "" });
+    expect(only(created).spec?.task?.container).toMatchObject({ image: "demo/web:1", command: [], args: ["sh", "-c", "echo hi; sleep 1"] });
+    created.length = 0;
+    // Docker stops reading its own flags at IMAGE: a flag after it is an argument of the command.
+    await swarmctl("service", "create", "-d", "demo/web:1", "httpd", "-f", "--name", "x");
+    expect(only(created).spec?.task?.container?.args).toEqual(["httpd", "-f", "--name", "x"]);
+    created.length = 0;
+    // The older `IMAGE -- CMD…` form still works (a command named "--" could never run).
+    await swarmctl("service", "create", "-d", "--name", "job", "demo/web:1", "--", "sh", "-c", "true");
+    expect(only(created).spec?.task?.container?.args).toEqual(["sh", "-c", "true"]);
+  });
+
+  it("generates an adjective_surname name when --name is not given, as Docker", async () => {
+    await swarmctl("service", "create", "-d", "demo/web:1");
+    expect(only(created).spec?.annotations?.name).toMatch(/^[a-z]+_[a-z]+$/);
+  });
+
   it("-u/--user and -w/--workdir are the same flags; unset ones leave the image's values", async () => {
     await swarmctl("service", "create", "-d", "--name", "web", "--user", "nobody", "--workdir", "/www", "demo/web:1");
     expect(only(created).spec?.task?.container).toMatchObject({ user: "nobody", dir: "/www", command: [], hostname: "", readOnly: false, stopSignal: "" });

@@ -15,6 +15,7 @@ import { isTerminalTaskState, taskStateDisplayName } from "../spec/task-state.js
 import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
 import { callUnary } from "../rpc/grpc.js";
 import { controlClient, withClient } from "./client.js";
+import { randomServiceName } from "./names.js";
 import { formatTable } from "../lib/table.js";
 import { watchUpdate } from "./update-progress.js";
 import { serviceTasks } from "./watch.js";
@@ -98,14 +99,18 @@ async function nodeNames(c: ControlClient): Promise<Map<string, string>> {
 
 /** Registers the service commands and `node ps`. */
 export function registerServiceCommands(program: Command): void {
-  const service = program.command("service").description("Manage services");
+  // Positional options let `create` pass everything after IMAGE through untouched.
+  const service = program.command("service").description("Manage services").enablePositionalOptions();
 
   service
     .command("create")
     .description("Create a service")
+    .usage("[options] IMAGE [COMMAND] [ARG...]")
     .argument("<image>")
     .argument("[command...]", "command and arguments (replace the image's command)")
-    .requiredOption("--name <name>", "service name")
+    // As `docker service create`: every word after IMAGE belongs to the command, `sh -c '…'` included.
+    .passThroughOptions()
+    .option("--name <name>", "service name (default: a generated adjective_surname)")
     .option("--replicas <n>", "number of tasks")
     .option("--mode <mode>", "replicated | global")
     .option("--entrypoint <command>", "overwrite the default ENTRYPOINT of the image")
@@ -134,9 +139,10 @@ export function registerServiceCommands(program: Command): void {
     .action(async (image: string, args: string[], o: Record<string, unknown>, cmd: Command) => {
       const s = (k: string): string | undefined => o[k] as string | undefined;
       const flags: ServiceCreateFlags = {
-        name: o.name as string,
+        name: (o.name as string | undefined) ?? randomServiceName(),
         image,
-        args,
+        // `IMAGE -- CMD…` (the form older swarmctl needed) keeps working: a command named "--" cannot run.
+        args: args[0] === "--" ? args.slice(1) : args,
         entrypoint: s("entrypoint"),
         replicas: s("replicas"),
         mode: s("mode"),

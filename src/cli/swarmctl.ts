@@ -18,6 +18,8 @@ export function buildProgram(): Command {
     .version(VERSION, "-v, --version")
     .option("--socket <path>", "the local swarmd socket (default $SWARM_SOCKET or /var/lib/swarmd/swarmd.sock)")
     .showHelpAfterError()
+    // As docker: global options (--socket) come before the command; needed for `service create IMAGE CMD -x`.
+    .enablePositionalOptions()
     .exitOverride();
   registerSwarmCommands(program);
   registerNodeCommands(program);
