@@ -52,6 +52,17 @@ export function taskOccupiesNode(task: Task__Output): boolean {
   return taskStateOrder(state) >= taskStateOrder("ASSIGNED") && !isTerminalTaskState(state);
 }
 
+/**
+ * True when a task counts towards its node's spread (tasks per service, tasks in total): it occupies
+ * the node and is still wanted there (desired ≤ RUNNING). A task being replaced or moved (desired
+ * SHUTDOWN, still draining) keeps its resources and host ports until it has stopped, but no longer
+ * counts for the spread — otherwise every node of a balanced service ties during a rolling update and
+ * the replacements pile onto the first nodes.
+ */
+export function taskCountsForSpread(task: Task__Output): boolean {
+  return taskOccupiesNode(task) && taskStateOrder(task.desiredState) <= taskStateOrder("RUNNING");
+}
+
 /** Builds the node view of one node (without tasks). */
 export function newNodeInfo(node: Node__Output, index: number): NodeInfo {
   const description = node.description;
@@ -83,15 +94,27 @@ export function newNodeInfo(node: Node__Output, index: number): NodeInfo {
 
 /** Accounts one task placed on (or already running on) the node. */
 export function addTaskToNode(info: NodeInfo, serviceId: string, nanoCpus: number, memoryBytes: number, hostPorts: readonly string[]): void {
-  info.availableNanoCpus -= nanoCpus;
-  info.availableMemoryBytes -= memoryBytes;
+  reserveOnNode(info, nanoCpus, memoryBytes, hostPorts);
   info.totalTasks += 1;
   info.serviceTasks.set(serviceId, (info.serviceTasks.get(serviceId) ?? 0) + 1);
+}
+
+/** Accounts only the resources and host ports of a task (one that no longer counts for the spread). */
+export function reserveOnNode(info: NodeInfo, nanoCpus: number, memoryBytes: number, hostPorts: readonly string[]): void {
+  info.availableNanoCpus -= nanoCpus;
+  info.availableMemoryBytes -= memoryBytes;
   for (const p of hostPorts) info.hostPorts.add(p);
 }
 
-/** Builds node views for all nodes and accounts the tasks that occupy them. */
-export function buildNodeInfos(nodes: readonly Node__Output[], tasks: readonly Task__Output[]): Map<string, NodeInfo> {
+/**
+ * Builds node views for all nodes and accounts the tasks that occupy them (those `countsForSpread`
+ * rejects — tasks being replaced — for their resources and ports only, see {@link taskCountsForSpread}).
+ */
+export function buildNodeInfos(
+  nodes: readonly Node__Output[],
+  tasks: readonly Task__Output[],
+  countsForSpread: (task: Task__Output) => boolean = taskCountsForSpread,
+): Map<string, NodeInfo> {
   const infos = new Map<string, NodeInfo>();
   nodes.forEach((n, i) => infos.set(n.id, newNodeInfo(n, i)));
   for (const t of tasks) {
@@ -99,7 +122,8 @@ export function buildNodeInfos(nodes: readonly Node__Output[], tasks: readonly T
     const info = infos.get(t.nodeId);
     if (info === undefined) continue;
     const r = t.spec?.resources?.reservations;
-    addTaskToNode(info, t.serviceId, r?.nanoCpus ?? 0, r?.memoryBytes ?? 0, taskHostPorts(t));
+    if (countsForSpread(t)) addTaskToNode(info, t.serviceId, r?.nanoCpus ?? 0, r?.memoryBytes ?? 0, taskHostPorts(t));
+    else reserveOnNode(info, r?.nanoCpus ?? 0, r?.memoryBytes ?? 0, taskHostPorts(t));
   }
   return infos;
 }

@@ -1,7 +1,7 @@
 /**
  * Node choice for one task group. Eligible nodes are arranged in a tree by the values of the spread
  * preferences' labels (one level per preference, in order); each leaf keeps its nodes in a min-heap
- * ordered by (failed this service recently, tasks of this service, tasks in total, input order).
+ * ordered by (failed this service recently, tasks of this service, tasks in total, tie rank).
  * Tasks are split over the branches of each level by water-filling: the branches with the fewest
  * tasks of the service get tasks first, so the label values end up even; a branch that fills up
  * hands its share to the others. Placing one task costs O(log n) in the leaf's heap.
@@ -18,6 +18,8 @@ export interface Candidate {
   serviceCount: number;
   /** The service failed on this node recently: rank it last. */
   readonly failedRecently: boolean;
+  /** Last tie-breaker among equally empty nodes (see GroupView.rank). */
+  readonly rank: number;
 }
 
 /** Ordering of candidates: the emptiest node comes first. */
@@ -25,7 +27,7 @@ export function candidateLess(a: Candidate, b: Candidate): boolean {
   if (a.failedRecently !== b.failedRecently) return !a.failedRecently;
   if (a.serviceCount !== b.serviceCount) return a.serviceCount < b.serviceCount;
   if (a.node.totalTasks !== b.node.totalTasks) return a.node.totalTasks < b.node.totalTasks;
-  return a.node.index < b.node.index;
+  return a.rank < b.rank;
 }
 
 /** One branch of the placement tree. */
@@ -80,10 +82,27 @@ export interface GroupView {
   readonly special: readonly NodeInfo[];
   /** Leaf indexes taken from during instantiation; the caller restores them after placing. */
   readonly touched: LeafIndex[];
+  /**
+   * Tie rank of a node among equally empty ones: the input order rotated by a stable hash of the group
+   * (service, slot), so equal nodes are picked in a different order by each service instead of every
+   * small service starting on the first node. Indexed leaves keep plain input order (their shared
+   * index is ordered so).
+   */
+  readonly rank: (node: NodeInfo) => number;
 }
 
-/** A leaf is indexed when the group is this much smaller than the leaf. */
+/** A leaf is indexed when the group is this much smaller than the leaf… */
 const INDEXED_LEAF_RATIO = 8;
+/**
+ * …and the leaf has more nodes than this: below it a scan costs little, and it keeps the hashed tie
+ * rank (the index can only break ties by input order) for every cluster of ordinary size.
+ */
+const INDEXED_LEAF_MIN_NODES = 64;
+
+/** True when a group of `limit` tasks takes its candidates from a leaf of `leafSize` nodes' index. */
+export function usesLeafIndex(limit: number, leafSize: number): boolean {
+  return leafSize > INDEXED_LEAF_MIN_NODES && limit * INDEXED_LEAF_RATIO < leafSize;
+}
 
 function indexedLeaf(t: TreeTemplate, nodes: readonly NodeInfo[], limit: number, group: GroupView): PlacementTree {
   const index = (t.index ??= new LeafIndex(nodes));
@@ -91,22 +110,22 @@ function indexedLeaf(t: TreeTemplate, nodes: readonly NodeInfo[], limit: number,
   const isSpecial = (node: NodeInfo): boolean => node.serviceTasks.has(group.serviceId) || (group.failed?.has(node.id) ?? false);
   const candidates: Candidate[] = index
     .take(limit, (node) => !isSpecial(node) && !group.rejects(node))
-    .map((node) => ({ node, serviceCount: 0, failedRecently: false }));
+    .map((node) => ({ node, serviceCount: 0, failedRecently: false, rank: node.index }));
   let serviceCount = 0;
   for (const node of group.special) {
     if (!index.members.has(node) || group.rejects(node)) continue;
     const count = node.serviceTasks.get(group.serviceId) ?? 0;
     serviceCount += count;
-    candidates.push({ node, serviceCount: count, failedRecently: group.failed?.has(node.id) ?? false });
+    candidates.push({ node, serviceCount: count, failedRecently: group.failed?.has(node.id) ?? false, rank: node.index });
   }
   return { value: t.value, serviceCount, children: [], heap: new MinHeap(candidateLess, candidates) };
 }
 
-function rawLess(failedRecently: boolean, serviceCount: number, node: NodeInfo, b: Candidate): boolean {
+function rawLess(failedRecently: boolean, serviceCount: number, node: NodeInfo, rank: number, b: Candidate): boolean {
   if (failedRecently !== b.failedRecently) return !failedRecently;
   if (serviceCount !== b.serviceCount) return serviceCount < b.serviceCount;
   if (node.totalTasks !== b.node.totalTasks) return node.totalTasks < b.node.totalTasks;
-  return node.index < b.node.index;
+  return rank < b.rank;
 }
 
 /**
@@ -119,7 +138,7 @@ export function instantiateTree(t: TreeTemplate, limit: number, group: GroupView
     const children = t.children.map((c) => instantiateTree(c, limit, group));
     return { value: t.value, serviceCount: children.reduce((s, c) => s + c.serviceCount, 0), children, heap: null };
   }
-  if (limit * INDEXED_LEAF_RATIO < t.nodes.length) return indexedLeaf(t, t.nodes, limit, group);
+  if (usesLeafIndex(limit, t.nodes.length)) return indexedLeaf(t, t.nodes, limit, group);
   let serviceCount = 0;
   const keepAll = limit >= t.nodes.length;
   const all: Candidate[] = [];
@@ -130,11 +149,12 @@ export function instantiateTree(t: TreeTemplate, limit: number, group: GroupView
     const count = node.serviceTasks.get(group.serviceId) ?? 0;
     serviceCount += count;
     const failedRecently = group.failed?.has(node.id) ?? false;
-    if (keepAll) all.push({ node, serviceCount: count, failedRecently });
-    else if (kept.size < limit) kept.push({ node, serviceCount: count, failedRecently });
+    const rank = group.rank(node);
+    if (keepAll) all.push({ node, serviceCount: count, failedRecently, rank });
+    else if (kept.size < limit) kept.push({ node, serviceCount: count, failedRecently, rank });
     else {
       const worst = kept.peek();
-      if (worst !== undefined && rawLess(failedRecently, count, node, worst)) kept.replaceTop({ node, serviceCount: count, failedRecently });
+      if (worst !== undefined && rawLess(failedRecently, count, node, rank, worst)) kept.replaceTop({ node, serviceCount: count, failedRecently, rank });
     }
   }
   return { value: t.value, serviceCount, children: [], heap: new MinHeap(candidateLess, keepAll ? all : kept.takeAll()) };

@@ -10,6 +10,8 @@ import { testNode, testTask } from "./testing/fixtures.js";
 import { matchConstraints, parseConstraints } from "../../spec/constraints.js";
 import { addTaskToNode, buildNodeInfos, newNodeInfo, type NodeInfo } from "./node-info.js";
 import { firstFailure } from "./filters.js";
+import { usesLeafIndex } from "./placement-tree.js";
+import { tieRank } from "./tie-rank.js";
 import { Prng } from "../../lib/prng.js";
 import type { Node__Output } from "../../gen/swarm/api/Node.js";
 import type { Task__Output } from "../../gen/swarm/api/Task.js";
@@ -170,7 +172,11 @@ function referenceSchedule(nodes: Node__Output[], tasks: Task__Output[], failed:
       maxReplicas: t.spec?.placement?.maxReplicas ?? 0,
     };
     let best: NodeInfo | undefined;
-    const key = (n: NodeInfo): [number, number, number, number] => [failed.get(t.serviceId)?.has(n.id) ? 1 : 0, n.serviceTasks.get(t.serviceId) ?? 0, n.totalTasks, n.index];
+    // The last tie-breaker: input order on an indexed leaf, else the group's hashed rotation.
+    const groupSize = tasks.filter((o) => o.serviceId === t.serviceId && o.nodeId === "").length;
+    const leafSize = [...infos.values()].filter((n) => n.available && matchConstraints(req.constraints, n.attributes)).length;
+    const rank = usesLeafIndex(groupSize, leafSize) ? (n: NodeInfo): number => n.index : tieRank(t.serviceId, 0, infos.size);
+    const key = (n: NodeInfo): [number, number, number, number] => [failed.get(t.serviceId)?.has(n.id) ? 1 : 0, n.serviceTasks.get(t.serviceId) ?? 0, n.totalTasks, rank(n)];
     for (const n of infos.values()) {
       if (firstFailure(req, n) !== null) continue;
       if (best === undefined) best = n;

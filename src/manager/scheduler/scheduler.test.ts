@@ -52,10 +52,12 @@ describe("scheduler: choice of the emptiest node", () => {
     // Only when the healthy node cannot take more do the marked ones get tasks.
     const capped = pending("web", 2, { container: { image: "x" }, placement: { maxReplicas: 1 } });
     const r2 = schedule({ nodes: nodes(3), tasks: capped, recentFailures });
-    expect(r2.assignments.map((a) => a.nodeId)).toEqual(["n3", "n1"]);
+    const [healthy, marked] = r2.assignments.map((a) => a.nodeId);
+    expect(healthy).toBe("n3");
+    expect(["n1", "n2"]).toContain(marked);
     // Failures of another service do not matter.
     const r3 = schedule({ nodes: nodes(3), tasks: pending("db", 3), recentFailures });
-    expect(r3.assignments.map((a) => a.nodeId)).toEqual(["n1", "n2", "n3"]);
+    expect(r3.assignments.map((a) => a.nodeId).sort()).toEqual(["n1", "n2", "n3"]);
   });
 
   it("ignores terminal tasks and counts assigned but not yet running ones", () => {

@@ -23,9 +23,10 @@ import {
   type FailureCounts,
   type GroupRequirements,
 } from "./filters.js";
-import { addTaskToNode, buildNodeInfos, hostPortKey, type NodeInfo } from "./node-info.js";
+import { addTaskToNode, buildNodeInfos, hostPortKey, taskCountsForSpread, taskOccupiesNode, type NodeInfo } from "./node-info.js";
 import { buildTreeTemplate, instantiateTree, placeOnTree, type TreeTemplate } from "./placement-tree.js";
 import type { LeafIndex } from "./leaf-index.js";
+import { tieRank } from "./tie-rank.js";
 
 /** Everything the scheduler looks at. */
 export interface SchedulerInput {
@@ -80,6 +81,95 @@ function groupTasks(tasks: readonly Task__Output[]): TaskGroup[] {
   return [...groups.values()];
 }
 
+/** Key of a replicated slot in {@link previousNodes}. */
+function slotKey(serviceId: string, slot: number): string {
+  return `${serviceId}\u0000${slot}`;
+}
+
+/**
+ * Tasks being replaced, and where their slots ran. A task is being replaced when it still occupies a
+ * node but is no longer wanted there (desired past RUNNING: stop-first, rollback, a move), or when its
+ * replicated slot has a task waiting to be scheduled (start-first: the old task runs until the new one
+ * is up). Such a task keeps its resources but does not count for the spread, and its node is the
+ * slot's previous node: the replacement goes back there when that node is among the emptiest (image
+ * already pulled, local volumes), so a rolling update or rollback of a balanced service stays put.
+ */
+interface Replaced {
+  readonly ids: ReadonlySet<string>;
+  /** Node of each replicated slot's newest replaced task, by slotKey. */
+  readonly previous: ReadonlyMap<string, string>;
+}
+
+function replacedTasks(tasks: readonly Task__Output[]): Replaced {
+  const waiting = new Set<string>();
+  for (const t of tasks) if (Number(t.slot) > 0 && t.nodeId === "" && isSchedulable(t)) waiting.add(slotKey(t.serviceId, Number(t.slot)));
+  const ids = new Set<string>();
+  const newest = new Map<string, Task__Output>();
+  for (const t of tasks) {
+    if (t.nodeId === "" || t.status?.state === "PENDING") continue;
+    const key = slotKey(t.serviceId, Number(t.slot));
+    const occupying = taskOccupiesNode(t);
+    const replaced = taskStateOrder(t.desiredState) > taskStateOrder("RUNNING") || (occupying && waiting.has(key));
+    if (!replaced) continue;
+    if (occupying) ids.add(t.id);
+    // A slot whose task failed there is not sent back to that node (the restart is the failure's).
+    const failed = t.status?.state === "FAILED" || t.status?.state === "REJECTED";
+    if (Number(t.slot) <= 0 || !waiting.has(key) || failed) continue;
+    const seen = newest.get(key);
+    // A task still on its node wins over history; among equals the newest.
+    const rank = (x: Task__Output): [number, number] => [taskOccupiesNode(x) ? 1 : 0, x.meta?.createdAt ?? 0];
+    if (seen === undefined || compareRank(rank(t), rank(seen)) >= 0) newest.set(key, t);
+  }
+  return { ids, previous: new Map([...newest].map(([k, t]) => [k, t.nodeId] as const)) };
+}
+
+function compareRank(a: readonly [number, number], b: readonly [number, number]): number {
+  return a[0] - b[0] || a[1] - b[1];
+}
+
+/**
+ * Places the tasks of a group whose slot's previous node is still among the emptiest candidates for
+ * the service (fewest tasks of it among the nodes passing every filter) on that node; returns the
+ * tasks left for the tree. Only for groups without spread preferences (there, the label values'
+ * balance decides). The minimum is kept by a histogram of the candidates' counts, so each task
+ * costs O(1) after one O(n) scan.
+ */
+function placeOnPreviousNodes(
+  free: readonly Task__Output[],
+  previous: ReadonlyMap<string, string>,
+  candidates: readonly NodeInfo[],
+  req: GroupRequirements,
+  infos: ReadonlyMap<string, NodeInfo>,
+  place: (node: NodeInfo, taskId: string) => void,
+): Task__Output[] {
+  const wanted = free.map((t) => previous.get(slotKey(t.serviceId, Number(t.slot))));
+  if (wanted.every((id) => id === undefined)) return [...free];
+  const histogram = new Map<number, number>();
+  let min = Number.POSITIVE_INFINITY;
+  for (const node of candidates) {
+    if (dynamicFailure(req, node) !== null) continue;
+    const c = node.serviceTasks.get(req.serviceId) ?? 0;
+    histogram.set(c, (histogram.get(c) ?? 0) + 1);
+    min = Math.min(min, c);
+  }
+  const rest: Task__Output[] = [];
+  free.forEach((t, i) => {
+    const node = infos.get(wanted[i] ?? "");
+    const count = node?.serviceTasks.get(req.serviceId) ?? 0;
+    if (node === undefined || count > min || firstFailure(req, node) !== null) {
+      rest.push(t);
+      return;
+    }
+    place(node, t.id);
+    // The node moves from `count` to `count + 1`; the minimum rises once no candidate is left at it.
+    const left = (histogram.get(count) ?? 1) - 1;
+    histogram.set(count, left);
+    histogram.set(count + 1, (histogram.get(count + 1) ?? 0) + 1);
+    if (left === 0 && count === min) min++;
+  });
+  return rest;
+}
+
 interface ParsedGroup {
   readonly req: GroupRequirements;
   readonly spread: readonly NodeAttribute[];
@@ -116,11 +206,12 @@ function parseGroup(group: TaskGroup): ParsedGroup {
 
 /** Decides nodes for all pending tasks. Pure: the input is not modified. */
 export function schedule(input: SchedulerInput): SchedulerResult {
-  const infos = buildNodeInfos(input.nodes, input.tasks);
+  const replaced = replacedTasks(input.tasks);
+  const infos = buildNodeInfos(input.nodes, input.tasks, (t) => taskCountsForSpread(t) && !replaced.ids.has(t.id));
   const allNodes = [...infos.values()];
   const assignments: Assignment[] = [];
   const unschedulable: Unschedulable[] = [];
-  const templates = new Map<string, TreeTemplate>();
+  const templates = new Map<string, { readonly template: TreeTemplate; readonly passing: NodeInfo[] }>();
   // Nodes running each service, for the leaf indexes (nodes without the service come off the index).
   const serviceNodes = new Map<string, Set<NodeInfo>>();
   for (const node of allNodes) {
@@ -149,7 +240,7 @@ export function schedule(input: SchedulerInput): SchedulerResult {
     };
 
     // Tasks pre-assigned to a node (global services) are only checked against that node.
-    const free: Task__Output[] = [];
+    let free: Task__Output[] = [];
     for (const t of group.tasks) {
       if (t.nodeId === "") {
         free.push(t);
@@ -173,11 +264,19 @@ export function schedule(input: SchedulerInput): SchedulerResult {
     // Static filters and the tree's shape are shared by all groups with the same constraints,
     // platforms and preferences; only the dynamic filters and the counts are per group.
     const templateKey = `${staticFilterKey(req)}\u0002${parsed.spreadKey}`;
-    let template = templates.get(templateKey);
-    if (template === undefined) {
+    let cached = templates.get(templateKey);
+    if (cached === undefined) {
       const passing = allNodes.filter((n) => staticFailure(req, n) === null);
-      template = buildTreeTemplate(passing, spread);
-      templates.set(templateKey, template);
+      cached = { template: buildTreeTemplate(passing, spread), passing };
+      templates.set(templateKey, cached);
+    }
+    const { template } = cached;
+    if (spread.length === 0) {
+      free = placeOnPreviousNodes(free, replaced.previous, cached.passing, req, infos, (node, taskId) => {
+        place(node);
+        assignments.push({ taskId, nodeId: node.id });
+      });
+      if (free.length === 0) continue;
     }
     const failed = input.recentFailures?.get(req.serviceId);
     const special = new Set(serviceNodes.get(req.serviceId));
@@ -192,6 +291,7 @@ export function schedule(input: SchedulerInput): SchedulerResult {
       rejects: (node) => dynamicFailure(req, node) !== null,
       special: [...special],
       touched,
+      rank: tieRank(req.serviceId, Math.min(...free.map((t) => Number(t.slot))), allNodes.length),
     });
     const chosen: NodeInfo[] = [];
     placeOnTree(
