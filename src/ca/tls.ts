@@ -78,6 +78,15 @@ export function serverCredentials(provider: TlsIdentityProvider): ServerCredenti
 }
 
 /**
+ * Server credentials for manager-to-manager ports (Raft): the TLS handshake itself refuses a client
+ * without a certificate signed by the cluster CA. Unlike {@link serverCredentials} nothing on these
+ * ports is callable before a node has its certificate, so there is no reason to let one in.
+ */
+export function peerServerCredentials(provider: TlsIdentityProvider): ServerCredentials {
+  return experimental.createCertificateProviderServerCredentials(provider, provider, true);
+}
+
+/**
  * Channel credentials to reach a manager: presents our certificate, verifies the server against the CA,
  * and requires the server's certificate to name the manager role (SAN `swarm-manager`; use
  * {@link MANAGER_TARGET_OPTIONS} as channel options).

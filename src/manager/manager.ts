@@ -6,7 +6,7 @@
 import { Server } from "@grpc/grpc-js";
 import { NodeCertificateIssuer } from "../ca/issuer.js";
 import { addNodeCAService } from "../ca/service.js";
-import { serverCredentials, managerChannelCredentials, MANAGER_TARGET_OPTIONS, type TlsIdentityProvider } from "../ca/tls.js";
+import { serverCredentials, peerServerCredentials, managerChannelCredentials, MANAGER_TARGET_OPTIONS, type TlsIdentityProvider } from "../ca/tls.js";
 import { addImageService, tlsImagePolicy } from "../image/distribution/service.js";
 import type { RegistryAccess } from "../image/distribution/registries.js";
 import type { ImageStore } from "../image/store.js";
@@ -26,6 +26,7 @@ import { managerLeaderComponents } from "./leader-components.js";
 import { LeaderRole } from "./leader/role.js";
 import { LogBroker } from "./logbroker.js";
 import { membershipHandlers } from "./membership.js";
+import { storePeerDirectory } from "./raft-peers.js";
 import { countReachable, QuorumLostError } from "./quorum.js";
 import { liveReachability, storedReachability, type ReachabilityClock } from "./reachability.js";
 import type { RoleManagerOptions } from "./roles.js";
@@ -137,8 +138,9 @@ export class Manager {
         restore: (index, data) => store.restoreBytes(index, data),
       },
       ...(o.tickMs !== undefined ? { tickMs: o.tickMs } : {}),
-      serverCredentials: serverCredentials(o.tls),
+      serverCredentials: peerServerCredentials(o.tls),
       channelCredentials: managerChannelCredentials(o.tls),
+      peerDirectory: storePeerDirectory(store),
       onLeaderChange: (leader, isLeader) => {
         log.info({ leader, isLeader }, "raft leadership changed");
         leaderSince = isLeader ? Date.now() : 0;

@@ -7,6 +7,7 @@ import type { Logger } from "../../lib/logger.js";
 import { silentLogger } from "../../lib/logger.js";
 import { ValidationError } from "../../lib/errors.js";
 import type { StateMachine } from "./state-machine.js";
+import type { PeerDirectory } from "./peer-auth.js";
 
 /** How to start a Raft member. */
 export interface RaftServerOptions<R> {
@@ -53,6 +54,12 @@ export interface RaftServerOptions<R> {
   readonly onLeaderChange?: (leader: number, isLeader: boolean) => void;
   readonly serverCredentials?: grpc.ServerCredentials;
   readonly channelCredentials?: grpc.ChannelCredentials;
+  /**
+   * Binds certificates to Raft ids: with it, every incoming message must come from a manager
+   * certificate whose node owns the message's `from` (see peer-auth.ts). Unset: senders are not
+   * checked (plaintext test clusters).
+   */
+  readonly peerDirectory?: PeerDirectory;
   readonly logger?: Logger;
 }
 
@@ -78,6 +85,7 @@ export interface ResolvedRaftServerOptions<R> {
   readonly onLeaderChange: (leader: number, isLeader: boolean) => void;
   readonly serverCredentials: grpc.ServerCredentials | undefined;
   readonly channelCredentials: grpc.ChannelCredentials | undefined;
+  readonly peerDirectory: PeerDirectory | undefined;
   readonly logger: Logger;
 }
 
@@ -145,6 +153,7 @@ export function resolveServerOptions<R>(o: RaftServerOptions<R>): ResolvedRaftSe
     onLeaderChange: o.onLeaderChange ?? (() => undefined),
     serverCredentials: o.serverCredentials,
     channelCredentials: o.channelCredentials,
+    peerDirectory: o.peerDirectory,
     logger: o.logger ?? silentLogger(),
   };
 }

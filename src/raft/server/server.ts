@@ -42,6 +42,8 @@ import { forceNewClusterOnStart } from "./force-new-cluster.js";
 import { PeerActivityBook, type PeerActivity } from "./peer-activity.js";
 import { Applier } from "./apply.js";
 import { RequestBatcher } from "./batching.js";
+import { senderRefusal, type PeerDirectory } from "./peer-auth.js";
+import type { CallerIdentity } from "../../ca/tls.js";
 
 /** What a member reports about itself. */
 export interface RaftServerStatus {
@@ -129,6 +131,7 @@ export class RaftServer<R = unknown> {
         },
         serverCredentials: o.serverCredentials,
         channelCredentials: o.channelCredentials,
+        ...(o.peerDirectory !== undefined ? { checkSender: senderCheck(o.id, o.peerDirectory, members) } : {}),
         logger: o.logger,
       });
     } catch (err) {
@@ -435,4 +438,9 @@ export class RaftServer<R = unknown> {
     })();
     return this.stopped;
   }
+}
+
+/** The transport's sender check: the membership as applied here (the applier's live map), the bindings from the directory. */
+function senderCheck(self: number, directory: PeerDirectory, members: ReadonlyMap<number, string>): (caller: CallerIdentity | undefined, from: number) => string | null {
+  return (caller, from) => senderRefusal({ self, members, directory }, caller, from);
 }

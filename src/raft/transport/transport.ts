@@ -9,7 +9,9 @@
  * Snapshots (MSG_SNAP) go on their own short stream whose response tells `onSnapshotStatus` whether the
  * peer received it. Message size limits are raised so large snapshots fit in one message.
  *
- * Incoming: every batch received is handed to `onMessages` in order.
+ * Incoming: each batch is checked before it reaches the core — `checkSender` binds every message's
+ * `from` to the caller's certificate — and a refused batch ends the stream with its gRPC status
+ * (logged, rate-limited); accepted batches go to `onMessages` in order.
  */
 import * as grpc from "@grpc/grpc-js";
 import type { Message__Output } from "../../gen/swarm/raft/Message.js";
@@ -21,6 +23,8 @@ import { loadProto } from "../../lib/proto.js";
 import { type Logger, silentLogger } from "../../lib/logger.js";
 import { SwarmError, ErrorCode } from "../../lib/errors.js";
 import { PeerQueue, type PeerQueueLimits } from "./peer-queue.js";
+import { RefusalLog } from "./refusal-log.js";
+import { callerIdentity, type CallerIdentity } from "../../ca/tls.js";
 
 /** Largest gRPC message accepted or sent (snapshots travel in one message). */
 export const MAX_GRPC_MESSAGE_BYTES = 1024 * 1024 * 1024;
@@ -39,6 +43,11 @@ export interface TransportOptions {
   readonly onUnreachable: (peer: number) => void;
   /** A snapshot sent to `peer` was (ok) or was not delivered. */
   readonly onSnapshotStatus: (peer: number, ok: boolean) => void;
+  /**
+   * Why `caller` (undefined: no verified certificate) may not send a message from raft id `from`, or
+   * null to let it through. Unset: every sender is accepted (plaintext test clusters only).
+   */
+  readonly checkSender?: (caller: CallerIdentity | undefined, from: number) => string | null;
   readonly serverCredentials?: grpc.ServerCredentials;
   readonly channelCredentials?: grpc.ChannelCredentials;
   readonly queueLimits?: Partial<PeerQueueLimits>;
@@ -169,6 +178,7 @@ export class RaftTransport {
   readonly channelCredentials: grpc.ChannelCredentials;
   readonly reconnectDelayMs: number;
   readonly log: Logger;
+  private readonly refusals: RefusalLog;
   private readonly peers = new Map<number, Peer>();
   private readonly server: grpc.Server;
   private readonly opts: TransportOptions;
@@ -179,6 +189,7 @@ export class RaftTransport {
   private constructor(opts: TransportOptions) {
     this.opts = opts;
     this.log = opts.logger ?? silentLogger();
+    this.refusals = new RefusalLog(this.log);
     this.limits = { maxMessages: 4096, maxBytes: 64 * 1024 * 1024, maxBatchBytes: 4 * 1024 * 1024, ...opts.queueLimits };
     this.channelCredentials = opts.channelCredentials ?? grpc.credentials.createInsecure();
     this.reconnectDelayMs = opts.reconnectDelayMs ?? 100;
@@ -188,18 +199,45 @@ export class RaftTransport {
     });
     this.server.addService(raftProto().swarm.raft.Raft.service, {
       Send: (call: grpc.ServerReadableStream<MessageBatch__Output, SendResponse>, callback: grpc.sendUnaryData<SendResponse>) => {
+        const caller = verifiedCaller(call);
+        let refused = false;
         call.on("data", (batch: MessageBatch__Output) => {
+          if (refused) return;
+          const refusal = this.refusal(caller, batch.messages);
+          if (refusal !== null) {
+            // The whole stream ends: a peer that lies once is not trusted for the rest of it.
+            refused = true;
+            this.refusals.refused(caller?.nodeId ?? call.getPeer(), { peer: call.getPeer(), code: grpc.status[refusal.code], reason: refusal.details }, "raft transport: refused a peer");
+            callback(refusal);
+            return;
+          }
           try {
             this.opts.onMessages(batch.messages);
           } catch (err) {
             this.log.error({ err }, "raft transport: message handler threw");
           }
         });
-        call.on("end", () => callback(null, {}));
+        call.on("end", () => {
+          if (!refused) callback(null, {});
+        });
         call.on("error", () => undefined);
       },
     });
     for (const [id, addr] of opts.peers) if (id !== opts.id) this.peers.set(id, new Peer(id, addr, this));
+  }
+
+  /** Why a batch must not reach the core (the status to end the stream with), or null. */
+  private refusal(caller: CallerIdentity | undefined, messages: readonly Message__Output[]): { code: grpc.status; details: string } | null {
+    const check = this.opts.checkSender;
+    if (check === undefined) return null;
+    let lastFrom = -1;
+    for (const m of messages) {
+      if (m.from === lastFrom) continue; // a batch normally comes from one sender: check it once
+      const why = check(caller, m.from);
+      if (why !== null) return { code: caller === undefined ? grpc.status.UNAUTHENTICATED : grpc.status.PERMISSION_DENIED, details: `raft: ${why}` };
+      lastFrom = m.from;
+    }
+    return null;
   }
 
   /** Binds the server and returns a running transport. */
@@ -284,5 +322,14 @@ export class RaftTransport {
       });
     })();
     return this.closing;
+  }
+}
+
+/** The caller's verified identity; undefined without a certificate or with one naming no known role. */
+function verifiedCaller(call: grpc.ServerReadableStream<MessageBatch__Output, SendResponse>): CallerIdentity | undefined {
+  try {
+    return callerIdentity(call);
+  } catch {
+    return undefined;
   }
 }
