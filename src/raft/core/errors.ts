@@ -51,6 +51,10 @@ export const DropReason = {
   TransferInProgress: "leader-transfer-in-progress",
   ConfChangePending: "conf-change-pending",
   NotMember: "not-a-member",
+  /** A proposal forwarded by a node that is not a member of the group. */
+  SenderNotMember: "sender-not-a-member",
+  /** A membership change arriving from another node: they come only from the leader's own code. */
+  ConfChangeFromPeer: "conf-change-from-peer",
   Learner: "learner",
 } as const;
 /** One drop reason. */

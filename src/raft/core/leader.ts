@@ -158,6 +158,13 @@ function releasePendingReadIndexMessages(r: Raft): void {
 
 function handleProposal(r: Raft, m: Message): void {
   if (!r.progress.has(r.id)) throw new ProposalDroppedError(DropReason.NotMember, NONE);
+  if (m.from !== r.id) {
+    // Forwarded by another node. Only members forward proposals, and never membership changes: those
+    // are proposed locally by the leader's own membership code (RawNode.proposeConfChange), so one
+    // arriving from the network is a forgery that could add a voter or remove the real ones.
+    if (!r.progress.has(m.from)) throw new ProposalDroppedError(DropReason.SenderNotMember, r.id);
+    if (m.entries.some((e) => e.type === EntryType.ENTRY_CONF_CHANGE)) throw new ProposalDroppedError(DropReason.ConfChangeFromPeer, r.id);
+  }
   if (r.leadTransferee !== NONE) throw new ProposalDroppedError(DropReason.TransferInProgress, r.id);
   let confIndex = 0;
   m.entries.forEach((e, i) => {

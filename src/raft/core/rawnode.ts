@@ -181,7 +181,11 @@ export class RaftNode {
       this.raft.step(m);
     } catch (err) {
       if (!(err instanceof ProposalDroppedError)) throw err;
-      this.raft.logger?.debug({ type: m.type, from: m.from, reason: err.reason }, "raft: dropped a forwarded request");
+      // A forgery (a non-member's proposal, a membership change from the network) is worth a warning;
+      // a proposal that raced a leader change is routine.
+      if (err.reason === DropReason.SenderNotMember || err.reason === DropReason.ConfChangeFromPeer) {
+        this.raft.logger?.warn({ type: m.type, from: m.from, reason: err.reason }, "raft: refused a forwarded proposal");
+      } else this.raft.logger?.debug({ type: m.type, from: m.from, reason: err.reason }, "raft: dropped a forwarded request");
     }
   }
 
