@@ -6,6 +6,8 @@ import { createNodeKeyAndCsr, createRootCA, signNodeCertificate, verifyNodeCerti
 import { clusterOf, NodeCertificateIssuer, newClusterObject, withRotatedToken } from "./issuer.js";
 import { fetchPinnedCA, joinCluster, renewCertificate } from "./join.js";
 import { addNodeCAService } from "./service.js";
+import { Access, authorizeCall } from "../manager/authz/authz.js";
+import { removeNode } from "../manager/controlapi/nodes.js";
 import { serverCredentials, TlsIdentityProvider } from "./tls.js";
 import { formatJoinToken } from "./tokens.js";
 
@@ -26,7 +28,7 @@ describe("joining a cluster through the NodeCA service", () => {
     const mgr = await createNodeKeyAndCsr();
     const mgrCert = await signNodeCertificate(ca, mgr.csrPem, { nodeId: "mgr1", role: "manager", clusterId: "cluster1" });
     server = new Server();
-    addNodeCAService(server, new NodeCertificateIssuer(store));
+    addNodeCAService(server, new NodeCertificateIssuer(store), (call) => authorizeCall(store, call, Access.Member));
     const provider = new TlsIdentityProvider({ caCertPem: ca.certPem, certPem: mgrCert, keyPem: mgr.keyPem });
     const port = await new Promise<number>((resolve, reject) =>
       server.bindAsync("127.0.0.1:0", serverCredentials(provider), (err, p) => (err ? reject(err) : resolve(p))),
@@ -81,6 +83,14 @@ describe("joining a cluster through the NodeCA service", () => {
     const renewed = await renewCertificate(addr, provider);
     expect(renewed.nodeId).toBe(joined.nodeId);
     expect(renewed.role).toBe("manager");
+  });
+
+  it("refuses renewal to a removed node, naming it, even with its still-valid certificate", async () => {
+    const joined = await joinCluster(addr, tokens().worker, { hostname: "h7", advertiseAddr: "x" });
+    const provider = new TlsIdentityProvider(joined);
+    await expect(renewCertificate(addr, provider)).resolves.toMatchObject({ nodeId: joined.nodeId, role: "worker" });
+    await removeNode(store, joined.nodeId, true);
+    await expect(renewCertificate(addr, provider)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: `node ${joined.nodeId} was removed from the cluster` });
   });
 
   it("refuses renewal without a certificate from this CA", async () => {

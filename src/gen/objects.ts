@@ -33,6 +33,7 @@ import type { Platform as _swarm_api_Platform, Platform__Output as _swarm_api_Pl
 import type { PortConfig as _swarm_api_PortConfig, PortConfig__Output as _swarm_api_PortConfig__Output } from './swarm/api/PortConfig.js';
 import type { RaftConfig as _swarm_api_RaftConfig, RaftConfig__Output as _swarm_api_RaftConfig__Output } from './swarm/api/RaftConfig.js';
 import type { RaftMemberStatus as _swarm_api_RaftMemberStatus, RaftMemberStatus__Output as _swarm_api_RaftMemberStatus__Output } from './swarm/api/RaftMemberStatus.js';
+import type { RemovedNode as _swarm_api_RemovedNode, RemovedNode__Output as _swarm_api_RemovedNode__Output } from './swarm/api/RemovedNode.js';
 import type { ReplicatedService as _swarm_api_ReplicatedService, ReplicatedService__Output as _swarm_api_ReplicatedService__Output } from './swarm/api/ReplicatedService.js';
 import type { ResourceLimits as _swarm_api_ResourceLimits, ResourceLimits__Output as _swarm_api_ResourceLimits__Output } from './swarm/api/ResourceLimits.js';
 import type { ResourceRequirements as _swarm_api_ResourceRequirements, ResourceRequirements__Output as _swarm_api_ResourceRequirements__Output } from './swarm/api/ResourceRequirements.js';
@@ -88,6 +89,7 @@ export interface ProtoGrpcType {
       PortConfig: MessageTypeDefinition<_swarm_api_PortConfig, _swarm_api_PortConfig__Output>
       RaftConfig: MessageTypeDefinition<_swarm_api_RaftConfig, _swarm_api_RaftConfig__Output>
       RaftMemberStatus: MessageTypeDefinition<_swarm_api_RaftMemberStatus, _swarm_api_RaftMemberStatus__Output>
+      RemovedNode: MessageTypeDefinition<_swarm_api_RemovedNode, _swarm_api_RemovedNode__Output>
       ReplicatedService: MessageTypeDefinition<_swarm_api_ReplicatedService, _swarm_api_ReplicatedService__Output>
       ResourceLimits: MessageTypeDefinition<_swarm_api_ResourceLimits, _swarm_api_ResourceLimits__Output>
       ResourceRequirements: MessageTypeDefinition<_swarm_api_ResourceRequirements, _swarm_api_ResourceRequirements__Output>

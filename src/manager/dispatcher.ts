@@ -16,7 +16,7 @@ import { failStream, unaryHandler } from "../rpc/grpc.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
 import type { Store } from "../store/store.js";
-import { requireRole } from "../ca/tls.js";
+import { Access, authorizeCall } from "./authz/authz.js";
 import { NotLeaderError } from "../rpc/leader.js";
 import { streamRoutes } from "./routes.js";
 import { protos } from "../rpc/services.js";
@@ -135,7 +135,7 @@ export class Dispatcher {
   handlers(): DispatcherHandlers {
     return {
       Heartbeat: unaryHandler(async (req, call) => {
-        const caller = requireRole(call, ["worker", "manager"]);
+        const caller = authorizeCall(this.o.store, call, Access.Member);
         await this.heartbeat(caller.nodeId, req.addr);
         const { role, gossipKeys } = this.o.store.view((tx) => ({
           role: tx.get("node", caller.nodeId)?.role ?? "WORKER",
@@ -146,7 +146,7 @@ export class Dispatcher {
       Assignments: (call) => this.assignments(call),
       Routes: (call) => streamRoutes(call, { store: this.o.store, leadership: this.o.leadership }),
       UpdateTaskStatus: unaryHandler(async (req, call) => {
-        const caller = requireRole(call, ["worker", "manager"]);
+        const caller = authorizeCall(this.o.store, call, Access.Member);
         const { isLeader, leaderAddr } = this.o.leadership();
         if (!isLeader) throw new NotLeaderError(leaderAddr);
         await this.statusBatcher.add(caller.nodeId, req.updates);
@@ -161,7 +161,7 @@ export class Dispatcher {
   private assignments(call: ServerWritableStream<AssignmentsRequest__Output, AssignmentsMessage>): void {
     let nodeId: string;
     try {
-      nodeId = requireRole(call, ["worker", "manager"]).nodeId;
+      nodeId = authorizeCall(this.o.store, call, Access.Member).nodeId;
       const { isLeader, leaderAddr } = this.o.leadership();
       if (!isLeader) throw new NotLeaderError(leaderAddr);
     } catch (err) {

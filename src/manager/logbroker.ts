@@ -22,7 +22,8 @@ import { toServiceError, RemoteCallError, failStream } from "../rpc/grpc.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import type { Store } from "../store/store.js";
-import { requireRole, type AuthenticatedCall } from "../ca/tls.js";
+import type { AuthenticatedCall } from "../ca/tls.js";
+import { Access, authorizeCall } from "./authz/authz.js";
 import { NotLeaderError } from "../rpc/leader.js";
 import { protos } from "../rpc/services.js";
 
@@ -87,7 +88,7 @@ export class LogBroker {
     return {
       ListenSubscriptions: (call: Listener) => {
         try {
-          const nodeId = requireRole(call, ["worker", "manager"]).nodeId;
+          const nodeId = authorizeCall(this.o.store, call, Access.Member).nodeId;
           const { isLeader, leaderAddr } = this.o.leadership();
           if (!isLeader) throw new NotLeaderError(leaderAddr);
           this.listen(nodeId, call);
@@ -98,7 +99,7 @@ export class LogBroker {
       PublishLogs: (call: ServerReadableStream<PublishLogsMessage__Output, PublishLogsResponse>, callback) => {
         let nodeId: string;
         try {
-          nodeId = requireRole(call, ["worker", "manager"]).nodeId;
+          nodeId = authorizeCall(this.o.store, call, Access.Member).nodeId;
         } catch (err) {
           callback(toServiceError(err), null);
           return;

@@ -18,6 +18,7 @@ import { RaftServer } from "../raft/server/server.js";
 import { protos } from "../rpc/services.js";
 import type { ApplyOutcome } from "../store/memory.js";
 import { Store } from "../store/store.js";
+import { Access, authorizeCall } from "./authz/authz.js";
 import { addControlService, managersOnly, type NodeView } from "./controlapi/server.js";
 import type { ImagePinner } from "./controlapi/services.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -166,10 +167,10 @@ export class Manager {
       logger: log,
     });
     const api = new Server();
-    addNodeCAService(api, new NodeCertificateIssuer(store));
+    addNodeCAService(api, new NodeCertificateIssuer(store), (call) => authorizeCall(store, call, Access.Member));
     const view = liveNodeView(self, clock);
     const pinImage = o.images === undefined ? undefined : storeImagePinner(o.images, o.logger.child({ component: "images" }), o.registries);
-    addControlService(api, store, managersOnly, { view, pin: pinImage });
+    addControlService(api, store, managersOnly(store), { view, pin: pinImage });
     dispatcher.addTo(api);
     const logs = new LogBroker({
       store,
@@ -177,7 +178,7 @@ export class Manager {
       dialLeader: (addr) => new protos.logs.Logs(addr, managerChannelCredentials(o.tls), MANAGER_TARGET_OPTIONS),
       logger: log,
     });
-    logs.addTo(api, managersOnly);
+    logs.addTo(api, managersOnly(store));
     if (o.images !== undefined) addImageService(api, o.images, tlsImagePolicy(o.clusterId || undefined));
     api.addService(protos.membership.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
     try {

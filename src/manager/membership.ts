@@ -1,7 +1,5 @@
 /** RaftMembership.Join: a manager (by certificate) asks the leader to add it to Raft as a learner. */
 import type { RaftMembershipHandlers } from "../gen/swarm/membership/RaftMembership.js";
-import { NodeRole } from "../ca/certs.js";
-import { requireRole } from "../ca/tls.js";
 import { ErrorCode, SwarmError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { DropReason, ProposalDroppedError } from "../raft/core/index.js";
@@ -10,6 +8,7 @@ import { NotLeaderError } from "../rpc/leader.js";
 import { unaryHandler } from "../rpc/grpc.js";
 import type { ApplyOutcome } from "../store/memory.js";
 import type { Store } from "../store/store.js";
+import { Access, authorizeCall } from "./authz/authz.js";
 
 /** How long the Join handler retries while another membership change is still being applied. */
 const JOIN_CONF_CHANGE_RETRY_MS = 10_000;
@@ -18,7 +17,7 @@ const JOIN_CONF_CHANGE_RETRY_MS = 10_000;
 export function membershipHandlers(raft: RaftServer<ApplyOutcome>, store: Store, leaderApiAddr: () => string, log: Logger): RaftMembershipHandlers {
   return {
     Join: unaryHandler(async (req, call) => {
-      const caller = requireRole(call, [NodeRole.Manager]);
+      const caller = authorizeCall(store, call, Access.Manager);
       if (!raft.status().isLeader) throw new NotLeaderError(leaderApiAddr());
       if (!Number.isSafeInteger(req.raftId) || req.raftId <= 0) throw new SwarmError(ErrorCode.InvalidArgument, `raftId: ${req.raftId} is not a positive integer`);
       // A joiner starts as a LEARNER: it replicates the log (a snapshot, then appends) without voting or

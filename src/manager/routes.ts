@@ -11,7 +11,7 @@ import type { RoutesRequest__Output } from "../gen/swarm/dispatcher/RoutesReques
 import { failStream } from "../rpc/grpc.js";
 import type { ReadTx, Store } from "../store/store.js";
 import { nodeUnderlayIp, taskOverlayAddress } from "./allocator/network-allocator.js";
-import { requireRole } from "../ca/tls.js";
+import { Access, authorizeCall } from "./authz/authz.js";
 import { NotLeaderError } from "../rpc/leader.js";
 
 /** A task the mesh may send connections to: wanted and observed RUNNING, not starting/unhealthy, addressed. */
@@ -54,7 +54,7 @@ export interface RoutesStreamOptions {
 /** Serves one Routes call; see the module comment. */
 export function streamRoutes(call: ServerWritableStream<RoutesRequest__Output, RoutesMessage>, o: RoutesStreamOptions): void {
   try {
-    requireRole(call, ["worker", "manager"]);
+    authorizeCall(o.store, call, Access.Member);
     const { isLeader, leaderAddr } = o.leadership();
     if (!isLeader) throw new NotLeaderError(leaderAddr);
   } catch (err) {

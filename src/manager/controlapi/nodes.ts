@@ -9,6 +9,7 @@ import { validateClusterSpec, validateNodeSpec } from "../../spec/node-cluster-s
 import type { Store } from "../../store/store.js";
 import { StoreError, StoreErrorCode } from "../../store/errors.js";
 import { clusterOf, withRotatedToken } from "../../ca/issuer.js";
+import { withRemovedNode } from "../authz/authz.js";
 import { resolveRef } from "./resolve.js";
 
 type Availability = "ACTIVE" | "PAUSE" | "DRAIN";
@@ -61,9 +62,12 @@ export async function updateNode(store: Store, ref: string, version: number, spe
 
 /**
  * Removes a node. A manager must be demoted first; a node that is not down needs `force`
- * (Docker's rules, so an operator does not remove a live node by a typo).
+ * (Docker's rules, so an operator does not remove a live node by a typo). The same Raft entry puts
+ * the node on the cluster's removed list, so from that index on every manager refuses its
+ * certificate (../authz/authz.ts). Gossip key rotation can follow the same entry: a store watcher sees the
+ * node's `remove` event and the cluster's new `removedNodes` entry together.
  */
-export async function removeNode(store: Store, ref: string, force: boolean): Promise<void> {
+export async function removeNode(store: Store, ref: string, force: boolean, now: () => number = Date.now): Promise<void> {
   const node = findNode(store, ref);
   if (node.role === "MANAGER" || node.spec?.desiredRole === "MANAGER") {
     throw new SwarmError(ErrorCode.FailedPrecondition, `node ${node.id} is a cluster manager and a member of the Raft cluster: demote it before removing it`);
@@ -71,7 +75,11 @@ export async function removeNode(store: Store, ref: string, force: boolean): Pro
   if (!force && node.status?.state === "READY") {
     throw new SwarmError(ErrorCode.FailedPrecondition, `node ${node.id} is not down and can't be removed (use --force to remove it anyway)`);
   }
-  await store.update((tx) => tx.remove("node", node.id));
+  await store.update((tx) => {
+    const current = tx.get("node", node.id) ?? node;
+    tx.update("cluster", withRemovedNode(clusterOf(tx), current, now()));
+    tx.remove("node", node.id);
+  });
 }
 
 /** The cluster object as shown to clients: never the CA's private key. */

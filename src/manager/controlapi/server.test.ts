@@ -50,14 +50,14 @@ describe("Control API over mTLS and the unix socket", () => {
       tx.create("node", makeNode({ id: "bbb222", description: { hostname: "h4" }, role: "WORKER", status: { state: "READY" } }));
       tx.create("node", makeNode({ id: "bbb333", description: { hostname: "h5" }, role: "WORKER", status: { state: "DOWN" } }));
     });
-    addControlService(tcp, store, managersOnly);
+    addControlService(tcp, store, managersOnly(store));
     addControlService(local, store, localSocket);
     const serverId = await identity(ca, "aaa111", "manager");
     tcpAddr = `127.0.0.1:${await bind(tcp, "127.0.0.1:0", serverCredentials(serverId))}`;
     dir = mkdtempSync(join(tmpdir(), "swarm-ctl-"));
     await bind(local, `unix://${dir}/swarmd.sock`, ServerCredentials.createInsecure());
-    manager = new protos.control.Control(tcpAddr, managerChannelCredentials(await identity(ca, "m2", "manager")), MANAGER_TARGET_OPTIONS);
-    worker = new protos.control.Control(tcpAddr, managerChannelCredentials(await identity(ca, "w9", "worker")), MANAGER_TARGET_OPTIONS);
+    manager = new protos.control.Control(tcpAddr, managerChannelCredentials(await identity(ca, "aaa111", "manager")), MANAGER_TARGET_OPTIONS);
+    worker = new protos.control.Control(tcpAddr, managerChannelCredentials(await identity(ca, "bbb222", "worker")), MANAGER_TARGET_OPTIONS);
     unix = new protos.control.Control(`unix://${dir}/swarmd.sock`, credentials.createInsecure());
   });
 
@@ -76,7 +76,29 @@ describe("Control API over mTLS and the unix socket", () => {
   });
 
   it("refuses a worker certificate with PERMISSION_DENIED", async () => {
-    await expect(list(worker)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: expect.stringMatching(/has role worker; this call needs manager/) as unknown });
+    await expect(list(worker)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: "node bbb222 is a worker; this needs a manager" });
+  });
+
+  it("refuses a demoted manager's and a removed node's still-valid manager certificates, naming the node", async () => {
+    await store.update((tx) => {
+      tx.create("node", makeNode({ id: "ccc444", description: { hostname: "h6" }, role: "MANAGER", spec: { desiredRole: "MANAGER" }, status: { state: "DOWN" } }));
+    });
+    const former = new protos.control.Control(tcpAddr, managerChannelCredentials(await identity(ca, "ccc444", "manager")), MANAGER_TARGET_OPTIONS);
+    try {
+      expect((await list(former)).nodes).toHaveLength(4);
+      const node = store.view((tx) => tx.get("node", "ccc444"))!;
+      await callUnary((md, o, cb) => unix.UpdateNode({ nodeId: "ccc444", nodeVersion: node.meta!.version, spec: { ...node.spec!, desiredRole: "WORKER" } }, md, o, cb));
+      await expect(list(former)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: "node ccc444 is being demoted to worker; this needs a manager" });
+      await store.update((tx) => tx.update("node", { ...structuredClone(tx.get("node", "ccc444")!), role: "WORKER" }));
+      await expect(list(former)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: "node ccc444 is a worker; this needs a manager" });
+      await callUnary((md, o, cb) => unix.RemoveNode({ nodeId: "ccc444" }, md, o, cb));
+      await expect(list(former)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: "node ccc444 was removed from the cluster" });
+      const cluster = store.view((tx) => tx.list("cluster")[0]!);
+      expect(cluster.removedNodes.map((r) => r.nodeId)).toEqual(["ccc444"]);
+      expect(store.view((tx) => tx.list("node")).map((n) => n.id).sort()).toEqual(["aaa111", "bbb222", "bbb333"]);
+    } finally {
+      former.close();
+    }
   });
 
   it("updates availability and labels with the version read, refuses a stale version", async () => {
@@ -170,6 +192,6 @@ describe("Control API over mTLS and the unix socket", () => {
     expect(cluster?.rootCa?.caKeyPem.length).toBe(0);
     expect(cluster?.rootCa?.caCertPem.toString()).toContain("BEGIN CERTIFICATE");
     await expect(watch(unix, { kinds: ["secret"] }, () => true)).rejects.toMatchObject({ code: status.INVALID_ARGUMENT, details: 'kinds: "secret" is not one of cluster, node, service, task' });
-    await expect(watch(worker, {}, () => true)).rejects.toMatchObject({ code: status.PERMISSION_DENIED, details: expect.stringMatching(/has role worker; this call needs manager/) as unknown });
+    await expect(watch(worker, {}, () => true)).rejects.toMatchObject({ code: status.PERMISSION_DENIED, details: "node bbb222 is a worker; this needs a manager" });
   });
 });

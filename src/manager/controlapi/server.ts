@@ -1,7 +1,8 @@
 /**
  * gRPC shell of the Control service (proto/control.proto). Every handler first runs the server's
  * `authorize` policy: on the daemon's root-only unix socket every caller is trusted; on the TCP
- * listener the caller must present a manager certificate (a worker's gets PERMISSION_DENIED).
+ * listener the caller must be a current manager by the store (../authz/authz.ts): a worker's, a demoted
+ * node's or a removed node's certificate gets PERMISSION_DENIED.
  */
 import type { Server, ServerUnaryCall, UntypedServiceImplementation } from "@grpc/grpc-js";
 import type { ControlHandlers } from "../../gen/swarm/control/Control.js";
@@ -10,8 +11,8 @@ import { toServiceError, unaryHandler } from "../../rpc/grpc.js";
 import { ErrorCode, SwarmError } from "../../lib/errors.js";
 import type { Store } from "../../store/store.js";
 import { clusterOf } from "../../ca/issuer.js";
-import { NodeRole } from "../../ca/certs.js";
-import { requireRole, type AuthenticatedCall } from "../../ca/tls.js";
+import type { AuthenticatedCall } from "../../ca/tls.js";
+import { Access, authorizeCall } from "../authz/authz.js";
 import { findNode, listNodes, redactCluster, removeNode, updateCluster, updateNode } from "./nodes.js";
 import { resolveRef } from "./resolve.js";
 import { serveWatch } from "./watch.js";
@@ -21,10 +22,12 @@ import { protos } from "../../rpc/services.js";
 /** Decides whether a call may use the control API; throws PermissionDenied otherwise. */
 export type Authorize = (call: AuthenticatedCall) => void;
 
-/** Policy of the TCP listener: manager certificates only. */
-export const managersOnly: Authorize = (call) => {
-  requireRole(call, [NodeRole.Manager]);
-};
+/** Policy of the TCP listener: current managers only, as `store` says now (not as their certificate says). */
+export function managersOnly(store: Store): Authorize {
+  return (call) => {
+    authorizeCall(store, call, Access.Manager);
+  };
+}
 
 /** Policy of the root-only unix socket: the file mode already restricted callers to root. */
 export const localSocket: Authorize = () => undefined;

@@ -4,6 +4,7 @@ import type { Meta as _swarm_api_Meta, Meta__Output as _swarm_api_Meta__Output }
 import type { ClusterSpec as _swarm_api_ClusterSpec, ClusterSpec__Output as _swarm_api_ClusterSpec__Output } from '../../swarm/api/ClusterSpec.js';
 import type { RootCA as _swarm_api_RootCA, RootCA__Output as _swarm_api_RootCA__Output } from '../../swarm/api/RootCA.js';
 import type { EncryptionKey as _swarm_api_EncryptionKey, EncryptionKey__Output as _swarm_api_EncryptionKey__Output } from '../../swarm/api/EncryptionKey.js';
+import type { RemovedNode as _swarm_api_RemovedNode, RemovedNode__Output as _swarm_api_RemovedNode__Output } from '../../swarm/api/RemovedNode.js';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -34,6 +35,11 @@ export interface Cluster {
    * GossipKeyLamportClock is the last lamport_time handed out to a gossip key.
    */
   'gossipKeyLamportClock'?: (number | string | Long);
+  /**
+   * RemovedNodes are the nodes removed from the cluster (as SwarmKit's blacklisted certificates):
+   * every manager refuses their certificates on every RPC, until those certificates expire.
+   */
+  'removedNodes'?: (_swarm_api_RemovedNode)[];
 }
 
 /**
@@ -64,4 +70,9 @@ export interface Cluster__Output {
    * GossipKeyLamportClock is the last lamport_time handed out to a gossip key.
    */
   'gossipKeyLamportClock': (number);
+  /**
+   * RemovedNodes are the nodes removed from the cluster (as SwarmKit's blacklisted certificates):
+   * every manager refuses their certificates on every RPC, until those certificates expire.
+   */
+  'removedNodes': (_swarm_api_RemovedNode__Output)[];
 }
