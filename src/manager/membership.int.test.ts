@@ -17,6 +17,8 @@ import { waitFor } from "../raft/server/testing/kv-members.js";
 import { createNodeKeyAndCsr, createRootCA, signNodeCertificate, type RootCA } from "../ca/certs.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, TlsIdentityProvider } from "../ca/tls.js";
 import { Manager } from "./manager.js";
+import { removeNode } from "./controlapi/nodes.js";
+import { newClusterObject } from "../ca/issuer.js";
 import { protos } from "../rpc/services.js";
 
 const root = mkdtempSync(join(tmpdir(), "swarm-membership-test-"));
@@ -93,9 +95,14 @@ async function joinRaft(leader: Manager, m: Member): Promise<JoinRaftResponse__O
   await leader.store.updateWithRetry((tx) => {
     if (tx.get("node", m.nodeId) === undefined) tx.create("node", makeNode({ id: m.nodeId, spec: { desiredRole: "MANAGER", availability: "ACTIVE" }, role: "MANAGER" }));
   });
+  return callJoin(leader, m);
+}
+
+/** RaftMembership.Join with `m`'s certificate, as it is (no node record made). */
+async function callJoin(leader: Manager, m: Member, raftId = m.raftId): Promise<JoinRaftResponse__Output> {
   const client = new protos.membership.RaftMembership(leader.advertiseAddr, managerChannelCredentials(m.tls), MANAGER_TARGET_OPTIONS);
   try {
-    return await callUnary<JoinRaftResponse__Output>((md, o, cb) => client.Join({ raftId: m.raftId, raftAddr: raftAddrOf(m.addr), apiAddr: m.addr }, md, o, cb));
+    return await callUnary<JoinRaftResponse__Output>((md, o, cb) => client.Join({ raftId, raftAddr: raftAddrOf(m.addr), apiAddr: m.addr }, md, o, cb));
   } finally {
     client.close();
   }
@@ -220,5 +227,38 @@ describe("manager membership: learner first, voter once caught up", () => {
     await next.raft.addMember(6, "127.0.0.1:9", { learner: true });
     await waitFor("the orphan learner removed", () => !next.raft.status().members.has(6), 10_000);
     expect(next.raft.status().confState).toEqual({ voters: [1, 2, 3, 4], learners: [] });
+  });
+
+  it("refuses Join before touching raft: an unknown node, a worker, a manager being demoted, a removed node, another node's raft id", async () => {
+    const ca = await createRootCA();
+    const [a, b] = await Promise.all([1, 2].map((id) => member(ca, id))) as [Member, Member];
+    const m1 = await first(a);
+    const before = structuredClone(m1.raft.status().confState);
+    const setNode = (spec: "MANAGER" | "WORKER", role: "MANAGER" | "WORKER") =>
+      m1.store.updateWithRetry((tx) => {
+        const n = tx.get("node", b.nodeId);
+        const next = n === undefined ? makeNode({ id: b.nodeId, spec: { desiredRole: spec, availability: "ACTIVE" }, role }) : { ...structuredClone(n), role, spec: { ...n.spec!, desiredRole: spec } };
+        if (n === undefined) tx.create("node", next);
+        else tx.update("node", next);
+      });
+    const refused = async (why: string | RegExp): Promise<void> => {
+      await expect(callJoin(m1, b)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: expect.stringMatching(why) as unknown });
+      expect(m1.raft.status().confState).toEqual(before);
+      expect(m1.raft.status().members.has(b.raftId)).toBe(false);
+    };
+    // b holds a valid manager certificate throughout; only the store decides.
+    await refused(`^node ${b.nodeId} is not a member of this cluster$`);
+    await setNode("WORKER", "WORKER");
+    await refused(`^node ${b.nodeId} is a worker; this needs a manager$`);
+    await setNode("WORKER", "MANAGER");
+    await refused(`^node ${b.nodeId} is being demoted to worker; this needs a manager$`);
+    await setNode("MANAGER", "MANAGER");
+    await expect(callJoin(m1, b, a.raftId)).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: `raftId: 1 is the raft id of node ${a.nodeId}, not of node ${b.nodeId}` });
+    expect(m1.store.view((tx) => tx.get("node", b.nodeId)?.managerStatus)).toBeNull();
+    await setNode("WORKER", "WORKER");
+    await m1.store.update((tx) => tx.create("cluster", newClusterObject(ca, CLUSTER))); // `node rm` records the removal on it
+    await removeNode(m1.store, b.nodeId, true);
+    await refused(`^node ${b.nodeId} was removed from the cluster$`);
+    expect(lines.some((l) => l.includes("adding manager to raft as a learner") && l.includes(b.nodeId))).toBe(false);
   });
 });

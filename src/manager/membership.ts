@@ -1,4 +1,9 @@
-/** RaftMembership.Join: a manager (by certificate) asks the leader to add it to Raft as a learner. */
+/**
+ * RaftMembership.Join: a manager asks the leader to add it to Raft as a learner. Everything is checked
+ * before Raft is touched, because a learner at once receives a snapshot holding the CA key: the caller
+ * must be a current manager by the store (authz/authz.ts: it exists, is not removed, its role and
+ * desired role are MANAGER), and the Raft id it asks for must not be another node's.
+ */
 import type { RaftMembershipHandlers } from "../gen/swarm/membership/RaftMembership.js";
 import { ErrorCode, SwarmError } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
@@ -20,6 +25,8 @@ export function membershipHandlers(raft: RaftServer<ApplyOutcome>, store: Store,
       const caller = authorizeCall(store, call, Access.Manager);
       if (!raft.status().isLeader) throw new NotLeaderError(leaderApiAddr());
       if (!Number.isSafeInteger(req.raftId) || req.raftId <= 0) throw new SwarmError(ErrorCode.InvalidArgument, `raftId: ${req.raftId} is not a positive integer`);
+      const owner = store.view((tx) => tx.list("node").find((n) => n.id !== caller.nodeId && n.managerStatus?.raftId === req.raftId));
+      if (owner !== undefined) throw new SwarmError(ErrorCode.PermissionDenied, `raftId: ${req.raftId} is the raft id of node ${owner.id}, not of node ${caller.nodeId}`);
       // A joiner starts as a LEARNER: it replicates the log (a snapshot, then appends) without voting or
       // counting for quorum, so the leader keeps committing and CheckQuorum cannot depose it while the
       // newcomer starts up and catches up. The role manager promotes it to voter once it has caught up.
