@@ -23,7 +23,7 @@ import { GossipCore } from "./core.js";
 import { EventStream } from "./event-stream.js";
 import { PacketSealer, ReplayGuard } from "./envelope.js";
 import { ENCRYPTION_OVERHEAD, Keyring } from "./keyring.js";
-import { exchange, frame, readFrame } from "./tcp-frame.js";
+import { exchange, frame, FrameReader } from "./tcp-frame.js";
 import type { CoreCounters, CoreOutput, GossipEvent, Member } from "./types.js";
 
 /** Options of a gossip node. */
@@ -59,6 +59,8 @@ export interface TransportCounters {
   droppedUnauthenticated: number;
   droppedMalformed: number;
   tcpRejected: number;
+  /** TCP connections closed at once because the total or per-address cap was reached. */
+  tcpCapped: number;
   /** Authenticated packets dropped as replays (repeated, too old, or from a sender's past epoch). */
   droppedReplayed: number;
   sendErrors: number;
@@ -75,6 +77,16 @@ export interface GossipMetrics extends TransportCounters, CoreCounters {
 export const MAX_UDP_BYTES = 2048;
 /** Largest TCP frame accepted (a push-pull with a few thousand members). */
 export const MAX_TCP_FRAME_BYTES = 4 * 1024 * 1024;
+/** Largest TCP hello (the first frame: an envelope and a size, sealed). */
+export const MAX_TCP_HELLO_BYTES = 1024;
+/** Time a connection gets to deliver its hello; honest peers send it with the connect. */
+export const TCP_HELLO_TIMEOUT_MS = 2000;
+/**
+ * Concurrent inbound gossip TCP connections at most, in total and per source address. A member
+ * needs one at a time per push-pull or fallback probe; a flood from one address leaves room for the rest.
+ */
+export const MAX_TCP_CONNECTIONS = 128;
+export const MAX_TCP_CONNECTIONS_PER_ADDRESS = 8;
 
 /** Log lines about dropped packets per minute at most (the counters count them all). */
 const DROP_WARNINGS_PER_MINUTE = 20;
@@ -96,9 +108,10 @@ export class GossipNode {
   private readonly events = new EventStream();
   private readonly counters: TransportCounters = {
     udpPacketsSent: 0, udpBytesSent: 0, udpPacketsReceived: 0, udpBytesReceived: 0, tcpBytesSent: 0, tcpBytesReceived: 0,
-    droppedOversize: 0, droppedUnauthenticated: 0, droppedMalformed: 0, tcpRejected: 0, droppedReplayed: 0, sendErrors: 0,
+    droppedOversize: 0, droppedUnauthenticated: 0, droppedMalformed: 0, tcpRejected: 0, tcpCapped: 0, droppedReplayed: 0, sendErrors: 0,
   };
   private readonly connections = new Set<Socket>();
+  private readonly connectionsPerAddress = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private timerDue: number | undefined;
   private stopped = false;
@@ -263,34 +276,53 @@ export class GossipNode {
       socket.destroy();
       return;
     }
+    const source = socket.remoteAddress ?? "";
+    const fromSource = this.connectionsPerAddress.get(source) ?? 0;
+    if (this.connections.size >= MAX_TCP_CONNECTIONS || fromSource >= MAX_TCP_CONNECTIONS_PER_ADDRESS) {
+      // Closed, not refused: a refusal would tell the peer's prober that this process is gone.
+      this.counters.tcpCapped++;
+      this.warnDrop("tcp-capped", { source, open: this.connections.size, fromSource });
+      socket.destroy();
+      return;
+    }
     this.connections.add(socket);
-    socket.once("close", () => this.connections.delete(socket));
-    readFrame(socket, MAX_TCP_FRAME_BYTES, this.core.tuning.tcpTimeoutMs).then(
-      (request) => {
-        this.counters.tcpBytesReceived += request.length + 4;
-        const packet = this.openFrame(request);
-        if (packet === undefined || this.stopped) {
-          this.counters.tcpRejected++;
-          socket.destroy();
-          return;
-        }
-        const now = this.clock();
-        const isPing = packet.messages.some((m) => m.body === "ping");
-        const reply = isPing ? this.core.handleTcpPing(now, packet) : this.core.handlePushPullRequest(now, packet);
-        this.pump();
-        if (reply === undefined) {
-          socket.destroy();
-          return;
-        }
-        const bytes = this.sealFrame(reply);
-        this.counters.tcpBytesSent += bytes.length + 4;
-        socket.end(frame(bytes));
-      },
-      () => {
-        this.counters.tcpRejected++;
-        socket.destroy();
-      },
-    );
+    this.connectionsPerAddress.set(source, fromSource + 1);
+    socket.once("close", () => {
+      this.connections.delete(socket);
+      const left = (this.connectionsPerAddress.get(source) ?? 1) - 1;
+      if (left <= 0) this.connectionsPerAddress.delete(source);
+      else this.connectionsPerAddress.set(source, left);
+    });
+    this.serveConnection(socket).catch(() => {
+      this.counters.tcpRejected++;
+      socket.destroy();
+    });
+  }
+
+  /** Hello (small, authenticated, quick) → request (up to the size the hello announced) → reply. */
+  private async serveConnection(socket: Socket): Promise<void> {
+    const reader = new FrameReader(socket);
+    const helloBytes = await reader.next(MAX_TCP_HELLO_BYTES, Math.min(TCP_HELLO_TIMEOUT_MS, this.core.tuning.tcpTimeoutMs));
+    this.counters.tcpBytesReceived += helloBytes.length + 4;
+    const hello = this.openFrame(helloBytes);
+    if (hello === undefined || hello.nextFrameBytes < 1 || hello.nextFrameBytes > MAX_TCP_FRAME_BYTES || hello.messages.length > 0) {
+      throw new Error("gossip tcp: no valid hello");
+    }
+    const request = await reader.next(hello.nextFrameBytes, this.core.tuning.tcpTimeoutMs);
+    this.counters.tcpBytesReceived += request.length + 4;
+    const packet = this.openFrame(request);
+    if (packet === undefined || this.stopped) throw new Error("gossip tcp: request refused");
+    const now = this.clock();
+    const isPing = packet.messages.some((m) => m.body === "ping");
+    const reply = isPing ? this.core.handleTcpPing(now, packet) : this.core.handlePushPullRequest(now, packet);
+    this.pump();
+    if (reply === undefined) {
+      socket.destroy();
+      return;
+    }
+    const bytes = this.sealFrame(reply);
+    this.counters.tcpBytesSent += bytes.length + 4;
+    socket.end(frame(bytes));
   }
 
   /** Decrypts (when keyed) and decodes; counts and returns undefined on any failure. */
@@ -385,9 +417,10 @@ export class GossipNode {
       case "tcp-ping":
       case "push-pull": {
         const payload = this.sealFrame(out.type === "push-pull" ? out.request : out.packet);
-        this.counters.tcpBytesSent += payload.length + 4;
+        const hello = this.sealFrame({ messages: [], nextFrameBytes: payload.length });
+        this.counters.tcpBytesSent += hello.length + payload.length + 8;
         const timeout = Math.max(1, out.deadline - this.clock());
-        exchange(out.to, payload, MAX_TCP_FRAME_BYTES, timeout).then(
+        exchange(out.to, hello, payload, MAX_TCP_FRAME_BYTES, timeout).then(
           (reply) => this.onTcpReply(out, reply, false),
           (err: unknown) => this.onTcpReply(out, undefined, (err as { code?: unknown } | null)?.code === "ECONNREFUSED"),
         );
