@@ -151,7 +151,11 @@ export class WorkerNode {
       const res = await callUnary<HeartbeatResponse__Output>((md, o, cb) => client.Heartbeat({ addr: this.o.advertiseAddr, hostname: hostname() }, md, o, cb), 3000);
       periodMs = Number(res.periodMs) || periodMs;
       if (res.managers.length > 0) this.managerList = [addr, ...res.managers.filter((m) => m !== addr)];
-      if (res.gossipKeys.length > 0) void this.startGossip(res.gossipKeys);
+      // Keys rotate (node rm, on demand): a running member switches to the new one at once.
+      if (res.gossipKeys.length > 0) {
+        if (this.gossip !== undefined) this.gossip.setKeys(res.gossipKeys);
+        else void this.startGossip(res.gossipKeys);
+      }
       const role = res.role === "MANAGER" ? "manager" : "worker";
       if (role !== this.o.role()) await this.o.onRoleChange(addr, role);
       else if (needsRenewal(parseNodeCertificate(this.o.tls.current.certPem), new Date())) await this.renew(addr);

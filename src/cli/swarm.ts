@@ -78,6 +78,20 @@ export function registerSwarmCommands(program: Command): void {
     });
 
   program
+    .command("update")
+    .description("Update the swarm's settings")
+    .option("--rotate-gossip-key", "make a new gossip encryption key the sending key (the old one is refused after a grace)")
+    .action(async (o: { rotateGossipKey?: boolean }, cmd: Command) => {
+      if (o.rotateGossipKey !== true) throw new ValidationError("update", "nothing to update: give --rotate-gossip-key");
+      await withClient(controlClient(cmd), async (c) => {
+        const got = await callUnary<GetClusterResponse__Output>((md, opt, cb) => c.GetCluster({}, md, opt, cb));
+        const rotation = { gossipKey: true };
+        await callUnary<UpdateClusterResponse__Output>((md, opt, cb) => c.UpdateCluster({ clusterVersion: got.cluster?.meta?.version ?? 0, rotation }, md, opt, cb));
+      });
+      process.stdout.write("Successfully rotated the gossip key.\n");
+    });
+
+  program
     .command("leave")
     .description("Leave the swarm")
     .option("-f, --force", "leave even if this node is a manager")

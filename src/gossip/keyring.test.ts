@@ -39,4 +39,32 @@ describe("keyring", () => {
     expect(ring.list()).toEqual([Uint8Array.from(k2)]);
     expect(() => new Keyring(randomBytes(20))).toThrow(/gossip.key: 20 bytes is not an AES key size/);
   });
+
+  it("sync: the managers' first key sends at once, older keys decrypt only for the grace, then never again", () => {
+    const old = randomBytes(32);
+    const next = randomBytes(32);
+    const ring = new Keyring(old);
+    const fromOld = new Keyring(old).encrypt(Buffer.from("old"));
+    expect(ring.sync([next, old], 1_000, 500)).toBe(true);
+    expect(new Keyring(next).decrypt(ring.encrypt(Buffer.from("x")))?.toString()).toBe("x"); // sends with the new key
+    expect(ring.sync([next, old], 1_200, 500)).toBe(false); // a repeat does not restart the grace
+    expect(ring.expire(1_499)).toBe(0);
+    expect(ring.decrypt(fromOld)?.toString()).toBe("old");
+    expect(ring.expire(1_500)).toBe(1);
+    expect(ring.decrypt(fromOld)).toBeUndefined();
+    // The managers still list the old key (it is the "previous" one): it stays refused.
+    ring.sync([next, old], 5_000, 500);
+    expect(ring.list()).toEqual([Uint8Array.from(next)]);
+    expect(ring.decrypt(fromOld)).toBeUndefined();
+  });
+
+  it("sync: a node that starts with [new, old] gives the old key one grace from its start", () => {
+    const old = randomBytes(32);
+    const next = randomBytes(32);
+    const ring = new Keyring(next, [old]);
+    ring.sync([next, old], 0, 100);
+    expect(ring.decrypt(new Keyring(old).encrypt(Buffer.from("a")))?.toString()).toBe("a");
+    expect(ring.expire(100)).toBe(1);
+    expect(ring.decrypt(new Keyring(old).encrypt(Buffer.from("a")))).toBeUndefined();
+  });
 });

@@ -5,6 +5,11 @@
  * additional authenticated data. Senders encrypt with the primary key; receivers try every installed
  * key, so a key rotation is install (everywhere) → use (everywhere) → remove the old key, and no two
  * members ever stop understanding each other.
+ *
+ * In a cluster the managers decide the keys ({@link Keyring.sync} with the list they hand out): the
+ * newest becomes the primary at once, and every other key is only accepted for a grace period from
+ * when this node first saw it demoted — long enough for every node to hear of the new key, short
+ * enough that a removed node's key stops working. An expired key is never installed again.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { SwarmError, ValidationError } from "../lib/errors.js";
@@ -29,6 +34,10 @@ export class KeyringError extends SwarmError {}
 /** The installed keys; the first is the primary (used to encrypt). */
 export class Keyring {
   private keys: Buffer[];
+  /** Key (hex) → time after which it is refused; only non-primary keys have one. */
+  private readonly retireAt = new Map<string, number>();
+  /** Keys (hex) whose grace ended: never accepted again. */
+  private readonly expired = new Set<string>();
 
   /** A keyring whose primary is `primary` plus any `extra` keys (16, 24 or 32 bytes each). */
   constructor(primary: Uint8Array, extra: readonly Uint8Array[] = []) {
@@ -56,6 +65,37 @@ export class Keyring {
     const i = this.indexOf(key);
     if (i === 0) throw new KeyringError(KeyringErrorCode.PrimaryKeyRemoval, "keyring.remove: the primary key cannot be removed; use another key first");
     if (i > 0) this.keys.splice(i, 1);
+    this.retireAt.delete(hex(key));
+  }
+
+  /**
+   * Adopts the managers' key list (primary first): installs new keys, makes the first the primary,
+   * and starts a `graceMs` grace for every other installed key (once; a running grace is kept).
+   * Returns whether the primary changed.
+   */
+  sync(listed: readonly Uint8Array[], now: number, graceMs: number): boolean {
+    const usable = listed.filter((k) => !this.expired.has(hex(k)));
+    const primary = usable[0];
+    if (primary === undefined) return false;
+    for (const k of usable) this.install(k);
+    const changed = this.indexOf(primary) !== 0;
+    if (changed) this.use(primary);
+    this.retireAt.delete(hex(primary));
+    for (const k of this.keys.slice(1)) if (!this.retireAt.has(hex(k))) this.retireAt.set(hex(k), now + graceMs);
+    return changed;
+  }
+
+  /** Removes the keys whose grace ended by `now`; returns how many. */
+  expire(now: number): number {
+    let removed = 0;
+    for (const [id, at] of this.retireAt) {
+      if (at > now) continue;
+      this.retireAt.delete(id);
+      this.expired.add(id);
+      this.keys = this.keys.filter((k) => hex(k) !== id);
+      removed++;
+    }
+    return removed;
   }
 
   /** Copies of the installed keys, primary first. */
@@ -97,6 +137,10 @@ export class Keyring {
   private indexOf(key: Uint8Array): number {
     return this.keys.findIndex((k) => k.equals(key));
   }
+}
+
+function hex(key: Uint8Array): string {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).toString("hex");
 }
 
 function checkKey(key: Uint8Array): void {

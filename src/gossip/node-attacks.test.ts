@@ -100,6 +100,46 @@ describe("gossip under attack on real sockets", () => {
     }
   });
 
+  it("after a key rotation, the old key is heard during the grace and refused after it", async () => {
+    const oldKey = randomBytes(32);
+    const newKey = randomBytes(32);
+    const a = await startNode("a", "127.0.0.67", { keys: [oldKey], keyGraceMs: 1500 });
+    const b = await startNode("b", "127.0.0.68", { keys: [oldKey], keyGraceMs: 1500 });
+    expect(await b.join([a.addr])).toBe(1);
+    for (const n of [a, b]) n.setKeys([newKey, oldKey]);
+    const formerMember = new PacketSealer("removed", Date.now());
+    const oldRing = new Keyring(oldKey);
+    const sock = createSocket("udp4");
+    const acked = new Set<number>();
+    sock.on("message", (msg) => {
+      const plain = oldRing.decrypt(msg) ?? new Keyring(newKey).decrypt(msg);
+      const d = plain === undefined ? undefined : decodePacket(plain);
+      if (d?.ok === true) for (const m of d.packet.messages) if (m.body === "ack" && m.ack != null) acked.add(m.ack.seqNo);
+    });
+    await new Promise<void>((resolve) => sock.bind(0, "127.0.0.69", resolve));
+    const ping = (seqNo: number): void => {
+      const { host, port } = hostPort(a.addr);
+      sock.send(oldRing.encrypt(encodePacket(formerMember.stamp({ messages: [{ ping: { seqNo, target: "a", source: "removed", sourceAddr: "" } }] }))), port, host);
+    };
+    try {
+      ping(1);
+      await waitFor("the ack within the grace", () => acked.has(1), 1000);
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      const before = a.metrics().droppedUnauthenticated;
+      ping(2);
+      await waitFor("the old-key ping refused", () => a.metrics().droppedUnauthenticated === before + 1, 2000, () => a.metrics());
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect([...acked]).toEqual([1]);
+      expect(a.keyring?.list()).toEqual([Uint8Array.from(newKey)]);
+      // a and b speak the new key: they still see each other alive.
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      expect(a.members().find((m) => m.name === "b")?.status).toBe("alive");
+      expect(b.members().find((m) => m.name === "a")?.status).toBe("alive");
+    } finally {
+      sock.close();
+    }
+  });
+
   it("closes a connection that announces a large first frame at once, and an idle one within the hello timeout", async () => {
     // A 5 s TCP timeout for requests: the idle connection must go after the (shorter) hello timeout.
     const target = await startNode("target", "127.0.0.63", { keys: [randomBytes(32)], tuning: { tcpTimeoutMs: 5000 } });

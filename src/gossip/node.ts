@@ -22,6 +22,7 @@ import type { GossipTuning, Profile } from "./config.js";
 import { GossipCore } from "./core.js";
 import { EventStream } from "./event-stream.js";
 import { PacketSealer, ReplayGuard } from "./envelope.js";
+import { GOSSIP_KEY_GRACE_MS } from "./key-rotation.js";
 import { ENCRYPTION_OVERHEAD, Keyring } from "./keyring.js";
 import { exchange, frame, FrameReader } from "./tcp-frame.js";
 import type { CoreCounters, CoreOutput, GossipEvent, Member } from "./types.js";
@@ -38,8 +39,10 @@ export interface GossipNodeOptions {
   readonly meta?: NodeMeta;
   readonly profile?: Profile;
   readonly tuning?: Partial<GossipTuning>;
-  /** Encryption keys, primary first; none = plaintext cluster. */
+  /** Encryption keys, primary first; none = plaintext cluster. Keys after the first get the grace below. */
   readonly keys?: readonly Uint8Array[];
+  /** How long a key is still accepted once it is no longer the primary (default GOSSIP_KEY_GRACE_MS). */
+  readonly keyGraceMs?: number;
   readonly logger?: Logger;
   /** Monotonic clock in ms (injected for tests); default wall-anchored performance.now. */
   readonly clock?: () => number;
@@ -120,6 +123,7 @@ export class GossipNode {
   private readonly sealer: PacketSealer;
   private readonly replayGuard = new ReplayGuard();
   private dropLog = { since: 0, lines: 0 };
+  private readonly keyGraceMs: number;
 
   private constructor(options: GossipNodeOptions, udp: UdpSocket, tcp: Server, port: number) {
     this.udp = udp;
@@ -133,6 +137,8 @@ export class GossipNode {
     this.keyring = options.keys !== undefined && options.keys.length > 0
       ? new Keyring(options.keys[0] as Uint8Array, options.keys.slice(1))
       : undefined;
+    this.keyGraceMs = options.keyGraceMs ?? GOSSIP_KEY_GRACE_MS;
+    if (options.keys !== undefined) this.keyring?.sync(options.keys, this.clock(), this.keyGraceMs);
     this.core = new GossipCore(
       { name: options.name, addr: this.addr, meta: options.meta, profile: options.profile, tuning: options.tuning },
       options.random ?? new Prng(randomInt(0, 2 ** 31)).fn(),
@@ -211,6 +217,16 @@ export class GossipNode {
   sendUserMessage(payload: Uint8Array): void {
     this.core.sendUserMessage(payload);
     this.pump();
+  }
+
+  /**
+   * Adopts the cluster's current key list (sending key first, from the managers): the first key is
+   * used at once, the others are accepted until their grace ends. No-op for a plaintext node.
+   */
+  setKeys(keys: readonly Uint8Array[]): void {
+    if (this.keyring === undefined || this.stopped) return;
+    if (this.keyring.sync(keys, this.clock(), this.keyGraceMs)) this.log.info({ keys: keys.length, graceMs: this.keyGraceMs }, "gossip key rotated: sending with the new key");
+    this.expireKeys();
   }
 
   /** Counters and gauges. */
@@ -329,6 +345,7 @@ export class GossipNode {
   private openFrame(bytes: Buffer): Packet__Output | undefined {
     let plain: Uint8Array = bytes;
     if (this.keyring !== undefined) {
+      this.expireKeys();
       const opened = this.keyring.decrypt(bytes);
       if (opened === undefined) {
         this.counters.droppedUnauthenticated++;
@@ -349,6 +366,12 @@ export class GossipNode {
       return undefined;
     }
     return decoded.packet;
+  }
+
+  /** Drops keys whose grace ended (checked before every decryption, so expiry is exact). */
+  private expireKeys(): void {
+    const removed = this.keyring?.expire(this.clock()) ?? 0;
+    if (removed > 0) this.log.info({ removed, keys: this.keyring?.list().length }, "gossip key retired: packets sealed with it are refused from now on");
   }
 
   /**

@@ -20,6 +20,7 @@ import { Access, authorizeCall } from "./authz/authz.js";
 import { NotLeaderError } from "../rpc/leader.js";
 import { streamRoutes } from "./routes.js";
 import { protos } from "../rpc/services.js";
+import { gossipKeysForNodes } from "../gossip/key-rotation.js";
 
 /** Options of {@link Dispatcher}. */
 export interface DispatcherOptions {
@@ -139,7 +140,7 @@ export class Dispatcher {
         await this.heartbeat(caller.nodeId, req.addr);
         const { role, gossipKeys } = this.o.store.view((tx) => ({
           role: tx.get("node", caller.nodeId)?.role ?? "WORKER",
-          gossipKeys: [...(tx.list("cluster")[0]?.gossipKeys ?? [])].sort((a, b) => b.lamportTime - a.lamportTime).map((k) => k.key),
+          gossipKeys: gossipKeysForNodes(tx.list("cluster")[0]),
         }));
         return { periodMs: this.o.periodMs(), managers: this.o.managers(), role, gossipKeys };
       }),

@@ -10,6 +10,7 @@ import type { Store } from "../../store/store.js";
 import { StoreError, StoreErrorCode } from "../../store/errors.js";
 import { clusterOf, withRotatedToken } from "../../ca/issuer.js";
 import { withRemovedNode } from "../authz/authz.js";
+import { withRotatedGossipKey } from "../../gossip/key-rotation.js";
 import { resolveRef } from "./resolve.js";
 
 type Availability = "ACTIVE" | "PAUSE" | "DRAIN";
@@ -64,8 +65,8 @@ export async function updateNode(store: Store, ref: string, version: number, spe
  * Removes a node. A manager must be demoted first; a node that is not down needs `force`
  * (Docker's rules, so an operator does not remove a live node by a typo). The same Raft entry puts
  * the node on the cluster's removed list, so from that index on every manager refuses its
- * certificate (../authz/authz.ts). Gossip key rotation can follow the same entry: a store watcher sees the
- * node's `remove` event and the cluster's new `removedNodes` entry together.
+ * certificate (../authz/authz.ts), and rotates the gossip key: the removed node knew it, and must not
+ * be able to speak gossip after the grace.
  */
 export async function removeNode(store: Store, ref: string, force: boolean, now: () => number = Date.now): Promise<void> {
   const node = findNode(store, ref);
@@ -77,7 +78,7 @@ export async function removeNode(store: Store, ref: string, force: boolean, now:
   }
   await store.update((tx) => {
     const current = tx.get("node", node.id) ?? node;
-    tx.update("cluster", withRemovedNode(clusterOf(tx), current, now()));
+    tx.update("cluster", withRotatedGossipKey(withRemovedNode(clusterOf(tx), current, now())));
     tx.remove("node", node.id);
   });
 }
@@ -95,7 +96,7 @@ export async function updateCluster(
   store: Store,
   version: number,
   spec: ClusterSpec | null | undefined,
-  rotation: { workerJoinToken: boolean; managerJoinToken: boolean },
+  rotation: { workerJoinToken: boolean; managerJoinToken: boolean; gossipKey?: boolean },
 ): Promise<Cluster__Output> {
   if (spec != null) validateClusterSpec(spec);
   const id = store.view((tx) => clusterOf(tx).id);
@@ -105,6 +106,7 @@ export async function updateCluster(
     if (spec != null) next.spec = structuredClone(spec) as typeof next.spec;
     if (rotation.workerJoinToken) next = withRotatedToken(next, "worker");
     if (rotation.managerJoinToken) next = withRotatedToken(next, "manager");
+    if (rotation.gossipKey === true) next = withRotatedGossipKey(next);
     tx.update("cluster", next);
   });
   return store.view((tx) => tx.get("cluster", id)) ?? failGone("cluster", id, 0);

@@ -13,7 +13,8 @@ import { makeNode, makeTask } from "../../store/objects.js";
 import type { WatchMessage__Output } from "../../gen/swarm/control/WatchMessage.js";
 import { LocalProposer, Store } from "../../store/store.js";
 import { createNodeKeyAndCsr, createRootCA, signNodeCertificate, type NodeRole, type RootCA } from "../../ca/certs.js";
-import { newClusterObject } from "../../ca/issuer.js";
+import { clusterOf, newClusterObject } from "../../ca/issuer.js";
+import { gossipKeysForNodes } from "../../gossip/key-rotation.js";
 import { managerChannelCredentials, MANAGER_TARGET_OPTIONS, serverCredentials, TlsIdentityProvider } from "../../ca/tls.js";
 import { addControlService, localSocket, managersOnly } from "./server.js";
 import { protos } from "../../rpc/services.js";
@@ -122,8 +123,14 @@ describe("Control API over mTLS and the unix socket", () => {
   it("removes only down workers unless forced; managers must be demoted first", async () => {
     await expect(callUnary((md, o, cb) => unix.RemoveNode({ nodeId: "h1", force: true }, md, o, cb))).rejects.toThrow(/demote it before removing it/);
     await expect(callUnary((md, o, cb) => unix.RemoveNode({ nodeId: "bbb222" }, md, o, cb))).rejects.toThrow(/is not down and can't be removed/);
+    const keysBefore = gossipKeysForNodes(store.view(clusterOf));
     await callUnary((md, o, cb) => unix.RemoveNode({ nodeId: "bbb333" }, md, o, cb));
     expect((await list(unix)).nodes.map((n) => n.id).sort()).toEqual(["aaa111", "bbb222"]);
+    // The removed node knew the gossip key: a new one sends, the old one is only the previous key.
+    const keysAfter = gossipKeysForNodes(store.view(clusterOf));
+    expect(keysAfter).toHaveLength(2);
+    expect(keysAfter[0]?.equals(keysBefore[0]!)).toBe(false);
+    expect(keysAfter[1]?.equals(keysBefore[0]!)).toBe(true);
   });
 
   it("never returns the CA key, and rotates a join token", async () => {
@@ -137,6 +144,21 @@ describe("Control API over mTLS and the unix socket", () => {
     expect(rotated.cluster?.rootCa?.joinTokens?.worker).not.toBe(before.worker);
     expect(rotated.cluster?.rootCa?.joinTokens?.manager).toBe(before.manager);
     expect(rotated.cluster?.rootCa?.caKeyPem.length).toBe(0);
+  });
+
+  it("rotates the gossip key on demand, and never shows gossip keys to clients", async () => {
+    const before = gossipKeysForNodes(store.view(clusterOf));
+    const got = await callUnary<GetClusterResponse__Output>((md, o, cb) => manager.GetCluster({}, md, o, cb));
+    const rotated = await callUnary<UpdateClusterResponse__Output>((md, o, cb) =>
+      manager.UpdateCluster({ clusterVersion: got.cluster!.meta!.version, rotation: { gossipKey: true } }, md, o, cb),
+    );
+    expect(rotated.cluster?.gossipKeys).toEqual([]);
+    const after = gossipKeysForNodes(store.view(clusterOf));
+    expect(after[0]?.equals(before[0]!)).toBe(false);
+    expect(after[1]?.equals(before[0]!)).toBe(true);
+    expect(store.view(clusterOf).gossipKeyLamportClock).toBeGreaterThan(1);
+    await expect(callUnary((md, o, cb) => worker.UpdateCluster({ clusterVersion: 0, rotation: { gossipKey: true } }, md, o, cb))).rejects.toThrow(/has role worker/);
+    expect(gossipKeysForNodes(store.view(clusterOf))).toEqual(after);
   });
 
   /** Reads a Watch stream until `until` says stop; returns what arrived. */
