@@ -17,6 +17,9 @@
  *                                                       (IPv4 or IPv6), send header (hex, "-" none)
  *                 R id addr port timeout_ms             after F: connect the same client elsewhere
  *                 X id                                  after F: reset the client and forget it
+ *                 I idle_ms                             reset both sides of a connection that moved
+ *                                                       no byte for idle_ms (0 = never, the default);
+ *                                                       it ends with D like any other
  *   out (stdout): U id                                  connected; relaying (the fd was taken)
  *                 F id errno                            connect failed (ETIMEDOUT at the timeout);
  *                                                       waits for R or X (the fd was taken)
@@ -77,6 +80,7 @@ typedef struct conn {
 	char *header;
 	size_t header_len;
 	int64_t deadline_ms; /* CONNECTING */
+	int64_t active_ms;   /* RELAYING: when a byte last moved either way */
 	struct conn *hash_next;
 	struct conn *timer_prev, *timer_next; /* CONNECTING, in deadline order */
 	struct conn *dead_next;		      /* CLOSED: freed after the events at hand */
@@ -88,6 +92,8 @@ static struct {
 	size_t nbuckets, nconns;
 	conn *timers_head, *timers_tail;
 	conn *dead;
+	int64_t idle_ms;       /* from I; 0 = no idle timeout */
+	int64_t next_sweep_ms; /* when expire_idle next walks the connections */
 	char in[RELAY_LINE_MAX * 4];
 	size_t in_len;
 	char *out;
@@ -359,14 +365,14 @@ static int pump(half *from, half *to)
 
 static void relay(conn *c)
 {
-	if (pump(&c->client, &c->upstream) < 0) {
+	uint64_t moved = c->client.bytes + c->upstream.bytes;
+	if (pump(&c->client, &c->upstream) < 0 || pump(&c->upstream, &c->client) < 0) {
 		finish(c, 1, 1, 1);
 		return;
 	}
-	if (pump(&c->upstream, &c->client) < 0) {
-		finish(c, 1, 1, 1);
-		return;
-	}
+	/* Only bytes count as activity: a writable edge alone does not keep an idle connection open. */
+	if (c->client.bytes + c->upstream.bytes != moved)
+		c->active_ms = now_ms();
 	if (c->client.shut && c->upstream.shut)
 		finish(c, 0, 0, 1);
 }
@@ -398,6 +404,7 @@ static void connected(conn *c)
 		c->header_len = 0;
 	}
 	emit("U %u\n", c->id);
+	c->active_ms = now_ms();
 	if (watch(c->client.fd, (uint64_t)(uintptr_t)c) < 0) {
 		finish(c, 1, 1, 1);
 		return;
@@ -561,6 +568,13 @@ static void command(char *line)
 		start_connect(c, f[2], (int)b, (int)t);
 		return;
 	}
+	if (strcmp(f[0], "I") == 0 && n == 2) {
+		if (parse_u32(f[1], &t) < 0)
+			return bad_line("numbers", copy);
+		R.idle_ms = (int64_t)t;
+		R.next_sweep_ms = now_ms();
+		return;
+	}
 	if (strcmp(f[0], "X") == 0 && n == 2) {
 		if (parse_u32(f[1], &id) < 0)
 			return bad_line("numbers", copy);
@@ -609,6 +623,30 @@ static void expire_connects(int64_t now)
 {
 	while (R.timers_head != NULL && R.timers_head->deadline_ms <= now)
 		connect_failed(R.timers_head, ETIMEDOUT);
+}
+
+/*
+ * Walks every connection a few times per idle period: an idle connection is closed between 1 and
+ * 1.25 idle periods after its last byte. O(connections) per walk, at most every 10 s.
+ */
+static int64_t sweep_interval(void)
+{
+	int64_t every = R.idle_ms / 4;
+	return every < 10 ? 10 : every > 10000 ? 10000 : every;
+}
+
+static void expire_idle(int64_t now)
+{
+	if (R.idle_ms <= 0 || now < R.next_sweep_ms)
+		return;
+	R.next_sweep_ms = now + sweep_interval();
+	for (size_t i = 0; i < R.nbuckets; i++) {
+		for (conn *c = R.buckets[i], *next; c != NULL; c = next) {
+			next = c->hash_next; /* finish() unlinks c */
+			if (c->state == RELAYING && now - c->active_ms >= R.idle_ms)
+				finish(c, 1, 1, 1);
+		}
+	}
 }
 
 /* Records what an edge says about one side. */
@@ -700,6 +738,12 @@ int sr_relay_main(void)
 			int64_t wait = R.timers_head->deadline_ms - now_ms();
 			timeout = wait < 0 ? 0 : (int)(wait > 60000 ? 60000 : wait);
 		}
+		if (R.idle_ms > 0 && R.nconns > 0) {
+			int64_t wait = R.next_sweep_ms - now_ms();
+			int sweep = wait < 0 ? 0 : (int)(wait > 60000 ? 60000 : wait);
+			if (timeout < 0 || sweep < timeout)
+				timeout = sweep;
+		}
 		int n = epoll_wait(R.epfd, evs, (int)(sizeof(evs) / sizeof(evs[0])), timeout);
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "swarm-runtime relay: epoll_wait: %s\n", strerror(errno));
@@ -720,6 +764,8 @@ int sr_relay_main(void)
 		}
 		if (R.timers_head != NULL)
 			expire_connects(now_ms());
+		if (R.nconns > 0)
+			expire_idle(now_ms());
 		free_dead();
 		if (R.out_len > 0)
 			flush_out();

@@ -7,6 +7,7 @@
 import type { Socket as DgramSocket } from "node:dgram";
 import type { Socket } from "node:net";
 import type { Logger } from "../lib/logger.js";
+import { FDS_PER_TCP, MeshLedger, type MeshLimits, type Refusal } from "./limits.js";
 import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import { newBalancerState, pickBackend, type BalancerState } from "./balancer.js";
 import { MetricsRegistry } from "./metrics.js";
@@ -15,6 +16,19 @@ import { NativeRelay } from "./native-relay.js";
 import { forwardTcp, nodeTcpPath, type TcpForwardContext } from "./tcp-forwarder.js";
 import { UdpRelay } from "./udp-relay.js";
 import type { BackendMetrics } from "./types.js";
+
+/** What the caps did (limits.ts): counted descriptors now, and refusals/evictions so far. */
+export interface MeshPressure {
+  /** Descriptors the mesh's connections and flows hold (TCP counts 2 even when a relay holds them). */
+  readonly fdsHeld: number;
+  readonly fdBudget: number;
+  /** TCP connections reset at accept because a cap was reached. */
+  readonly tcpRefused: number;
+  /** UDP flows closed to make room for a new one. */
+  readonly udpEvicted: number;
+  /** UDP datagrams dropped because their source was over its cap or the budget was spent. */
+  readonly udpDropped: number;
+}
 
 /** Resolved engine settings. */
 export interface EngineOptions {
@@ -28,6 +42,8 @@ export interface EngineOptions {
    * round-robin; 0 (or no built binary) = this process copies them.
    */
   readonly relays: number;
+  /** Caps, descriptor budget and the TCP idle timeout (limits.ts). */
+  readonly limits: MeshLimits;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -46,12 +62,16 @@ export class ForwardingEngine {
    */
   private readonly cooling = new Map<string, Cooling>();
 
+  private readonly refusals = { count: 0, loggedAt: -Infinity, loggedCount: 0 };
   private readonly relays: NativeRelay[] = [];
   private relayTurn = 0;
+  /** What every listener of this engine holds, against the caps and the descriptor budget. */
+  readonly ledger: MeshLedger;
 
   constructor(private readonly options: EngineOptions) {
+    this.ledger = new MeshLedger(options.limits);
     for (let i = 0; i < options.relays; i++) {
-      const r = NativeRelay.create(options.logger);
+      const r = NativeRelay.create(options.logger, RUNTIME_BINARY, options.limits.tcpIdleTimeoutMs);
       if (r === undefined) {
         options.logger.warn({ binary: RUNTIME_BINARY }, "no native relay (swarm-runtime is not built): this process copies TCP bytes");
         break;
@@ -88,6 +108,15 @@ export class ForwardingEngine {
       client.resetAndDestroy();
       return;
     }
+    // Refused before anything is opened: no backend socket, no relay hand-over, no counter.
+    const source = client.remoteAddress;
+    const refusal = source === undefined ? undefined : this.ledger.tcpVerdict(key, source);
+    if (source === undefined || refusal !== undefined) {
+      client.resetAndDestroy();
+      if (refusal !== undefined) this.noteRefusal(key, refusal);
+      return;
+    }
+    this.ledger.add(key, source, FDS_PER_TCP);
     this.clients.add(client);
     client.once("close", () => this.clients.delete(client));
     const ctx: TcpForwardContext = {
@@ -102,9 +131,32 @@ export class ForwardingEngine {
       maxConnectAttempts: this.options.maxConnectAttempts,
       connectTimeoutMs: this.options.connectTimeoutMs,
       logger: this.options.logger,
+      onDone: () => this.ledger.remove(key, source, FDS_PER_TCP),
     };
     const relay = this.relays.length === 0 ? undefined : this.relays[this.relayTurn++ % this.relays.length];
-    forwardTcp(client, relay?.adopt(client) ?? nodeTcpPath(client), ctx);
+    forwardTcp(client, relay?.adopt(client) ?? nodeTcpPath(client, this.options.limits.tcpIdleTimeoutMs), ctx);
+  }
+
+  /** What the caps did so far, and the descriptors held now. */
+  pressure(): MeshPressure {
+    let udpEvicted = 0;
+    let udpDropped = 0;
+    for (const r of this.udpRelays.values()) {
+      udpEvicted += r.pressureCounts.evicted;
+      udpDropped += r.pressureCounts.dropped;
+    }
+    return { fdsHeld: this.ledger.fdsHeld, fdBudget: this.ledger.limits.fdBudget, tcpRefused: this.refusals.count, udpEvicted, udpDropped };
+  }
+
+  /** Counts a refused connection; warns at most every {@link REFUSAL_LOG_MS} (a flood must not flood the log). */
+  private noteRefusal(key: string, r: Refusal): void {
+    const s = this.refusals;
+    s.count++;
+    const now = this.options.now();
+    if (now - s.loggedAt < REFUSAL_LOG_MS) return;
+    this.options.logger.warn({ key, cap: r.refused, limit: r.limit, refused: s.count - s.loggedCount, fdsHeld: this.ledger.fdsHeld }, "tcp connections refused at a cap");
+    s.loggedAt = now;
+    s.loggedCount = s.count;
   }
 
   /** Starts relaying the datagrams of a bound UDP listener socket for listener `key`. */
@@ -117,6 +169,8 @@ export class ForwardingEngine {
         pick: (route) => this.pick(route, undefined),
         counters: (route, b) => this.metrics.of(route, b),
         idleTimeoutMs: this.options.udpIdleTimeoutMs,
+        key,
+        ledger: this.ledger,
         now: this.options.now,
         logger: this.options.logger,
       }),
@@ -194,6 +248,9 @@ interface Cooling {
   /** A probe connection is under way (`until` is its timeout). */
   probing: boolean;
 }
+
+/** A warning about refused TCP connections is logged at most this often. */
+const REFUSAL_LOG_MS = 10_000;
 
 /** A backend failing again and again waits at most this many base cooldowns between probes. */
 const MAX_COOLDOWN_FACTOR = 16;

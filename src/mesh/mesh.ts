@@ -15,8 +15,9 @@ import type { Server } from "node:net";
 import { availableParallelism } from "node:os";
 import { errorMessage, ValidationError } from "../lib/errors.js";
 import { componentLogger, silentLogger, type Logger } from "../lib/logger.js";
-import { ForwardingEngine } from "./engine.js";
+import { ForwardingEngine, type MeshPressure } from "./engine.js";
 import { MeshClosedError } from "./errors.js";
+import { resolveMeshLimits, type MeshLimitOptions, type MeshLimits } from "./limits.js";
 import { bindUdp, listenTcp } from "./listeners.js";
 import { BackendTable, type Route } from "./table.js";
 import type { BackendMetrics, DrainResult, MeshUpdate, Protocol, ServiceRoutes } from "./types.js";
@@ -44,6 +45,8 @@ export interface MeshOptions {
   readonly udpIdleTimeoutMs?: number;
   /** How often {@link Mesh.drain} re-counts open connections; default 20 ms. */
   readonly drainPollMs?: number;
+  /** Caps per port and per source IP, descriptor budget, TCP idle timeout (limits.ts). */
+  readonly limits?: MeshLimitOptions;
   readonly now?: () => number;
   readonly logger?: Logger;
 }
@@ -58,6 +61,7 @@ export interface ResolvedMeshOptions {
   readonly failureCooldownMs: number;
   readonly udpIdleTimeoutMs: number;
   readonly drainPollMs: number;
+  readonly limits: MeshLimits;
   readonly now: () => number;
   readonly logger: Logger;
 }
@@ -84,6 +88,7 @@ export function resolveMeshOptions(o: MeshOptions = {}): ResolvedMeshOptions {
     failureCooldownMs: o.failureCooldownMs ?? 1000,
     udpIdleTimeoutMs: o.udpIdleTimeoutMs ?? 30_000,
     drainPollMs: o.drainPollMs ?? 20,
+    limits: resolveMeshLimits(o.limits),
     now: o.now ?? Date.now,
     logger: componentLogger(o.logger ?? silentLogger(), "mesh"),
   };
@@ -133,6 +138,7 @@ export class Mesh {
       failureCooldownMs: this.options.failureCooldownMs,
       udpIdleTimeoutMs: this.options.udpIdleTimeoutMs,
       relays: this.options.relays,
+      limits: this.options.limits,
       now: this.options.now,
       logger: this.options.logger,
     });
@@ -263,6 +269,11 @@ export class Mesh {
   /** Per-backend counters (the relays report to this process: one set covers them all). */
   metrics(): Promise<BackendMetrics[]> {
     return Promise.resolve(this.engine.metricsList());
+  }
+
+  /** Descriptors held against the budget, and what the caps refused or evicted so far. */
+  pressure(): MeshPressure {
+    return this.engine.pressure();
   }
 
   /** The native relays' pids while they run. */

@@ -58,6 +58,7 @@ class RelayPath implements TcpPath {
     readonly id: number,
     private readonly fd: number,
     readonly client: Socket,
+    private readonly idleTimeoutMs: number,
   ) {
     // Nothing is read or written here, but an 'error' without a listener would end swarmd.
     client.on("error", () => undefined);
@@ -87,7 +88,7 @@ class RelayPath implements TcpPath {
 
   /** The relay could not take the connection (E, or it died first): this process forwards it. */
   fallBack(): void {
-    this.fallback = nodeTcpPath(this.client);
+    this.fallback = nodeTcpPath(this.client, this.idleTimeoutMs);
     const c = this.connecting;
     this.connecting = null;
     if (c !== null) this.fallback.connect(c.backend, c.header, c.timeoutMs, c.events);
@@ -138,12 +139,16 @@ export class NativeRelay {
   private constructor(
     private readonly binary: string,
     private readonly logger: Logger,
+    private readonly idleTimeoutMs: number,
   ) {}
 
-  /** A relay, or undefined when the runtime binary is not built. */
-  static create(logger: Logger, binary = RUNTIME_BINARY): NativeRelay | undefined {
+  /**
+   * A relay, or undefined when the runtime binary is not built. A connection that moves no byte for
+   * `idleTimeoutMs` is reset by the relay (0 = never).
+   */
+  static create(logger: Logger, binary = RUNTIME_BINARY, idleTimeoutMs = 0): NativeRelay | undefined {
     if (!existsSync(binary)) return undefined;
-    return new NativeRelay(binary, logger);
+    return new NativeRelay(binary, logger, idleTimeoutMs);
   }
 
   /** The relay's pid while it runs. */
@@ -162,10 +167,10 @@ export class NativeRelay {
    */
   adopt(client: Socket): TcpPath {
     const fd = descriptorOf(client);
-    if (fd === undefined || this.ensure() === undefined) return nodeTcpPath(client);
+    if (fd === undefined || this.ensure() === undefined) return nodeTcpPath(client, this.idleTimeoutMs);
     const id = this.nextId;
     this.nextId = (this.nextId % 0xffff_ffff) + 1;
-    const path = new RelayPath(this.send, this.forget, id, fd, client);
+    const path = new RelayPath(this.send, this.forget, id, fd, client, this.idleTimeoutMs);
     this.conns.set(id, path);
     return path;
   }
@@ -186,6 +191,7 @@ export class NativeRelay {
     this.startedAt = Date.now();
     child.stdout?.setEncoding("latin1").on("data", (d: string) => this.onData(d));
     child.stdin?.on("error", () => undefined); // a dead relay is reported by "close"
+    if (this.idleTimeoutMs > 0) child.stdin?.write(`I ${Math.min(this.idleTimeoutMs, 0xffff_ffff)}\n`);
     child.on("error", (err) => this.gone(child, err.message));
     child.on("close", (code, signal) => this.gone(child, signal ?? `exit ${String(code)}`));
     this.logger.info({ pid: child.pid }, "mesh relay started");

@@ -48,10 +48,18 @@ export interface TcpForwardContext {
   readonly maxConnectAttempts: number;
   readonly connectTimeoutMs: number;
   readonly logger: Logger;
+  /** Called once when the connection is over (relayed and closed, reset, or the client left). */
+  onDone(): void;
 }
 
 /** Takes ownership of `client` (paused) and forwards it through `path`; never throws. */
 export function forwardTcp(client: Socket, path: TcpPath, ctx: TcpForwardContext): void {
+  let over = false;
+  const done = (): void => {
+    if (over) return;
+    over = true;
+    ctx.onDone();
+  };
   const failed = new Set<string>();
   let attempts = 0;
   const accepted = Date.now();
@@ -65,13 +73,13 @@ export function forwardTcp(client: Socket, path: TcpPath, ctx: TcpForwardContext
   const header = pp === "none" ? undefined : pp === "v1" ? encodeProxyV1(endpoints) : encodeProxyV2(endpoints, "tcp");
 
   const attempt = (): void => {
-    if (path.gone) return;
+    if (path.gone) return done();
     const backend = attempts < ctx.maxConnectAttempts ? ctx.pick(failed) : undefined;
     if (backend === undefined) {
       if (attempts > 0) ctx.logger.warn({ route: ctx.route.key, attempts, ms: Date.now() - accepted }, "connection reset: every backend tried failed to connect");
       else ctx.logger.debug({ route: ctx.route.key }, "no backend for connection");
       path.reset();
-      return;
+      return done();
     }
     attempts++;
     const counters = ctx.counters(backend);
@@ -94,14 +102,18 @@ export function forwardTcp(client: Socket, path: TcpPath, ctx: TcpForwardContext
         counters.active--;
         counters.bytesIn += bytesIn;
         counters.bytesOut += bytesOut;
+        done();
       },
     });
   };
   attempt();
 }
 
-/** A path that connects and relays in this process. */
-export function nodeTcpPath(client: Socket): TcpPath {
+/**
+ * A path that connects and relays in this process; a relayed connection with no byte either way for
+ * `idleTimeoutMs` (0 = never) is reset on both sides.
+ */
+export function nodeTcpPath(client: Socket, idleTimeoutMs = 0): TcpPath {
   client.setNoDelay(true);
   const onEarlyClientError = (): void => {
     client.destroy();
@@ -134,6 +146,14 @@ export function nodeTcpPath(client: Socket): TcpPath {
         }
         if (header !== undefined) upstream.write(header);
         relay(client, upstream, events);
+        // Every byte either way passes through the client socket (read from it or written to it),
+        // so its inactivity timer is the connection's.
+        if (idleTimeoutMs > 0) {
+          client.setTimeout(idleTimeoutMs, () => {
+            client.resetAndDestroy();
+            upstream.resetAndDestroy();
+          });
+        }
       });
     },
   };
