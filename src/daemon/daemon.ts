@@ -22,7 +22,7 @@ import { createSwarmIdentity, seedSwarm } from "./bootstrap.js";
 import { serveLocalApi } from "./local-api.js";
 import { joinRaft, newRaftId, PROMOTION_WAIT_MS, PromotionTimeoutError, waitUntilVoter } from "./manager-join.js";
 import type { DaemonOptions } from "./options.js";
-import { loadNodeState, saveNodeState, statePaths, type NodeState } from "./state.js";
+import { loadNodeState, restrictUmask, saveNodeState, statePaths, type NodeState } from "./state.js";
 
 const ALREADY_IN_SWARM = "this node is already part of a swarm (`swarmctl leave --force` to leave it)";
 
@@ -44,6 +44,7 @@ export class Daemon {
 
   /** Starts the local socket and resumes the node's role from disk. */
   static async start(o: DaemonOptions): Promise<Daemon> {
+    restrictUmask();
     const d = new Daemon(o);
     const saved = loadNodeState(o.dataDir);
     const force = o.forceNewCluster === true;
@@ -66,6 +67,7 @@ export class Daemon {
       },
       () => d.manager,
       d.log,
+      o.socketGid === undefined ? {} : { socketGid: o.socketGid },
     );
     return d;
   }

@@ -1,10 +1,11 @@
 /**
  * The node's local API: a gRPC server on a root-only unix socket for `swarmctl` — the Daemon service
  * (Info/Init/Join/Leave), and the Control and Logs services while this node is a manager (until then
- * their calls answer with a clear error).
+ * their calls answer with a clear error). Who may connect is decided by the socket file's mode
+ * (src/daemon/socket-access.ts).
  */
 import { Server, ServerCredentials } from "@grpc/grpc-js";
-import { chmodSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { dirname } from "node:path";
 import type { DaemonHandlers } from "../gen/swarm/daemon/Daemon.js";
 import { ErrorCode, SwarmError } from "../lib/errors.js";
@@ -14,11 +15,19 @@ import type { LogSubscriberCall } from "../manager/logbroker.js";
 import type { Manager } from "../manager/manager.js";
 import { failStream } from "../rpc/grpc.js";
 import { protos } from "../rpc/services.js";
+import { grantSocketGroup } from "./socket-access.js";
+import { restrictUmask } from "./state.js";
 
 const NOT_A_MANAGER = "this node is not a swarm manager: run the command on a manager, or `swarmctl init` / `swarmctl join` first";
 
+/** Who may connect besides root. */
+export interface LocalApiAccess {
+  /** The gid of `--socket-group`: its members may connect too (socket 0660 root:gid). */
+  readonly socketGid?: number;
+}
+
 /** Serves the local socket at `socketPath`; `manager()` is the node's manager role, if it has one now. */
-export async function serveLocalApi(socketPath: string, handlers: DaemonHandlers, manager: () => Manager | undefined, log: Logger): Promise<Server> {
+export async function serveLocalApi(socketPath: string, handlers: DaemonHandlers, manager: () => Manager | undefined, log: Logger, access: LocalApiAccess = {}): Promise<Server> {
   const server = new Server();
   server.addService(protos.daemon.Daemon.service, handlers);
   addControlService(server, managerStoreProxy(manager), localSocket, {
@@ -41,9 +50,19 @@ export async function serveLocalApi(socketPath: string, handlers: DaemonHandlers
   });
   mkdirSync(dirname(socketPath), { recursive: true, mode: 0o700 });
   if (existsSync(socketPath)) rmSync(socketPath);
+  // bind(2) creates the socket file with 0777 & ~umask: under umask 077 it is root-only from its first
+  // instant, not after a chmod that a fast local process could race.
+  restrictUmask();
   await new Promise<void>((resolve, reject) => server.bindAsync(`unix://${socketPath}`, ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
-  chmodSync(socketPath, 0o600);
-  log.info({ socket: socketPath }, "listening on the local socket");
+  if (access.socketGid !== undefined) {
+    try {
+      grantSocketGroup(socketPath, access.socketGid);
+    } catch (err) {
+      server.forceShutdown();
+      throw err;
+    }
+  }
+  log.info({ socket: socketPath, gid: access.socketGid }, "listening on the local socket");
   return server;
 }
 

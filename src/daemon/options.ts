@@ -5,6 +5,8 @@ import type { Logger } from "../lib/logger.js";
 export interface DaemonOptions {
   readonly dataDir: string;
   readonly socketPath: string;
+  /** `--socket-group`: the gid whose members may use the local socket besides root (socket 0660 root:gid). */
+  readonly socketGid?: number;
   /** Default cluster listen address for init/join ("host:port"). */
   readonly listenAddr: string;
   /** Default advertise address ("host" or "host:port"); "" = derive from listenAddr. */

@@ -1,7 +1,9 @@
 /**
  * What a node keeps on disk across restarts: its identity (node id, cluster id, role, Raft id), the
  * addresses it serves and knows, and its TLS material. Every file is written tmp → fsync → rename →
- * fsync dir, so a crash leaves the old or the new version, never half of one.
+ * fsync dir, so a crash leaves the old or the new version, never half of one. Everything under the data
+ * dir is the daemon's alone (0600 files, 0700 dirs): the Raft log and snapshots hold the CA key and the
+ * join tokens, so a local user who can read them owns the cluster.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -35,7 +37,16 @@ export function statePaths(dataDir: string): { state: string; ca: string; cert: 
   };
 }
 
-/** Writes a file atomically and durably. */
+/**
+ * Makes every file and directory the daemon creates from now on owner-only (umask 077), so no file is ever
+ * readable by others, even for the instant between its creation and a chmod. Process-wide on purpose: the
+ * daemon writes the data dir from many modules (WAL, snapshots, images, task logs) and none may be wider.
+ */
+export function restrictUmask(): void {
+  process.umask(0o077);
+}
+
+/** Writes a file atomically and durably (owner-only unless `mode` says otherwise). */
 export function writeFileDurable(path: string, data: string | Uint8Array, mode = 0o600): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp-${process.pid}`;
@@ -71,11 +82,11 @@ export function loadNodeState(dataDir: string): { state: NodeState; tls: TlsIden
   return { state, tls: { caCertPem: readFileSync(p.ca, "utf8"), certPem: readFileSync(p.cert, "utf8"), keyPem: readFileSync(p.key, "utf8") } };
 }
 
-/** Saves TLS material (key 0600) then the state file (last, so a state file implies complete certs). */
+/** Saves TLS material then the state file (last, so a state file implies complete certs); all 0600. */
 export function saveNodeState(dataDir: string, state: NodeState, tls: TlsIdentity): void {
   const p = statePaths(dataDir);
-  writeFileDurable(p.key, tls.keyPem, 0o600);
-  writeFileDurable(p.cert, tls.certPem, 0o644);
-  writeFileDurable(p.ca, tls.caCertPem, 0o644);
-  writeFileDurable(p.state, `${JSON.stringify(state, null, 2)}\n`, 0o600);
+  writeFileDurable(p.key, tls.keyPem);
+  writeFileDurable(p.cert, tls.certPem);
+  writeFileDurable(p.ca, tls.caCertPem);
+  writeFileDurable(p.state, `${JSON.stringify(state, null, 2)}\n`);
 }

@@ -12,6 +12,8 @@ import { parseDurationMs } from "../spec/units.js";
 import { defaultMeshRelays, MAX_MESH_RELAYS } from "../mesh/mesh.js";
 import { Daemon } from "./daemon.js";
 import { checkHost, preflightMessage } from "./preflight.js";
+import { resolveSocketGroup } from "./socket-access.js";
+import { restrictUmask } from "./state.js";
 
 /** `--mesh-relays`: a whole number 0..MAX_MESH_RELAYS. */
 function parseMeshRelays(v: string): number {
@@ -27,6 +29,7 @@ export function buildProgram(): Command {
     .version(VERSION, "-v, --version")
     .option("--data-dir <dir>", "state directory (identity, certificates, Raft log, images)", "/var/lib/swarmd")
     .option("--socket <path>", "local control socket (default: <data-dir>/swarmd.sock)")
+    .option("--socket-group <name>", "a group whose members may use the local socket too (socket 0660 root:<name>; default: root only)")
     .option("--listen-addr <addr>", "cluster port listen address for init/join", "0.0.0.0:2377")
     .option("--advertise-addr <addr>", "address other nodes reach this one at (host or host:port)", "")
     .option("--force-new-cluster", "restart this manager as the only manager of a new cluster, keeping its state (after quorum was lost for good)", false)
@@ -40,6 +43,8 @@ export function buildProgram(): Command {
 
 /** Entry point used by bin/swarmd.js. */
 export async function main(argv: string[]): Promise<void> {
+  // Before any file exists: the data dir (keys, Raft log, tokens) is owner-only from creation.
+  restrictUmask();
   const program = buildProgram();
   try {
     program.parse(argv);
@@ -50,7 +55,7 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw err;
   }
-  const opts = program.opts<{ dataDir: string; socket?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshRelays: number; joinVoterTimeout: string }>();
+  const opts = program.opts<{ dataDir: string; socket?: string; socketGroup?: string; listenAddr: string; advertiseAddr: string; logLevel: string; forceNewCluster: boolean; insecureRegistry: string[]; meshRelays: number; joinVoterTimeout: string }>();
   const logger = createLogger({ level: opts.logLevel, base: { pid: process.pid } });
   const problems = checkHost();
   if (problems.length > 0) {
@@ -63,6 +68,7 @@ export async function main(argv: string[]): Promise<void> {
   let daemon: Daemon;
   try {
     daemon = await Daemon.start({
+      ...(opts.socketGroup === undefined ? {} : { socketGid: resolveSocketGroup(opts.socketGroup) }),
       registries: { insecure: parseInsecureRegistries(opts.insecureRegistry) },
       dataDir: opts.dataDir,
       socketPath: opts.socket ?? join(opts.dataDir, "swarmd.sock"),

@@ -68,7 +68,7 @@ export function fsyncDir(dir: string): void {
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = join(path, "..");
   const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
-  const fd = openSync(tmp, "w", 0o644);
+  const fd = openSync(tmp, "w", 0o600); // the data dir is the daemon's alone (design/agent.md)
   try {
     const buf = typeof data === "string" ? Buffer.from(data) : data;
     let off = 0;

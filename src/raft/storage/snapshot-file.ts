@@ -80,11 +80,11 @@ export async function fsyncDir(dir: string): Promise<void> {
 
 /** Writes a snapshot durably into `dir` (tmp → fsync → rename → fsync dir); returns the file path. */
 export async function writeSnapshotFile(dir: string, snap: Snapshot__Output): Promise<string> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const name = snapshotFileName(snap.metadata?.term ?? 0, snap.metadata?.index ?? 0);
   const path = join(dir, name);
   const tmp = `${path}.tmp`;
-  const fh = await open(tmp, "w");
+  const fh = await open(tmp, "w", 0o600);
   try {
     await fh.writeFile(encodeSnapshotFile(snap));
     await fh.sync();
@@ -105,7 +105,7 @@ export interface SnapshotFileRef {
 
 /** Lists snapshot files in `dir`, newest (highest index) first; removes leftover `.tmp` files. */
 export async function listSnapshotFiles(dir: string): Promise<SnapshotFileRef[]> {
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
   const out: SnapshotFileRef[] = [];
   for (const name of await readdir(dir)) {
     if (name.endsWith(".snap.tmp")) {

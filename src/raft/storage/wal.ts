@@ -120,8 +120,8 @@ export class Wal {
     const walDir = join(options.dir, "wal");
     const snapDir = join(options.dir, "snap");
     const log = options.logger ?? silentLogger();
-    await mkdir(walDir, { recursive: true });
-    await mkdir(snapDir, { recursive: true });
+    await mkdir(walDir, { recursive: true, mode: 0o700 }); // the log holds every object and the CA key: owner only
+    await mkdir(snapDir, { recursive: true, mode: 0o700 });
 
     let snapshot: Snapshot__Output | null = null;
     for (const ref of await listSnapshotFiles(snapDir)) {
@@ -139,7 +139,7 @@ export class Wal {
     const o = { walDir, snapDir, segmentBytes: options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, keepSnapshots: options.keepSnapshots ?? 2, log };
     if (segments.length === 0) {
       const seg = { name: segmentFileName(1, snapIndex + 1), seq: 1, firstIndex: snapIndex + 1 };
-      const fh = await open(join(walDir, seg.name), "w+");
+      const fh = await open(join(walDir, seg.name), "w+", 0o600);
       const head = encodeSegmentHeader(seg.seq, seg.firstIndex);
       await fh.write(head, 0, head.length, 0);
       await fh.datasync();
@@ -299,7 +299,7 @@ export class Wal {
       await flush();
       await this.fh.datasync();
       await this.fh.close();
-      this.fh = await open(join(this.walDir, p.seg.name), "w+");
+      this.fh = await open(join(this.walDir, p.seg.name), "w+", 0o600);
       this.writtenSize = 0;
       chunks.push(p.head);
       await flush();
