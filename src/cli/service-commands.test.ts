@@ -1,7 +1,7 @@
 // `swarmctl service create|update` through the real command tree (buildProgram) and the real gRPC
 // client, against a Control server on a unix socket that records the requests: the flags a user types
 // must arrive in the spec the manager receives.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from "@grpc/grpc-js";
@@ -153,11 +153,33 @@ describe("swarmctl service create", () => {
     expect(created).toEqual([]);
   });
 
-  it("has no --endpoint-mode or --container-label (nothing downstream honours them)", async () => {
-    for (const flag of ["--endpoint-mode", "--container-label"]) {
-      const run = await swarmctl("service", "create", "-d", "--name", "web", flag, "x", "demo/web:1");
-      expect(run.err).toContain(`error: unknown option '${flag}'`);
-    }
+  it("sends --endpoint-mode, --container-label, -l and --env-file (Docker's env-file syntax, --env wins)", async () => {
+    const envFile = join(dir, "app.env");
+    writeFileSync(envFile, "\uFEFF# comment\n\nA=from file\n  B= spaced value \nHOME\nUNSET_IN_CALLER_XYZ\nC=1\r\n");
+    const run = await swarmctl(
+      "service", "create", "-d", "--name", "api", "--endpoint-mode", "dnsrr", "--container-label", "com.example.tier=api",
+      "-l", "team=core", "--env-file", envFile, "-e", "C=2", "demo/api:2",
+    );
+    expect(run).toEqual({ out: "svc1\n", err: "" });
+    const spec = only(created).spec!;
+    expect(spec.endpoint?.mode).toBe("DNSRR");
+    expect(spec.annotations?.labels).toEqual({ team: "core" });
+    expect(spec.task?.container?.labels).toEqual({ "com.example.tier": "api" });
+    // As docker: the value is verbatim, a bare KEY takes the caller's value or is dropped, --env comes last.
+    expect(spec.task?.container?.env).toEqual(["A=from file", "B= spaced value ", `HOME=${process.env.HOME}`, "C=1", "C=2"]);
+    expect(() => validateServiceSpec(spec)).not.toThrow();
+  });
+
+  it("refuses a bad --endpoint-mode, dnsrr with an ingress port, and a bad or missing --env-file", async () => {
+    expect((await swarmctl("service", "create", "-d", "--endpoint-mode", "rr", "demo/web:1")).error).toBe('--endpoint-mode: invalid value "rr" (expected vip, dnsrr)');
+    await swarmctl("service", "create", "-d", "--endpoint-mode", "dnsrr", "-p", "8080:80", "demo/web:1");
+    // The control API refuses it, as Docker ("port published with ingress mode can't be used with dnsrr mode").
+    expect(() => validateServiceSpec(only(created).spec!)).toThrow(/spec.endpoint.mode: DNSRR cannot be used with ingress-mode published ports/);
+    created.length = 0;
+    const bad = join(dir, "bad.env");
+    writeFileSync(bad, "OK=1\nMY KEY=x\n");
+    expect((await swarmctl("service", "create", "-d", "--env-file", bad, "demo/web:1")).error).toBe(`--env-file: ${bad}:2: poorly formatted environment: variable 'MY KEY' contains whitespaces`);
+    expect((await swarmctl("service", "create", "-d", "--env-file", join(dir, "nope.env"), "demo/web:1")).error).toMatch(/^--env-file: open .*nope\.env: ENOENT/);
     expect(created).toEqual([]);
   });
 });
@@ -185,6 +207,20 @@ describe("swarmctl service update", () => {
     // Untouched fields keep the current spec's values.
     expect(spec.task?.container?.image).toBe("demo/web:1");
     expect(() => validateServiceSpec(spec)).not.toThrow();
+  });
+
+  it("sends --health-*, --no-healthcheck, --restart-window and --limit-pids", async () => {
+    await swarmctl("service", "update", "-d", "--health-cmd", "true", "--health-interval", "2s", "--health-retries", "5", "--health-timeout", "1s", "--health-start-period", "10s", "--restart-window", "30s", "--limit-pids", "64", "web");
+    const spec = only(updated).spec!;
+    expect(spec.task?.container?.healthcheck).toMatchObject({ test: ["CMD-SHELL", "true"], intervalMs: 2000, retries: 5, timeoutMs: 1000, startPeriodMs: 10_000 });
+    expect(spec.task?.restart).toMatchObject({ condition: "ON_FAILURE", windowMs: 30_000 });
+    expect(spec.task?.resources?.limits?.pids).toBe(64);
+    updated.length = 0;
+    await swarmctl("service", "update", "-d", "--no-healthcheck", "web");
+    expect(only(updated).spec?.task?.container?.healthcheck?.test).toEqual(["NONE"]);
+    updated.length = 0;
+    expect((await swarmctl("service", "update", "-d", "--no-healthcheck", "--health-retries", "2", "web")).error).toBe("--no-healthcheck: conflicts with --health-* options");
+    expect(updated).toEqual([]);
   });
 
   it("refuses a --mount-rm of a target the service does not mount, and sends nothing", async () => {

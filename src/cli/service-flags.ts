@@ -24,6 +24,32 @@ export interface UpdateFlags {
   readonly order?: string;
 }
 
+/** One `--env-file`: its path (for errors) and its text. */
+export interface EnvFile {
+  readonly path: string;
+  readonly text: string;
+}
+
+/**
+ * Parses an env file as Docker does (opts.ParseEnvFile): one KEY=VALUE a line, the value kept
+ * verbatim; blank lines and `#` comments skipped; a bare KEY takes the caller's value and is left
+ * out when the caller has none; a KEY with whitespace is an error naming the file and line.
+ */
+export function parseEnvFile(flag: string, file: EnvFile, lookup?: (key: string) => string | undefined): string[] {
+  const out: string[] = [];
+  file.text.replace(/^\uFEFF/, "").split("\n").forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "").replace(/^\s+/, "");
+    if (line === "" || line.startsWith("#")) return;
+    const eq = line.indexOf("=");
+    const key = eq < 0 ? line : line.slice(0, eq);
+    if (/\s/.test(key)) throw new ValidationError(flag, `${file.path}:${i + 1}: poorly formatted environment: variable '${key}' contains whitespaces`);
+    if (eq >= 0) return void out.push(parseEnv(flag, line));
+    const value = lookup?.(key);
+    if (value !== undefined) out.push(`${key}=${value}`);
+  });
+  return out;
+}
+
 /** The flags of `service create`, as typed (repeatable flags as arrays). */
 export interface ServiceCreateFlags {
   readonly name: string;
@@ -35,6 +61,10 @@ export interface ServiceCreateFlags {
   readonly replicas?: string;
   readonly labels?: readonly string[];
   readonly env?: readonly string[];
+  /** `--env-file` contents, in the order given (read by the shell; parsed here). */
+  readonly envFiles?: readonly EnvFile[];
+  readonly containerLabels?: readonly string[];
+  readonly endpointMode?: string;
   readonly workdir?: string;
   readonly user?: string;
   readonly hostname?: string;
@@ -135,7 +165,9 @@ export function serviceSpecFromFlags(f: ServiceCreateFlags): ServiceSpec {
         image: f.image,
         command: f.entrypoint === undefined ? [] : f.entrypoint.split(/\s+/).filter((s) => s !== ""),
         args: [...(f.args ?? [])],
-        env: (f.env ?? []).map((e) => parseEnv("--env", e, f.envLookup)),
+        // As Docker: the files first, then --env, so a flag overrides a file.
+        env: [...(f.envFiles ?? []).flatMap((file) => parseEnvFile("--env-file", file, f.envLookup)), ...(f.env ?? []).map((e) => parseEnv("--env", e, f.envLookup))],
+        labels: parseLabels("--container-label", f.containerLabels ?? []),
         dir: f.workdir ?? "",
         user: f.user ?? "",
         hostname: f.hostname ?? "",
@@ -176,14 +208,21 @@ export function serviceSpecFromFlags(f: ServiceCreateFlags): ServiceSpec {
     ...(mode === "global" ? { global: {} } : { replicated: { replicas: f.replicas === undefined ? 1 : parseCount("--replicas", f.replicas) } }),
     update: updateConfig("update", f.update) ?? null,
     rollback: updateConfig("rollback", f.rollback) ?? null,
-    // No --endpoint-mode: nothing downstream reads endpoint.mode (no service-name DNS, no VIPs are
-    // allocated), so VIP (the default) and DNSRR would run the same.
-    endpoint: { ports: (f.publish ?? []).map((p) => parsePublish("--publish", p)) },
+    // --endpoint-mode is stored and validated (dnsrr refuses ingress ports, as Docker) and shown by
+    // inspect; no service-name DNS or VIPs exist yet, so both modes run the same today.
+    endpoint: {
+      ...(f.endpointMode === undefined ? {} : { mode: pickEnum("--endpoint-mode", f.endpointMode, { vip: "VIP", dnsrr: "DNSRR" } as const) }),
+      ports: (f.publish ?? []).map((p) => parsePublish("--publish", p)),
+    },
   };
   return spec;
 }
 
-function healthcheck(f: ServiceCreateFlags): Pick<NonNullable<NonNullable<ServiceSpec["task"]>["container"]>, "healthcheck"> {
+/** The `--health-*` / `--no-healthcheck` flags (shared by create and update). */
+export type HealthFlags = Pick<ServiceCreateFlags, "healthCmd" | "healthInterval" | "healthTimeout" | "healthRetries" | "healthStartPeriod" | "noHealthcheck">;
+
+/** The health check the flags give; {} when no health flag is set. */
+export function healthcheck(f: HealthFlags): Pick<NonNullable<NonNullable<ServiceSpec["task"]>["container"]>, "healthcheck"> {
   const any =
     f.healthCmd !== undefined || f.healthInterval !== undefined || f.healthTimeout !== undefined || f.healthRetries !== undefined || f.healthStartPeriod !== undefined;
   if (f.noHealthcheck === true) {

@@ -13,11 +13,11 @@ import { normalizeServiceSpec } from "../spec/defaults.js";
 import { envToMap, parseEnv } from "../spec/env.js";
 import { parseMount } from "../spec/mounts.js";
 import { parsePublish } from "../spec/ports.js";
-import { parseCount, parseLabels, parsePlacementPref, serviceSpecFromFlags, type UpdateFlags } from "./service-flags.js";
+import { healthcheck, parseCount, parseLabels, parsePlacementPref, serviceSpecFromFlags, type HealthFlags, type UpdateFlags } from "./service-flags.js";
 import { parseDurationMs, parseMemoryBytes, parseNanoCpus } from "../spec/units.js";
 
 /** The flags of `service update`, as typed. */
-export interface ServiceUpdateFlags {
+export interface ServiceUpdateFlags extends HealthFlags {
   readonly image?: string;
   readonly args?: readonly string[];
   readonly replicas?: string;
@@ -38,11 +38,13 @@ export interface ServiceUpdateFlags {
   readonly maxReplicas?: string;
   readonly limitCpu?: string;
   readonly limitMemory?: string;
+  readonly limitPids?: string;
   readonly reserveCpu?: string;
   readonly reserveMemory?: string;
   readonly restartCondition?: string;
   readonly restartDelay?: string;
   readonly restartMaxAttempts?: string;
+  readonly restartWindow?: string;
   readonly stopGracePeriod?: string;
   readonly update?: UpdateFlags;
   readonly rollback?: UpdateFlags;
@@ -140,16 +142,18 @@ export function applyServiceUpdate(current: ServiceSpec__Output, f: ServiceUpdat
   const reservations = resources.reservations ?? (resources.reservations = { nanoCpus: 0, memoryBytes: 0 });
   if (f.limitCpu !== undefined) limits.nanoCpus = parseNanoCpus("--limit-cpu", f.limitCpu);
   if (f.limitMemory !== undefined) limits.memoryBytes = parseMemoryBytes("--limit-memory", f.limitMemory);
+  if (f.limitPids !== undefined) limits.pids = parseCount("--limit-pids", f.limitPids);
   if (f.reserveCpu !== undefined) reservations.nanoCpus = parseNanoCpus("--reserve-cpu", f.reserveCpu);
   if (f.reserveMemory !== undefined) reservations.memoryBytes = parseMemoryBytes("--reserve-memory", f.reserveMemory);
 
-  if (f.restartCondition !== undefined || f.restartDelay !== undefined || f.restartMaxAttempts !== undefined) {
+  if (f.restartCondition !== undefined || f.restartDelay !== undefined || f.restartMaxAttempts !== undefined || f.restartWindow !== undefined) {
     const parsed = serviceSpecFromFlags({
       name: "x",
       image: "x",
       ...(f.restartCondition === undefined ? {} : { restartCondition: f.restartCondition }),
       ...(f.restartDelay === undefined ? {} : { restartDelay: f.restartDelay }),
       ...(f.restartMaxAttempts === undefined ? {} : { restartMaxAttempts: f.restartMaxAttempts }),
+      ...(f.restartWindow === undefined ? {} : { restartWindow: f.restartWindow }),
     }).task?.restart;
     const restart = task.restart ?? {};
     task.restart = {
@@ -157,11 +161,35 @@ export function applyServiceUpdate(current: ServiceSpec__Output, f: ServiceUpdat
       ...(f.restartCondition === undefined ? {} : { condition: parsed?.condition }),
       ...(f.restartDelay === undefined ? {} : { delayMs: parsed?.delayMs }),
       ...(f.restartMaxAttempts === undefined ? {} : { maxAttempts: parsed?.maxAttempts }),
+      ...(f.restartWindow === undefined ? {} : { windowMs: parsed?.windowMs }),
     } as typeof task.restart;
   }
+  updateHealthcheck(container, f);
   if (f.stopGracePeriod !== undefined) container.stopGracePeriodMs = parseDurationMs("--stop-grace-period", f.stopGracePeriod);
   spec.update = tuneUpdate("update", spec.update, f.update);
   spec.rollback = tuneUpdate("rollback", spec.rollback, f.rollback);
   if (f.force === true) task.forceUpdate = (task.forceUpdate ?? 0) + 1;
   return normalizeServiceSpec(spec);
+}
+
+/**
+ * `--health-*` / `--no-healthcheck` on update: given fields override the current check. As Docker's
+ * updateHealthcheck, a timing flag on a disabled ("NONE") check re-enables the image's check.
+ */
+function updateHealthcheck(container: NonNullable<NonNullable<ServiceSpec__Output["task"]>["container"]>, f: HealthFlags): void {
+  const parsed = healthcheck(f).healthcheck;
+  if (parsed === undefined || parsed === null) return;
+  if (f.noHealthcheck === true) {
+    container.healthcheck = { test: ["NONE"], startPeriodMs: 0 };
+    return;
+  }
+  const cur = container.healthcheck ?? { test: [], startPeriodMs: 0 };
+  container.healthcheck = {
+    ...cur,
+    test: f.healthCmd !== undefined ? [...(parsed.test ?? [])] : cur.test[0] === "NONE" ? [] : cur.test,
+    ...(f.healthInterval === undefined ? {} : { intervalMs: parsed.intervalMs }),
+    ...(f.healthTimeout === undefined ? {} : { timeoutMs: parsed.timeoutMs }),
+    ...(f.healthRetries === undefined ? {} : { retries: parsed.retries }),
+    ...(f.healthStartPeriod === undefined ? {} : { startPeriodMs: parsed.startPeriodMs }),
+  } as typeof container.healthcheck;
 }

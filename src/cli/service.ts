@@ -9,10 +9,11 @@ import type { ListServicesResponse__Output } from "../gen/swarm/control/ListServ
 import type { ListTasksResponse__Output } from "../gen/swarm/control/ListTasksResponse.js";
 import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
 import type { ServiceSpec__Output } from "../gen/swarm/api/ServiceSpec.js";
-import { serviceSpecFromFlags, type ServiceCreateFlags, type UpdateFlags } from "./service-flags.js";
+import { readFileSync } from "node:fs";
+import { serviceSpecFromFlags, type EnvFile, type ServiceCreateFlags, type UpdateFlags } from "./service-flags.js";
 import { applyServiceUpdate, type ServiceUpdateFlags } from "./service-update-flags.js";
 import { isTerminalTaskState, taskStateDisplayName } from "../spec/task-state.js";
-import { ErrorCode, SwarmError, ValidationError } from "../lib/errors.js";
+import { ErrorCode, errorMessage, SwarmError, ValidationError } from "../lib/errors.js";
 import { callUnary } from "../rpc/grpc.js";
 import { controlClient, withClient } from "./client.js";
 import { randomServiceName } from "./names.js";
@@ -37,7 +38,7 @@ function replicasOf(spec: ServiceSpec__Output | null): number | undefined {
 }
 
 /** Waits until the service's desired tasks run (Docker's "overall progress"), or a task fails to start. */
-async function converge(c: ControlClient, service: Service__Output, timeoutMs: number): Promise<void> {
+async function converge(c: ControlClient, service: Service__Output, timeoutMs: number, quiet: boolean): Promise<void> {
   const want = replicasOf(service.spec);
   let lastLine = "";
   const tty = process.stdout.isTTY === true;
@@ -49,7 +50,7 @@ async function converge(c: ControlClient, service: Service__Output, timeoutMs: n
     const running = tasks.filter((t) => t.status?.state === "RUNNING").length;
     const total = want ?? tasks.length;
     const line = `overall progress: ${running} out of ${total} tasks`;
-    if (line !== lastLine) {
+    if (line !== lastLine && !quiet) {
       process.stdout.write(tty ? `\r${line}` : `${line}\n`);
       lastLine = line;
     }
@@ -64,7 +65,7 @@ async function converge(c: ControlClient, service: Service__Output, timeoutMs: n
     const why = failed?.status?.err || stuck?.status?.err || stuck?.status?.message || "tasks did not reach running in time";
     throw new SwarmError(ErrorCode.Unavailable, `service ${service.spec?.annotations?.name} did not converge: ${why}`);
   }
-  process.stdout.write(`${tty ? "\n" : ""}verify: Service ${service.spec?.annotations?.name} converged\n`);
+  if (!quiet) process.stdout.write(`${tty ? "\n" : ""}verify: Service ${service.spec?.annotations?.name} converged\n`);
 }
 
 function printTasks(tasks: Task__Output[], names: Map<string, string>, serviceNames: Map<string, string>): void {
@@ -120,6 +121,7 @@ export function registerServiceCommands(program: Command): void {
     .option("--read-only", "mount the container's root filesystem as read only")
     .option("--stop-signal <signal>", "signal to stop the container")
     .option("-e, --env <K=V>", "environment variable (repeatable)", collect, [])
+    .option("--env-file <file>", "read in a file of environment variables (repeatable)", collect, [])
     .option("-p, --publish <spec>", "publish a port: 8080:80[/udp] or published=,target=,protocol=,mode= (repeatable)", collect, [])
     .option("--constraint <expr>", "placement constraint, e.g. node.role==worker (repeatable)", collect, [])
     .option("--placement-pref <pref>", "spread=node.labels.zone (repeatable)", collect, [])
@@ -132,10 +134,13 @@ export function registerServiceCommands(program: Command): void {
     .option("--health-timeout <d>", "maximum time to allow one check to run (ms|s|m|h)")
     .option("--health-start-period <d>", "start period for the container to initialize before counting retries towards unstable (ms|s|m|h)")
     .option("--mount <spec>", "type=bind|tmpfs,source=,target= (repeatable)", collect, [])
-    .option("--label <k=v>", "service label (repeatable)", collect, [])
+    .option("-l, --label <k=v>", "service label (repeatable)", collect, [])
+    .option("--container-label <k=v>", "container label (repeatable)", collect, [])
+    .option("--endpoint-mode <mode>", "endpoint mode (vip or dnsrr)")
     .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
     .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>").option("--rollback-max-failure-ratio <r>")
     .option("-d, --detach", "exit at once instead of waiting for the service to converge")
+    .option("-q, --quiet", "suppress progress output")
     .action(async (image: string, args: string[], o: Record<string, unknown>, cmd: Command) => {
       const s = (k: string): string | undefined => o[k] as string | undefined;
       const flags: ServiceCreateFlags = {
@@ -147,6 +152,9 @@ export function registerServiceCommands(program: Command): void {
         replicas: s("replicas"),
         mode: s("mode"),
         env: o.env as string[],
+        envFiles: (o.envFile as string[]).map(readEnvFile),
+        containerLabels: o.containerLabel as string[],
+        endpointMode: s("endpointMode"),
         workdir: s("workdir"),
         user: s("user"),
         hostname: s("hostname"),
@@ -181,7 +189,7 @@ export function registerServiceCommands(program: Command): void {
       await withClient(controlClient(cmd), async (c) => {
         const res = await callUnary<CreateServiceResponse__Output>((md, opt, cb) => c.CreateService({ spec }, md, opt, cb), IMAGE_PIN_TIMEOUT_MS);
         process.stdout.write(`${res.service!.id}\n`);
-        if (o.detach !== true) await converge(c, res.service!, 120_000);
+        if (o.detach !== true) await converge(c, res.service!, 120_000, o.quiet === true);
       });
     });
 
@@ -229,7 +237,7 @@ export function registerServiceCommands(program: Command): void {
       process.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
     });
 
-  const update = async (cmd: Command, ref: string, change: (spec: ServiceSpec__Output) => ServiceSpec__Output, rollback: boolean, detach: boolean): Promise<void> => {
+  const update = async (cmd: Command, ref: string, change: (spec: ServiceSpec__Output) => ServiceSpec__Output, rollback: boolean, detach: boolean, quiet = false): Promise<void> => {
     await withClient(controlClient(cmd), async (c) => {
       // The leader's updater writes the service's update state too: re-read and re-apply on a conflict.
       let current = await getService(c, ref);
@@ -247,7 +255,7 @@ export function registerServiceCommands(program: Command): void {
         }
       }
       process.stdout.write(`${current.spec?.annotations?.name ?? ref}\n`);
-      if (!detach) await watchUpdate({ service: () => getService(c, current.id), tasks: (id) => listTasks(c, { serviceIds: [id] }) }, rollback, 600_000);
+      if (!detach) await watchUpdate({ service: () => getService(c, current.id), tasks: (id) => listTasks(c, { serviceIds: [id] }) }, rollback, 600_000, quiet ? () => undefined : undefined);
     });
   };
 
@@ -278,16 +286,22 @@ export function registerServiceCommands(program: Command): void {
     .option("--publish-add <spec>", "", collect, []).option("--publish-rm <port>", "", collect, [])
     .option("--constraint-add <expr>", "", collect, []).option("--constraint-rm <expr>", "", collect, [])
     .option("--placement-pref-add <pref>", "add a placement preference", collect, []).option("--placement-pref-rm <pref>", "remove a placement preference", collect, [])
-    .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
+    .option("--limit-cpu <cpus>").option("--limit-memory <bytes>").option("--limit-pids <n>").option("--reserve-cpu <cpus>").option("--reserve-memory <bytes>")
     .option("--replicas-max-per-node <n>", "maximum tasks of this service per node (0 = no limit)")
     .option("--restart-condition <c>", "none | on-failure | any").option("--restart-delay <d>", "delay between restart attempts (ns|us|ms|s|m|h)")
     .option("--restart-max-attempts <n>", "maximum number of restarts before giving up")
+    .option("--restart-window <d>", "window used to evaluate the restart policy (ns|us|ms|s|m|h)")
+    .option("--health-cmd <cmd>", "command to run to check health").option("--health-interval <d>", "time between running the check (ms|s|m|h)")
+    .option("--health-timeout <d>", "maximum time to allow one check to run (ms|s|m|h)").option("--health-retries <n>", "consecutive failures needed to report unhealthy")
+    .option("--health-start-period <d>", "start period before counting retries towards unstable (ms|s|m|h)")
+    .option("--no-healthcheck", "disable any container-specified HEALTHCHECK")
     .option("--stop-grace-period <d>", "time to wait before force killing a container (ns|us|ms|s|m|h)")
     .option("--update-parallelism <n>").option("--update-delay <d>").option("--update-failure-action <a>").option("--update-monitor <d>").option("--update-order <o>").option("--update-max-failure-ratio <r>")
     .option("--rollback-parallelism <n>").option("--rollback-delay <d>").option("--rollback-failure-action <a>").option("--rollback-monitor <d>").option("--rollback-order <o>").option("--rollback-max-failure-ratio <r>")
     .option("--force", "replace every task even if nothing changed")
     .option("--rollback", "roll back to the previous spec")
     .option("-d, --detach", "do not wait for convergence")
+    .option("-q, --quiet", "suppress progress output")
     .action(async (ref: string, o: Record<string, unknown>, cmd: Command) => {
       const s = (k: string): string | undefined => o[k] as string | undefined;
       const flags: ServiceUpdateFlags = {
@@ -308,18 +322,27 @@ export function registerServiceCommands(program: Command): void {
         mountRm: o.mountRm as string[],
         limitCpu: s("limitCpu"),
         limitMemory: s("limitMemory"),
+        limitPids: s("limitPids"),
         reserveCpu: s("reserveCpu"),
         reserveMemory: s("reserveMemory"),
         maxReplicas: s("replicasMaxPerNode"),
         restartCondition: s("restartCondition"),
         restartDelay: s("restartDelay"),
         restartMaxAttempts: s("restartMaxAttempts"),
+        restartWindow: s("restartWindow"),
         stopGracePeriod: s("stopGracePeriod"),
+        healthCmd: s("healthCmd"),
+        healthInterval: s("healthInterval"),
+        healthTimeout: s("healthTimeout"),
+        healthRetries: s("healthRetries"),
+        healthStartPeriod: s("healthStartPeriod"),
+        // commander sets healthcheck=true by default for a --no-* flag: only an explicit one counts.
+        noHealthcheck: o.healthcheck === false,
         ...updateTuningFlags(o),
         force: o.force === true,
         envLookup: (k) => process.env[k],
       };
-      await update(cmd, ref, (spec) => applyServiceUpdate(spec, stripUndefined(flags)), o.rollback === true, o.detach === true);
+      await update(cmd, ref, (spec) => applyServiceUpdate(spec, stripUndefined(flags)), o.rollback === true, o.detach === true, o.quiet === true);
     });
 
   service
@@ -356,6 +379,15 @@ export function registerServiceCommands(program: Command): void {
         printTasks(tasks, names, new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
       });
     });
+}
+
+/** Reads one `--env-file` (parsed with the other flags, so a bad line names file and line). */
+function readEnvFile(path: string): EnvFile {
+  try {
+    return { path, text: readFileSync(path, "utf8") };
+  } catch (err) {
+    throw new ValidationError("--env-file", `open ${path}: ${errorMessage(err)}`);
+  }
 }
 
 /** `--replicas-max-per-node` (Docker's name) or its older spelling `--max-replicas`. */
