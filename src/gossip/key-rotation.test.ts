@@ -5,7 +5,7 @@ import type { Cluster__Output } from "../gen/swarm/api/Cluster.js";
 import { gossipKeysForNodes, withRotatedGossipKey } from "./key-rotation.js";
 
 function cluster(): Cluster__Output {
-  return { id: "c1", meta: null, spec: null, rootCa: null, gossipKeys: [{ subsystem: "gossip", algorithm: "aes-256-gcm", key: Buffer.alloc(32, 1), lamportTime: 1 }], gossipKeyLamportClock: 1 };
+  return { id: "c1", meta: null, spec: null, rootCa: null, gossipKeys: [{ subsystem: "gossip", algorithm: "aes-256-gcm", key: Buffer.alloc(32, 1), lamportTime: 1 }], gossipKeyLamportClock: 1, removedNodes: [] };
 }
 
 describe("gossip key rotation (managers)", () => {
