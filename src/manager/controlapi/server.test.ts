@@ -157,7 +157,7 @@ describe("Control API over mTLS and the unix socket", () => {
     expect(after[0]?.equals(before[0]!)).toBe(false);
     expect(after[1]?.equals(before[0]!)).toBe(true);
     expect(store.view(clusterOf).gossipKeyLamportClock).toBeGreaterThan(1);
-    await expect(callUnary((md, o, cb) => worker.UpdateCluster({ clusterVersion: 0, rotation: { gossipKey: true } }, md, o, cb))).rejects.toThrow(/has role worker/);
+    await expect(callUnary((md, o, cb) => worker.UpdateCluster({ clusterVersion: 0, rotation: { gossipKey: true } }, md, o, cb))).rejects.toThrow(/is a worker; this needs a manager/);
     expect(gossipKeysForNodes(store.view(clusterOf))).toEqual(after);
   });
 
