@@ -6,7 +6,7 @@
  * the applied index, the membership and the index of the last snapshot.
  */
 import type { Wal } from "../storage/wal.js";
-import type { RaftTransport } from "../transport/transport.js";
+import { MAX_RAFT_MESSAGE_BYTES, type RaftTransport } from "../transport/transport.js";
 import {
   type RaftNode,
   type MemoryStorage,
@@ -142,6 +142,10 @@ export class Applier<R> {
     this.snapshotWanted = false;
     const index = this.appliedIndex;
     const data = encodeSnapshotData(this.members, this.p.o.stateMachine.snapshot());
+    if (data.length > MAX_RAFT_MESSAGE_BYTES) {
+      // Snapshots travel in one message: a member that needs this one cannot receive it.
+      this.p.o.logger.error({ index, bytes: data.length, limit: MAX_RAFT_MESSAGE_BYTES }, "raft: snapshot exceeds the raft message limit; a member that needs it cannot receive it");
+    }
     const snap = this.p.storage.createSnapshot(index, this.conf, data);
     this.snapIndex = index;
     await this.p.wal.saveSnapshot(snap, false);

@@ -16,6 +16,7 @@ import type { PeerDirectory } from "./peer-auth.js";
 import { RaftServer } from "./server.js";
 import { freeAddr, waitFor } from "./testing/kv-members.js";
 import { issueIdentity, rawPeerCredentials, sendRaw } from "./testing/raw-peer.js";
+import { MAX_RAFT_MESSAGE_BYTES } from "../transport/transport.js";
 
 const root = mkdtempSync(join(tmpdir(), "swarm-raft-peer-auth-"));
 const logLines: string[] = [];
@@ -120,4 +121,25 @@ describe("raft port: only a member's own manager certificate speaks as it", () =
     expect(out).toEqual({ ok: true, code: "OK", details: "" });
     expect(leader.status()).toMatchObject({ isLeader: true, term });
   });
+
+  it("refuses a member's heartbeat with a term of 2^60 (INVALID_ARGUMENT) before the core", async () => {
+    const leader = leaderNow();
+    const { id: L, term } = leader.status();
+    const other = L === 1 ? 2 : 1;
+    const out = await sendRaw(peers.get(L)!, rawPeerCredentials(ca.certPem, ids.get(`n${other}`)), [{ type: "MSG_HEARTBEAT", from: other, to: L, term: 2 ** 60 }]);
+    expect(out.code).toBe("INVALID_ARGUMENT");
+    expect(out.details).toContain(`MSG_HEARTBEAT from ${other}: term ${2 ** 60} is not an integer from 0 to ${Number.MAX_SAFE_INTEGER}`);
+    expect(leader.status()).toMatchObject({ isLeader: true, term });
+  });
+
+  it("refuses a message over the size limit with RESOURCE_EXHAUSTED", async () => {
+    const leader = leaderNow();
+    const { id: L, lastIndex } = leader.status();
+    const other = L === 1 ? 2 : 1;
+    const big = Buffer.alloc(MAX_RAFT_MESSAGE_BYTES + 1024, 1);
+    const out = await sendRaw(peers.get(L)!, rawPeerCredentials(ca.certPem, ids.get(`n${other}`)), [{ type: "MSG_PROP", from: other, to: L, entries: [{ type: "ENTRY_NORMAL", data: big }] }], { timeoutMs: 30_000 });
+    expect(out.code, out.details).toBe("RESOURCE_EXHAUSTED");
+    expect(out.details).toMatch(/larger than max/);
+    expect(leader.status().lastIndex).toBe(lastIndex);
+  }, 40_000);
 });

@@ -7,10 +7,10 @@
  * queue is full or the stream fails, messages are dropped and `onUnreachable(peer)` is called so the core
  * throttles that follower. A failed stream is re-opened on the next send after a short backoff.
  * Snapshots (MSG_SNAP) go on their own short stream whose response tells `onSnapshotStatus` whether the
- * peer received it. Message size limits are raised so large snapshots fit in one message.
+ * peer received it. Messages (snapshots included) are bounded by `maxMessageBytes`.
  *
  * Incoming: each batch is checked before it reaches the core — `checkSender` binds every message's
- * `from` to the caller's certificate — and a refused batch ends the stream with its gRPC status
+ * `from` to the caller's certificate, bounds.ts refuses implausible terms and indexes — and a refused batch ends the stream with its gRPC status
  * (logged, rate-limited); accepted batches go to `onMessages` in order.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -24,10 +24,15 @@ import { type Logger, silentLogger } from "../../lib/logger.js";
 import { SwarmError, ErrorCode } from "../../lib/errors.js";
 import { PeerQueue, type PeerQueueLimits } from "./peer-queue.js";
 import { RefusalLog } from "./refusal-log.js";
+import { implausibleField } from "./bounds.js";
 import { callerIdentity, type CallerIdentity } from "../../ca/tls.js";
 
-/** Largest gRPC message accepted or sent (snapshots travel in one message). */
-export const MAX_GRPC_MESSAGE_BYTES = 1024 * 1024 * 1024;
+/**
+ * Largest Raft message accepted or sent by default. Snapshots travel in one message, so this bounds
+ * the state a joiner can receive (the applier warns when a snapshot outgrows it); a larger message is
+ * refused with RESOURCE_EXHAUSTED from its 5-byte length prefix, before its body is buffered.
+ */
+export const MAX_RAFT_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 /** Options of {@link RaftTransport.start}. */
 export interface TransportOptions {
@@ -53,6 +58,8 @@ export interface TransportOptions {
   readonly queueLimits?: Partial<PeerQueueLimits>;
   /** Wait this long before re-opening a failed stream (default 100 ms). */
   readonly reconnectDelayMs?: number;
+  /** Largest message sent or received (default {@link MAX_RAFT_MESSAGE_BYTES}). */
+  readonly maxMessageBytes?: number;
   readonly logger?: Logger;
 }
 
@@ -64,8 +71,6 @@ export class TransportError extends SwarmError {
 }
 
 const CHANNEL_OPTIONS: grpc.ChannelOptions = {
-  "grpc.max_send_message_length": MAX_GRPC_MESSAGE_BYTES,
-  "grpc.max_receive_message_length": MAX_GRPC_MESSAGE_BYTES,
   "grpc.initial_reconnect_backoff_ms": 100,
   "grpc.max_reconnect_backoff_ms": 1000,
   "grpc.keepalive_time_ms": 10_000,
@@ -92,7 +97,11 @@ class Peer {
     private readonly t: RaftTransport,
   ) {
     this.queue = new PeerQueue(t.limits);
-    this.client = new (raftProto().swarm.raft.Raft)(addr, t.channelCredentials, CHANNEL_OPTIONS);
+    this.client = new (raftProto().swarm.raft.Raft)(addr, t.channelCredentials, {
+      ...CHANNEL_OPTIONS,
+      "grpc.max_send_message_length": t.maxMessageBytes,
+      "grpc.max_receive_message_length": t.maxMessageBytes,
+    });
   }
 
   send(m: Message__Output): void {
@@ -177,6 +186,7 @@ export class RaftTransport {
   readonly limits: PeerQueueLimits;
   readonly channelCredentials: grpc.ChannelCredentials;
   readonly reconnectDelayMs: number;
+  readonly maxMessageBytes: number;
   readonly log: Logger;
   private readonly refusals: RefusalLog;
   private readonly peers = new Map<number, Peer>();
@@ -193,9 +203,10 @@ export class RaftTransport {
     this.limits = { maxMessages: 4096, maxBytes: 64 * 1024 * 1024, maxBatchBytes: 4 * 1024 * 1024, ...opts.queueLimits };
     this.channelCredentials = opts.channelCredentials ?? grpc.credentials.createInsecure();
     this.reconnectDelayMs = opts.reconnectDelayMs ?? 100;
+    this.maxMessageBytes = opts.maxMessageBytes ?? MAX_RAFT_MESSAGE_BYTES;
     this.server = new grpc.Server({
-      "grpc.max_receive_message_length": MAX_GRPC_MESSAGE_BYTES,
-      "grpc.max_send_message_length": MAX_GRPC_MESSAGE_BYTES,
+      "grpc.max_receive_message_length": this.maxMessageBytes,
+      "grpc.max_send_message_length": this.maxMessageBytes,
     });
     this.server.addService(raftProto().swarm.raft.Raft.service, {
       Send: (call: grpc.ServerReadableStream<MessageBatch__Output, SendResponse>, callback: grpc.sendUnaryData<SendResponse>) => {
@@ -229,13 +240,16 @@ export class RaftTransport {
   /** Why a batch must not reach the core (the status to end the stream with), or null. */
   private refusal(caller: CallerIdentity | undefined, messages: readonly Message__Output[]): { code: grpc.status; details: string } | null {
     const check = this.opts.checkSender;
-    if (check === undefined) return null;
     let lastFrom = -1;
     for (const m of messages) {
-      if (m.from === lastFrom) continue; // a batch normally comes from one sender: check it once
-      const why = check(caller, m.from);
-      if (why !== null) return { code: caller === undefined ? grpc.status.UNAUTHENTICATED : grpc.status.PERMISSION_DENIED, details: `raft: ${why}` };
-      lastFrom = m.from;
+      // Identity first: a caller that may not speak learns nothing about what else we check.
+      if (check !== undefined && m.from !== lastFrom) {
+        const why = check(caller, m.from);
+        if (why !== null) return { code: caller === undefined ? grpc.status.UNAUTHENTICATED : grpc.status.PERMISSION_DENIED, details: `raft: ${why}` };
+        lastFrom = m.from; // a batch normally comes from one sender: check it once
+      }
+      const implausible = implausibleField(m);
+      if (implausible !== null) return { code: grpc.status.INVALID_ARGUMENT, details: `raft: ${m.type} from ${m.from}: ${implausible}` };
     }
     return null;
   }
