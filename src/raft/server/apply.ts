@@ -89,8 +89,25 @@ export class Applier<R> {
     }
   }
 
+  /**
+   * Decodes a committed entry's data, or logs and returns undefined. A committed entry that cannot be
+   * decoded is skipped: the decision depends only on its bytes, so every replica skips it alike, and
+   * it stays skipped on replay. Throwing instead would stop the member at the same index after every
+   * restart, on every replica at once.
+   */
+  private decoded<T>(e: Entry, decode: (data: Buffer) => T): T | undefined {
+    try {
+      return decode(e.data);
+    } catch (err) {
+      this.p.o.logger.error({ index: e.index, term: e.term, type: e.type, bytes: e.data.length, err: errorMessage(err) }, `raft: skipped undecodable committed entry at index ${e.index}`);
+      return undefined;
+    }
+  }
+
   private applyNormal(e: Entry): void {
-    const { id, payload } = decodeProposal(e.data);
+    const proposal = this.decoded(e, decodeProposal);
+    if (proposal === undefined) return;
+    const { id, payload } = proposal;
     const mine = id.proposer === this.p.o.id && id.nonce === this.p.o.nonce;
     const p = mine ? this.p.req.pending.get(id.seq) : undefined;
     if (p !== undefined) this.p.req.pending.delete(id.seq);
@@ -106,7 +123,8 @@ export class Applier<R> {
   }
 
   private applyConfChange(e: Entry, isLeader: boolean, peers: PeerList): void {
-    const cc = decodeConfChange(e.data);
+    const cc = this.decoded(e, decodeConfChange);
+    if (cc === undefined) return;
     this.conf = this.p.node.applyConfChange(cc);
     if (cc.type === "CONF_REMOVE_NODE") {
       this.members.delete(cc.nodeId);

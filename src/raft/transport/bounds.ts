@@ -20,6 +20,8 @@ export function implausibleField(m: Message__Output): string | null {
   for (const [i, e] of m.entries.entries()) {
     const why = bad(`entries[${i}].term`, e.term) ?? bad(`entries[${i}].index`, e.index);
     if (why !== null) return why;
+    // An enum value this build does not know decodes as a bare number; the WAL could not store it.
+    if (e.type !== "ENTRY_NORMAL" && e.type !== "ENTRY_CONF_CHANGE") return `entries[${i}].type ${String(e.type)} is not a known entry type`;
   }
   const meta = m.snapshot?.metadata;
   if (meta !== undefined && meta !== null) {
