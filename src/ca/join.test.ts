@@ -57,23 +57,32 @@ describe("joining a cluster through the NodeCA service", () => {
 
   it("refuses a wrong secret, and a token of another cluster before sending it", async () => {
     const wrong = formatJoinToken(ca.digest, randomBytes(16));
-    await expect(joinCluster(addr, wrong, { hostname: "x", advertiseAddr: "x" })).rejects.toThrow(/join token is not valid/);
+    await expect(joinCluster(addr, wrong, { hostname: "x", advertiseAddr: "10.0.0.9:2377" })).rejects.toThrow(/join token is not valid/);
     const other = await createRootCA();
     const foreign = formatJoinToken(other.digest, randomBytes(16));
     await expect(fetchPinnedCA(addr, foreign)).rejects.toThrow(/digest does not match the join token/);
-    await expect(joinCluster(addr, foreign, { hostname: "x", advertiseAddr: "x" })).rejects.toThrow(/digest does not match/);
+    await expect(joinCluster(addr, foreign, { hostname: "x", advertiseAddr: "10.0.0.9:2377" })).rejects.toThrow(/digest does not match/);
+  });
+
+  it("refuses a join whose address would inject arguments into the overlay's commands; no node is made", async () => {
+    const nodes = store.view((tx) => tx.list("node").length);
+    await expect(joinCluster(addr, tokens().worker, { hostname: "x", advertiseAddr: "10.0.0.1 dev lo" })).rejects.toMatchObject({
+      code: "INVALID_ARGUMENT",
+      message: 'addr: "10.0.0.1 dev lo" is not an IP address or IP:port',
+    });
+    expect(store.view((tx) => tx.list("node").length)).toBe(nodes);
   });
 
   it("refuses the old token after a rotation and accepts the new one", async () => {
     const old = tokens().worker;
     await store.update((tx) => tx.update("cluster", withRotatedToken(clusterOf(tx), "worker")));
     expect(tokens().worker).not.toBe(old);
-    await expect(joinCluster(addr, old, { hostname: "x", advertiseAddr: "x" })).rejects.toThrow(/may have been rotated/);
-    await expect(joinCluster(addr, tokens().worker, { hostname: "h5", advertiseAddr: "x" })).resolves.toMatchObject({ role: "worker" });
+    await expect(joinCluster(addr, old, { hostname: "x", advertiseAddr: "10.0.0.9:2377" })).rejects.toThrow(/may have been rotated/);
+    await expect(joinCluster(addr, tokens().worker, { hostname: "h5", advertiseAddr: "10.0.0.9:2377" })).resolves.toMatchObject({ role: "worker" });
   });
 
   it("renews over mTLS with the role the store now holds (promotion at renewal)", async () => {
-    const joined = await joinCluster(addr, tokens().worker, { hostname: "h6", advertiseAddr: "x" });
+    const joined = await joinCluster(addr, tokens().worker, { hostname: "h6", advertiseAddr: "10.0.0.9:2377" });
     await store.update((tx) => {
       const n = structuredClone(tx.get("node", joined.nodeId)!);
       n.role = "MANAGER";
@@ -86,7 +95,7 @@ describe("joining a cluster through the NodeCA service", () => {
   });
 
   it("refuses renewal to a removed node, naming it, even with its still-valid certificate", async () => {
-    const joined = await joinCluster(addr, tokens().worker, { hostname: "h7", advertiseAddr: "x" });
+    const joined = await joinCluster(addr, tokens().worker, { hostname: "h7", advertiseAddr: "10.0.0.9:2377" });
     const provider = new TlsIdentityProvider(joined);
     await expect(renewCertificate(addr, provider)).resolves.toMatchObject({ nodeId: joined.nodeId, role: "worker" });
     await removeNode(store, joined.nodeId, true);

@@ -7,6 +7,7 @@ import type { Server } from "@grpc/grpc-js";
 import type { NodeCAHandlers } from "../gen/swarm/ca/NodeCA.js";
 import type { IssueNodeCertificateResponse } from "../gen/swarm/ca/IssueNodeCertificateResponse.js";
 import { unaryHandler } from "../rpc/grpc.js";
+import { validateNodeAddr } from "../lib/addr.js";
 import { NodeRole } from "./certs.js";
 import type { IssuedCertificate, NodeCertificateIssuer } from "./issuer.js";
 import type { AuthenticatedCall, CallerIdentity } from "./tls.js";
@@ -29,9 +30,11 @@ export type AuthorizeMember = (call: AuthenticatedCall) => CallerIdentity;
 export function nodeCAHandlers(issuer: NodeCertificateIssuer, authorizeMember: AuthorizeMember): NodeCAHandlers {
   return {
     GetRootCACertificate: unaryHandler(async () => ({ certificate: Buffer.from(issuer.caCertPem()) })),
-    IssueNodeCertificate: unaryHandler(async (req) =>
-      toResponse(await issuer.issue({ csrPem: req.csr.toString(), token: req.token, hostname: req.hostname, addr: req.addr })),
-    ),
+    IssueNodeCertificate: unaryHandler(async (req) => {
+      // The address becomes the node's overlay address on every node (see validateNodeAddr).
+      validateNodeAddr("addr", req.addr);
+      return toResponse(await issuer.issue({ csrPem: req.csr.toString(), token: req.token, hostname: req.hostname, addr: req.addr }));
+    }),
     RenewNodeCertificate: unaryHandler(async (req, call) => {
       const caller = authorizeMember(call);
       return toResponse(await issuer.renew(caller.nodeId, req.csr.toString()));

@@ -4,6 +4,11 @@
  * `graceMultiplier` heartbeat periods (or declared dead by gossip and then silent for one) is marked
  * DOWN. Each node keeps an Assignments stream (its tasks: the full set, then changes) and a Routes
  * stream (the mesh's backend table), and reports task status in batches (StatusBatcher).
+ *
+ * Every call is authorized against the store (authz/authz.ts): a removed node is refused before it
+ * gets anything, the gossip key included. The address a heartbeat reports must be an IP (it ends up in
+ * every node's `bridge fdb` argv) and may change at most once per `addrChangeIntervalMs` per node:
+ * each change is a Raft write and reprograms every node's overlay.
  */
 import type { Server, ServerWritableStream } from "@grpc/grpc-js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
@@ -15,6 +20,7 @@ import type { DispatcherHandlers } from "../gen/swarm/dispatcher/Dispatcher.js";
 import { failStream, unaryHandler } from "../rpc/grpc.js";
 import type { Logger } from "../lib/logger.js";
 import { errorMessage } from "../lib/errors.js";
+import { validateNodeAddr } from "../lib/addr.js";
 import type { Store } from "../store/store.js";
 import { Access, authorizeCall } from "./authz/authz.js";
 import { NotLeaderError } from "../rpc/leader.js";
@@ -33,11 +39,15 @@ export interface DispatcherOptions {
   readonly managers: () => string[];
   readonly logger: Logger;
   readonly now?: () => number;
+  /** Least time between two address changes of one node (default 60 s); a faster change is ignored and logged. */
+  readonly addrChangeIntervalMs?: number;
 }
 
 /** The Dispatcher service: node liveness, assignments, routes and task status. */
 export class Dispatcher {
   private readonly lastSeen = new Map<string, number>();
+  /** When this leader last accepted an address change per node. */
+  private readonly addrChangedAt = new Map<string, number>();
   /** Open assignment streams per node (a node with none has no session with this leader). */
   private readonly sessions = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
@@ -60,13 +70,19 @@ export class Dispatcher {
     this.timer = undefined;
   }
 
-  /** Records a heartbeat from `nodeId`; marks it READY if it was not. */
-  async heartbeat(nodeId: string, addr: string): Promise<void> {
+  /**
+   * Records a heartbeat from `nodeId`; marks it READY if it was not, and takes its address if it is
+   * valid and the node did not change it within the last `addrChangeIntervalMs`.
+   */
+  async heartbeat(nodeId: string, reported: string): Promise<void> {
+    validateNodeAddr("addr", reported);
     const { isLeader, leaderAddr } = this.o.leadership();
     if (!isLeader) throw new NotLeaderError(leaderAddr);
     this.lastSeen.set(nodeId, this.now());
     const node = this.o.store.view((tx) => tx.get("node", nodeId));
-    if (node === undefined || (node.status?.state === "READY" && node.status.addr === addr)) return;
+    if (node === undefined) return;
+    const addr = this.admitAddr(nodeId, node.status?.addr ?? "", reported);
+    if (node.status?.state === "READY" && node.status.addr === addr) return;
     await this.o.store.updateWithRetry((tx) => {
       const current = tx.get("node", nodeId);
       if (current === undefined) return;
@@ -75,6 +91,21 @@ export class Dispatcher {
       tx.update("node", next);
     });
     this.o.logger.info({ nodeId, addr }, "node is ready");
+  }
+
+  /** The address to record: the reported one unless it changes a known address too soon after the last change. */
+  private admitAddr(nodeId: string, current: string, reported: string): string {
+    if (current === "" || current === reported) return reported;
+    const now = this.now();
+    const interval = this.o.addrChangeIntervalMs ?? 60_000;
+    const last = this.addrChangedAt.get(nodeId);
+    if (last !== undefined && now - last < interval) {
+      this.o.logger.warn({ nodeId, addr: current, reported, retryInMs: interval - (now - last) }, "node address change ignored: at most one change per interval");
+      return current;
+    }
+    this.addrChangedAt.set(nodeId, now);
+    this.o.logger.warn({ nodeId, from: current, to: reported }, "node address changed");
+    return reported;
   }
 
   /**
