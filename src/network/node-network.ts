@@ -13,6 +13,7 @@
  * `sw` prefix so a restarted daemon finds and sweeps what a crashed one left.
  */
 import { createHash } from "node:crypto";
+import { isIP, isIPv4 } from "node:net";
 import { errorMessage } from "../lib/errors.js";
 import type { Logger } from "../lib/logger.js";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -36,6 +37,20 @@ export interface OverlayPeer {
   readonly addr: string;
   /** Task subnet (CIDR); "" while not allocated. */
   readonly taskSubnet: string;
+}
+
+/**
+ * Why a peer from the network map cannot be programmed, or null. Its address and subnet become
+ * arguments of `bridge fdb` / lines of `ip -batch`, so anything but an IP address and an IPv4 CIDR
+ * ("10.0.0.1 dev lo", a newline) is refused here too, whatever the manager let through.
+ */
+export function peerProblem(p: OverlayPeer): string | null {
+  if (isIP(p.addr) === 0) return `address ${JSON.stringify(p.addr)} is not an IP address`;
+  if (p.taskSubnet === "") return null;
+  const [net, bits, ...rest] = p.taskSubnet.split("/");
+  const prefix = Number(bits);
+  if (rest.length > 0 || !isIPv4(net ?? "") || !/^\d{1,2}$/.test(bits ?? "") || prefix > 32) return `task subnet ${JSON.stringify(p.taskSubnet)} is not an IPv4 CIDR`;
+  return null;
 }
 
 /** A task's address as the allocator gave it. */
@@ -159,7 +174,13 @@ export class NodeNetwork {
 
   /** Sets the overlay peers: FDB flood entries and on-link routes to their task subnets. */
   setPeers(peers: readonly OverlayPeer[]): Promise<void> {
-    return this.serialized(() => this.applyPeers(peers.filter((p) => p.addr !== this.o.underlayIp && p.addr !== ""), false));
+    const usable = peers.filter((p) => {
+      if (p.addr === this.o.underlayIp || p.addr === "") return false;
+      const why = peerProblem(p);
+      if (why !== null) this.o.logger.warn({ nodeId: p.nodeId, addr: p.addr, taskSubnet: p.taskSubnet }, `overlay peer skipped: ${why}`);
+      return why === null;
+    });
+    return this.serialized(() => this.applyPeers(usable, false));
   }
 
   private async applyPeers(peers: readonly OverlayPeer[], force: boolean): Promise<void> {
