@@ -10,7 +10,7 @@ import { protos } from "../../src/rpc/services.js";
 import { ATTACK_CHANNEL_OPTIONS, callerCredentials } from "../lib/attack-clients.js";
 import type { Attack, AttackContext, AttackOutcome, Identity } from "../lib/attacks.js";
 import { swarmctlOk } from "../lib/swarmctl.js";
-import { answered, callLeaderAs, nodeIdOf } from "./revoke.js";
+import { answered, ATTACK_TIMEOUT_MS, callLeaderAs, nodeIdOf } from "./revoke.js";
 
 const CLUSTER_PORT = 2377;
 
@@ -83,11 +83,12 @@ async function injectedAddr(ctx: AttackContext): Promise<AttackOutcome> {
 }
 
 export const attacks: Attack[] = [
-  { area: "dispatcher", name: "Heartbeat with the removed h6's saved manager certificate (gossip key)", run: removedHeartbeat },
-  { area: "dispatcher", name: "Assignments session with the removed h6's saved manager certificate", run: (ctx) => assignmentsAs(ctx, ctx.identity(ctx.roles.removed, "as-manager")) },
-  { area: "dispatcher", name: 'Heartbeat from the worker h5 with addr "10.0.0.1 dev lo" (argv injection)', run: injectedAddr },
+  { area: "dispatcher", timeoutMs: ATTACK_TIMEOUT_MS, name: "Heartbeat with the removed h6's saved manager certificate (gossip key)", run: removedHeartbeat },
+  { area: "dispatcher", timeoutMs: ATTACK_TIMEOUT_MS, name: "Assignments session with the removed h6's saved manager certificate", run: (ctx) => assignmentsAs(ctx, ctx.identity(ctx.roles.removed, "as-manager")) },
+  { area: "dispatcher", timeoutMs: ATTACK_TIMEOUT_MS, name: 'Heartbeat from the worker h5 with addr "10.0.0.1 dev lo" (argv injection)', run: injectedAddr },
   {
     area: "dispatcher",
+    timeoutMs: ATTACK_TIMEOUT_MS,
     name: "UpdateTaskStatus with the removed h6's saved manager certificate",
     run: async (ctx) => {
       const identity = ctx.identity(ctx.roles.removed, "as-manager");

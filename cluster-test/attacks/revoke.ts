@@ -14,6 +14,13 @@ import type { Attack, AttackContext, AttackOutcome, Identity } from "../lib/atta
 
 const CLUSTER_PORT = 2377;
 
+/**
+ * Time each attack may take. The call itself takes well under a second; security.test.ts adds 30 s
+ * for the state snapshots around it, which took 45-90 s each on a 2-core machine at load 27, so the
+ * default 60 + 30 s timed out while the attack had already been refused.
+ */
+export const ATTACK_TIMEOUT_MS = 120_000;
+
 /** A service that would mount every node's `/` into a container. */
 const evilSpec = {
   annotations: { name: "evil-revoked" },
@@ -48,6 +55,16 @@ export function answered(err: ServiceError | undefined, success: string): string
   return err === undefined ? success : `${err.code}: ${err.details}`;
 }
 
+/** The time (ms) of a swarmd JSON log line (pino's `time`), or -1. */
+function loggedAt(line: string): number {
+  try {
+    const t = (JSON.parse(line) as { time?: unknown }).time;
+    return typeof t === "number" ? t : -1;
+  } catch {
+    return -1;
+  }
+}
+
 async function createServiceAs(ctx: AttackContext, host: string): Promise<AttackOutcome> {
   const identity = ctx.identity(host, "as-manager");
   const { err } = await callLeaderAs(ctx, identity, (a, c) => new protos.control.Control(a, c, ATTACK_CHANNEL_OPTIONS), "CreateService", { spec: evilSpec });
@@ -59,15 +76,17 @@ async function joinAs(ctx: AttackContext, host: string): Promise<AttackOutcome> 
   const nodeId = nodeIdOf(identity);
   const ip = ctx.c.host(host).ip;
   const request = { raftId: 4242, raftAddr: `${ip}:${CLUSTER_PORT + 1}`, apiAddr: `${ip}:${CLUSTER_PORT}` };
+  const since = Date.now();
   const { leader, err } = await callLeaderAs(ctx, identity, (a, c) => new protos.membership.RaftMembership(a, c, ATTACK_CHANNEL_OPTIONS), "Join", request);
-  // The leader logs before it adds a learner: a refusal that still reached Raft is not a refusal.
-  const added = ctx.log(leader, 400).split("\n").some((l) => l.includes("adding manager to raft as a learner") && l.includes(nodeId));
+  // The leader logs before it adds a learner: a refusal that still reached Raft is not a refusal. Only
+  // lines from this call count (h4 and h6 were added once, legitimately, when they joined as managers).
+  const added = ctx.log(leader, 2000).split("\n").some((l) => l.includes("adding manager to raft as a learner") && l.includes(nodeId) && loggedAt(l) >= since);
   return { refused: err !== undefined && !added, detail: `${host}'s saved manager certificate (node ${nodeId}): ${answered(err, "Join succeeded")}${added ? "; the leader added it to raft" : ""}` };
 }
 
 export const attacks: Attack[] = [
-  { area: "revoke", name: "CreateService with the demoted h4's saved manager certificate", run: (ctx) => createServiceAs(ctx, ctx.roles.demoted) },
-  { area: "revoke", name: "RaftMembership.Join with the demoted h4's saved manager certificate", run: (ctx) => joinAs(ctx, ctx.roles.demoted) },
-  { area: "revoke", name: "CreateService with the removed h6's saved manager certificate", run: (ctx) => createServiceAs(ctx, ctx.roles.removed) },
-  { area: "revoke", name: "RaftMembership.Join with the removed h6's saved manager certificate", run: (ctx) => joinAs(ctx, ctx.roles.removed) },
+  { area: "revoke", timeoutMs: ATTACK_TIMEOUT_MS, name: "CreateService with the demoted h4's saved manager certificate", run: (ctx) => createServiceAs(ctx, ctx.roles.demoted) },
+  { area: "revoke", timeoutMs: ATTACK_TIMEOUT_MS, name: "RaftMembership.Join with the demoted h4's saved manager certificate", run: (ctx) => joinAs(ctx, ctx.roles.demoted) },
+  { area: "revoke", timeoutMs: ATTACK_TIMEOUT_MS, name: "CreateService with the removed h6's saved manager certificate", run: (ctx) => createServiceAs(ctx, ctx.roles.removed) },
+  { area: "revoke", timeoutMs: ATTACK_TIMEOUT_MS, name: "RaftMembership.Join with the removed h6's saved manager certificate", run: (ctx) => joinAs(ctx, ctx.roles.removed) },
 ];
