@@ -63,6 +63,8 @@ export interface Suspicion {
   readonly accuser: string;
   readonly bounds: SuspicionBounds;
   readonly confirmers: Set<string>;
+  /** Our own probe of the member failed during this suspicion (evidence no one else supplied). */
+  ownEvidence: boolean;
   timer: TimerEntry<Timer>;
 }
 
@@ -112,7 +114,7 @@ export function newCoreState(options: CoreOptions, random: () => number): CoreSt
     name: resolved.name,
     counters: {
       probes: 0, probeFailures: 0, indirectProbesSent: 0, nacksReceived: 0, tcpFallbackAcks: 0, tcpFallbackRefused: 0, suspicionsStarted: 0,
-      deadDeclared: 0, refutations: 0, pushPulls: 0, gossipPackets: 0, invalidMessages: 0,
+      deadDeclared: 0, deadUncorroborated: 0, refutations: 0, pushPulls: 0, gossipPackets: 0, invalidMessages: 0,
     },
     random,
     members: new Map([[resolved.name, self]]),

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { GossipCore } from "./core.js";
 import { decodePacket, encodePacket } from "./codec.js";
 import { Prng } from "../lib/prng.js";
-import type { CoreOutput } from "./types.js";
+import type { CoreOutput, GossipEvent } from "./types.js";
 import type { Packet, Packet__Output } from "../gen/swarm/gossip/Packet.js";
 
 /** What a packet looks like after a trip over the wire (the core only ever sees decoded packets). */
@@ -113,11 +113,43 @@ describe("gossip core", () => {
     core.handlePacket(3, "x:1", wire({ messages: [{ alive: { incarnation: 3, node: "a", addr: "10.0.1.1:7946", meta: { role: "manager" } } }] }));
     expect(core.member("a")?.meta.role).toBe("worker");
     core.handlePacket(4, "x:1", wire({ messages: [{ dead: { incarnation: 3, node: "a", from: "z" } }] }));
-    expect(core.member("a")?.status).toBe("dead");
+    expect(core.member("a")?.status).toBe("suspect"); // current news, but someone else's verdict: an accusation
     // A wrong address from the wire is refused and counted.
     core.handlePacket(5, "x:1", wire({ messages: [{ alive: { incarnation: 9, node: "q", addr: "not an address" } }] }));
     expect(core.member("q")).toBeUndefined();
     expect(core.counters.invalidMessages).toBe(1);
+  });
+
+  it("takes another member's 'dead' about a third as an accusation: dead only when corroborated", () => {
+    const core = cluster(["a", "b", "c", "d", "e"]);
+    const events: GossipEvent[] = [];
+    /** Runs the core from `t0` to `t1`, answering every direct and TCP ping as a healthy network would. */
+    const runAcking = (t0: number, t1: number): void => {
+      for (let t = t0; t <= t1; t += 10) {
+        core.tick(t);
+        for (const o of core.drain()) {
+          if (o.type === "event") events.push(o.event);
+          if (o.type === "tcp-ping") core.handleTcpPingResult(t, o.id, "acked");
+          const ping = o.type === "udp" ? o.packet.messages?.find((m) => m.ping != null)?.ping : undefined;
+          if (o.type === "udp" && ping != null) core.handlePacket(t, o.to, wire({ messages: [{ ack: { seqNo: ping.seqNo ?? 0 } }] }));
+        }
+      }
+    };
+    // One member ("z", or a stolen key) claims a is dead; a answers our probes.
+    core.handlePacket(0, "x:1", wire({ messages: [{ dead: { incarnation: 1, node: "a", from: "z" } }] }));
+    expect(core.member("a")?.status).toBe("suspect");
+    runAcking(0, 60_000);
+    expect(core.member("a")?.status).toBe("suspect");
+    expect(events.filter((e) => e.type === "dead")).toEqual([]);
+    expect(core.counters.deadUncorroborated).toBeGreaterThan(3);
+    // a refutes (its alive with a higher incarnation reaches us): alive again.
+    core.handlePacket(60_001, "10.0.1.1:7946", wire({ messages: [{ alive: { incarnation: 2, node: "a", addr: "10.0.1.1:7946" } }] }));
+    expect(core.member("a")?.status).toBe("alive");
+    // Two independent accusers corroborate each other: dead within the Lifeguard bounds, acks or not.
+    core.handlePacket(60_010, "x:1", wire({ messages: [{ dead: { incarnation: 2, node: "a", from: "z" } }, { suspect: { incarnation: 2, node: "a", from: "y" } }] }));
+    runAcking(60_010, 120_000);
+    expect(core.member("a")?.status).toBe("dead");
+    expect(events.filter((e) => e.type === "dead").map((e) => e.type === "dead" && e.member.name)).toEqual(["a"]);
   });
 
   it("rejects bad options and oversize metadata with field-naming errors", () => {

@@ -6,7 +6,11 @@
  * can be read in one place:
  * - Our own incarnation only grows; news about a member is accepted only with an incarnation at
  *   least as new as ours for it (strictly newer for alive), so old news never undoes newer news.
- * - A suspicion exists iff the member's status is suspect; it ends in dead only via its own timer.
+ * - A suspicion exists iff the member's status is suspect; it ends in dead only via its own timer,
+ *   and only when corroborated: our own probe of the member failed, or a second member accused it
+ *   independently. A "dead" claim from another member about a third is just an accusation (it starts
+ *   or confirms a suspicion), so one member — or one stolen key — cannot take a live member out of
+ *   everyone's data plane; the member refutes as it would any suspicion.
  * - Accusations about ourselves (suspect/dead, any incarnation ≥ ours) are refuted with a higher
  *   incarnation unless we are leaving.
  */
@@ -34,6 +38,11 @@ export function onSuspect(s: CoreState, now: number, msg: Suspect__Output): void
   if (state === undefined || msg.incarnation < state.incarnation) return;
   const existing = s.suspicions.get(msg.node);
   if (existing !== undefined) {
+    if (msg.from === s.name && !existing.ownEvidence) {
+      existing.ownEvidence = true;
+      // The timer may have been held back for want of corroboration: it may end now.
+      rearm(s, now, existing);
+    }
     if (confirm(s, now, existing, msg.from)) enqueue(s, msg.node, { suspect: { ...msg } });
     return;
   }
@@ -49,7 +58,7 @@ export function onSuspect(s: CoreState, now: number, msg: Suspect__Output): void
   state.since = now;
   const bounds = suspicionBounds(s.tuning.suspicionMult, s.tuning.suspicionMaxTimeoutMult, s.live, s.tuning.probeIntervalMs);
   const timer = s.timers.schedule(now + suspicionTimeoutMs(bounds, 0), { kind: "suspicion", node: msg.node, incarnation: msg.incarnation });
-  s.suspicions.set(msg.node, { start: now, accuser: msg.from, bounds, confirmers: new Set(), timer });
+  s.suspicions.set(msg.node, { start: now, accuser: msg.from, bounds, confirmers: new Set(), ownEvidence: msg.from === s.name, timer });
   // Probe it next ourselves — but only enough of us to supply the k confirmations Lifeguard wants,
   // so a failure in a big cluster does not draw a probe from every member at once.
   const probeShare = Math.min(1, (2 * (bounds.expectedConfirmations + 1)) / s.live);
@@ -64,17 +73,34 @@ function confirm(s: CoreState, now: number, suspicion: Suspicion, from: string):
   if (from === suspicion.accuser || suspicion.confirmers.has(from)) return false;
   if (suspicion.confirmers.size >= suspicion.bounds.expectedConfirmations) return false;
   suspicion.confirmers.add(from);
+  rearm(s, now, suspicion);
+  return true;
+}
+
+/** Moves the suspicion's timer to its Lifeguard deadline for the confirmations it has now. */
+function rearm(s: CoreState, now: number, suspicion: Suspicion): void {
   const due = suspicion.start + suspicionTimeoutMs(suspicion.bounds, suspicion.confirmers.size);
   const payload = suspicion.timer.payload;
   suspicion.timer.cancelled = true;
   suspicion.timer = s.timers.schedule(Math.max(now, due), payload);
-  return true;
 }
 
-/** A suspicion timer fired: the member is declared dead by us unless news cleared it meanwhile. */
+/**
+ * A suspicion timer fired: the member is declared dead by us unless news cleared it meanwhile — and
+ * only on corroborated evidence. With a single accuser that is not us, we probe the member ourselves
+ * next and look again after two probe intervals: a failed probe of ours corroborates at once; a live
+ * member meanwhile hears of the suspicion (our ping carries it) and refutes.
+ */
 export function suspicionExpired(s: CoreState, now: number, node: string, incarnation: number): void {
   const state = s.members.get(node);
   if (state === undefined || state.status !== MemberStatus.Suspect || state.incarnation !== incarnation) return;
+  const suspicion = s.suspicions.get(node);
+  if (suspicion !== undefined && !suspicion.ownEvidence && suspicion.confirmers.size === 0) {
+    s.counters.deadUncorroborated++;
+    if (s.round?.target !== node && !s.probeFirst.includes(node)) s.probeFirst.push(node);
+    suspicion.timer = s.timers.schedule(now + 2 * s.tuning.probeIntervalMs, suspicion.timer.payload);
+    return;
+  }
   onDead(s, now, { incarnation, node, from: s.name });
 }
 
@@ -125,6 +151,11 @@ export function onDead(s: CoreState, now: number, d: Dead__Output): void {
   if (state.status === MemberStatus.Dead || state.status === MemberStatus.Left) return;
   if (state === s.self) {
     if (!s.leaving) refute(s, d.incarnation);
+    return;
+  }
+  if (d.from !== d.node && d.from !== s.name) {
+    // Someone else's verdict about a third member: evidence for a suspicion, not a verdict for us.
+    onSuspect(s, now, { incarnation: d.incarnation, node: d.node, from: d.from });
     return;
   }
   enqueue(s, d.node, { dead: { ...d } });

@@ -66,6 +66,8 @@ export interface CoreCounters {
   tcpFallbackRefused: number;
   suspicionsStarted: number;
   deadDeclared: number;
+  /** Suspicions whose timer ran out with a single accuser and no failed probe of ours: extended, not dead. */
+  deadUncorroborated: number;
   refutations: number;
   pushPulls: number;
   gossipPackets: number;

@@ -3,6 +3,8 @@
 // a failure message names the seed, and `SEED=<n> npx vitest run src/gossip/sim` replays it.
 import { describe, expect, it } from "vitest";
 import { Simulator, type SimOptions } from "./simulator.js";
+import { encodePacket } from "../codec.js";
+import { PacketSealer } from "../envelope.js";
 import type { GossipEvent } from "../types.js";
 
 const SEED = Number(process.env.SEED ?? 42);
@@ -205,5 +207,25 @@ describe(`gossip simulator (seed ${SEED})`, () => {
     if (process.env.GOSSIP_SIM_VERBOSE === "1") console.log(`replay: ${injected} injected, ${drops} dropped`);
     expect(log.slice(eventsBefore), `seed ${SEED}: events caused by the replay`).toEqual([]);
     expect(nodes.every((o) => nodes.every((m) => statusAt(sim, o, m) === "alive"))).toBe(true);
+  });
+
+  it("a forged 'dead' about a live member (one accuser, even with a valid key) takes it out of no one's view", () => {
+    const { sim, log } = simulator({ loss: 0.02 });
+    const nodes = sim.addConvergedCluster(10).map((n) => n.name);
+    sim.runFor(5_000);
+    const mallory = new PacketSealer("mallory", 1);
+    // The forger tells every member, every second for 30 s, that n4 died (at n4's current incarnation).
+    for (let i = 0; i < 30; i++) {
+      for (const to of nodes) {
+        if (to === "n4") continue;
+        const incarnation = sim.node(to).core.member("n4")?.incarnation ?? 1;
+        const bytes = encodePacket(mallory.stamp({ messages: [{ dead: { incarnation, node: "n4", from: "mallory" } }] }));
+        sim.injectDatagram(to, "10.9.9.9:7946", bytes, i * 1000);
+      }
+    }
+    sim.runFor(60_000);
+    expect(log.filter((l) => l.event.type === "dead"), `seed ${SEED}`).toEqual([]);
+    expect(log.filter((l) => l.event.type === "suspect" && aboutMember(l.event) === "n4").length).toBeGreaterThan(0); // it was heard
+    expect(everyoneSees(sim, nodes, "n4", "alive"), `seed ${SEED}`).toBe(true);
   });
 });
