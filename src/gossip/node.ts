@@ -122,7 +122,7 @@ export class GossipNode {
   private readonly pendingPushPull = new Map<number, (ok: boolean) => void>();
   private readonly sealer: PacketSealer;
   private readonly replayGuard = new ReplayGuard();
-  private dropLog = { since: 0, lines: 0 };
+  private readonly dropLog = new Map<string, { since: number; lines: number }>();
   private readonly keyGraceMs: number;
 
   private constructor(options: GossipNodeOptions, udp: UdpSocket, tcp: Server, port: number) {
@@ -375,16 +375,17 @@ export class GossipNode {
   }
 
   /**
-   * Logs a dropped packet an attacker may have sent — at most DROP_WARNINGS_PER_MINUTE lines a minute,
-   * so a flood cannot flood the log too; the counters count every drop.
+   * Logs a dropped packet an attacker may have sent — at most DROP_WARNINGS_PER_MINUTE lines a minute
+   * per reason, so a flood cannot flood the log too (nor hide another reason); the counters count every drop.
    */
   private warnDrop(reason: "unauthenticated" | "replayed" | "tcp-capped", detail: Record<string, unknown>): void {
     const now = Date.now();
-    if (now - this.dropLog.since >= 60_000) this.dropLog = { since: now, lines: 0 };
-    if (this.dropLog.lines >= DROP_WARNINGS_PER_MINUTE) return;
-    this.dropLog.lines++;
-    const { droppedUnauthenticated, droppedReplayed, tcpRejected } = this.counters;
-    this.log.warn({ reason, ...detail, droppedUnauthenticated, droppedReplayed, tcpRejected }, "gossip packet dropped");
+    let budget = this.dropLog.get(reason);
+    if (budget === undefined || now - budget.since >= 60_000) this.dropLog.set(reason, (budget = { since: now, lines: 0 }));
+    if (budget.lines >= DROP_WARNINGS_PER_MINUTE) return;
+    budget.lines++;
+    const { droppedUnauthenticated, droppedReplayed, tcpRejected, tcpCapped } = this.counters;
+    this.log.warn({ reason, ...detail, droppedUnauthenticated, droppedReplayed, tcpRejected, tcpCapped }, "gossip packet dropped");
   }
 
   private sealFrame(packet: Packet): Uint8Array {
