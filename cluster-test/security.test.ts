@@ -22,6 +22,7 @@ for (const f of files) {
 
 const roles = { managers: ["h1", "h2", "h3"], demoted: "h4", worker: "h5", removed: "h6" } as const;
 const WEB_PORT = 8080;
+const ECHO_UDP_PORT = 5353;
 const saved = new Map<string, Identity>();
 let cluster: Cluster | undefined;
 const tally = { tried: 0, refused: 0, changed: 0 };
@@ -32,6 +33,7 @@ const step = sharedCluster({ hosts: 6, setupTimeoutMs: 240_000 }, async (c) => {
   await Promise.all(c.hosts.map((h) => h.swarmd()));
   await c.waitFor(async () => (await Promise.all(c.hosts.map((h) => h.swarmctl("info")))).every((r) => r.code === 0), (v) => v, { timeoutMs: 30_000, describe: "daemons up" });
   for (const h of roles.managers) await ok(c, h, "image", "load", images.web1);
+  for (const h of roles.managers) await ok(c, h, "image", "load", images.udpEcho);
   const h1 = c.host("h1");
   await ok(c, "h1", "init", "--advertise-addr", h1.ip, "--dispatcher-heartbeat", "1s");
   const manager = (await ok(c, "h1", "join-token", "-q", "manager")).trim();
@@ -50,6 +52,7 @@ const step = sharedCluster({ hosts: 6, setupTimeoutMs: 240_000 }, async (c) => {
   await c.waitFor(() => c.host("h1").swarmctl("node", "ls"), (r) => rows(r.stdout).some((l) => l.includes(" h6 ") && / Down /.test(l)), { timeoutMs: 60_000, describe: "h6 Down" });
   await ok(c, "h1", "node", "rm", roles.removed);
   await ok(c, "h1", "service", "create", "--name", "web", "--replicas", "2", "--publish", `${WEB_PORT}:80`, "demo/web:1");
+  await ok(c, "h1", "service", "create", "--name", "echo", "--replicas", "2", "--publish", `published=${ECHO_UDP_PORT},target=53,protocol=udp`, "demo/udp-echo:1");
 });
 
 const ctx = (): AttackContext => {
@@ -59,6 +62,7 @@ const ctx = (): AttackContext => {
     c,
     roles,
     webPort: WEB_PORT,
+    echoUdpPort: ECHO_UDP_PORT,
     identity: (host, when = "as-manager") => (when === "as-manager" ? saved.get(host) : undefined) ?? readIdentity(c.hostState(host).dataDir),
     leader: async () => {
       for (const h of roles.managers) {

@@ -38,6 +38,8 @@ export interface AttackContext {
   readonly roles: AttackRoles;
   /** The published port of the service `web` that runs in the cluster (2 replicas, image demo/web:1). */
   readonly webPort: number;
+  /** The published UDP port of the service `echo` (2 replicas, image demo/udp-echo:1: answers each datagram with its bytes). */
+  readonly echoUdpPort: number;
   /** The identity a host had when it was a manager (saved before it was demoted/removed), or its current one. */
   identity(host: string, when?: "as-manager" | "now"): Identity;
   /** The host that is Raft leader now. */
