@@ -56,8 +56,8 @@ export class UdpRelay {
     private readonly ctx: UdpRelayContext,
   ) {
     listener.on("message", (msg, rinfo) => this.onClientDatagram(msg, rinfo));
-    // A send to a vanished client can fail (ICMP unreachable, ENOBUFS under a flood); an 'error'
-    // without a listener would end swarmd. The listener socket itself stays bound.
+    // An 'error' (a failed receive) without a listener would end swarmd. Failed sends of replies
+    // (a forged source with no route) are dropped by Node without one. The socket stays bound.
     listener.on("error", (err) => ctx.logger.debug({ key: ctx.key, err: err.message }, "udp listener error"));
     const every = Math.max(10, Math.min(1000, Math.floor(ctx.idleTimeoutMs / 2)));
     this.sweeper = setInterval(() => this.sweep(), every);
