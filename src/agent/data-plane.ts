@@ -21,6 +21,7 @@ import type { Logger } from "../lib/logger.js";
 import { OVERLAY_NETWORK_ID } from "../spec/networks.js";
 import { MANAGER_TARGET_OPTIONS, managerChannelCredentials, type TlsIdentityProvider } from "../ca/tls.js";
 
+import type { MeshLimitOptions } from "../mesh/limits.js";
 import { defaultMeshRelays, Mesh } from "../mesh/mesh.js";
 import type { PublishedPort, ServiceRoutes } from "../mesh/types.js";
 import { netnsPath } from "../network/ip.js";
@@ -47,6 +48,8 @@ export interface DataPlaneOptions {
   readonly containerId: (taskId: string) => string;
   /** Native relay processes of the routing mesh (`swarmd --mesh-relays`); default one per core. */
   readonly meshRelays?: number;
+  /** Caps, descriptor budget, TCP idle timeout of the routing mesh (`swarmd --mesh-*`); mesh defaults otherwise. */
+  readonly meshLimits?: MeshLimitOptions;
   readonly logger: Logger;
 }
 
@@ -97,7 +100,7 @@ export class DataPlane {
   private readonly unroutedAt = new Map<string, number>();
 
   constructor(private readonly o: DataPlaneOptions) {
-    this.mesh = new Mesh({ localNodeId: o.nodeId, relays: o.meshRelays ?? defaultMeshRelays(), logger: o.logger });
+    this.mesh = new Mesh({ localNodeId: o.nodeId, relays: o.meshRelays ?? defaultMeshRelays(), ...(o.meshLimits !== undefined ? { limits: o.meshLimits } : {}), logger: o.logger });
     this.network = new NodeNetwork({ underlayIp: o.underlayIp, logger: o.logger.child({ component: "network" }) });
     this.routes = new LeaderStream({
       what: "routes stream (the mesh serves from its last table meanwhile)",

@@ -27,6 +27,7 @@ import { DataPlane } from "./data-plane.js";
 import { ImagePrefetcher } from "./image-prefetch.js";
 import { LogPublisher } from "./log-publisher.js";
 import { DispatcherSession } from "./session.js";
+import type { MeshLimitOptions } from "../mesh/limits.js";
 
 /** Gossip (UDP + TCP) listens on the cluster port + 2 (Raft has + 1). */
 export const GOSSIP_PORT_OFFSET = 2;
@@ -48,6 +49,8 @@ export interface WorkerNodeOptions {
   readonly registries?: RegistryAccess;
   /** Native relay processes of the routing mesh (`--mesh-relays`). */
   readonly meshRelays?: number;
+  /** Limits of the routing mesh (`--mesh-*` limit flags). */
+  readonly meshLimits?: MeshLimitOptions;
   /** The role the daemon runs now. */
   readonly role: () => NodeRoleName;
   /** The cluster changed this node's role (seen in a heartbeat from the manager at `managerAddr`). */
@@ -100,6 +103,7 @@ export class WorkerNode {
       managers,
       containerId: (taskId) => `${prefix}${taskId}`,
       ...(this.o.meshRelays !== undefined ? { meshRelays: this.o.meshRelays } : {}),
+      ...(this.o.meshLimits !== undefined ? { meshLimits: this.o.meshLimits } : {}),
       logger: this.log.child({ component: "data-plane" }),
     });
     this.dataPlane = dataPlane;

@@ -179,6 +179,7 @@ export class Daemon {
       images: this.images,
       ...(this.o.registries !== undefined ? { registries: this.o.registries } : {}),
       ...(this.o.meshRelays !== undefined ? { meshRelays: this.o.meshRelays } : {}),
+      ...(this.o.meshLimits !== undefined ? { meshLimits: this.o.meshLimits } : {}),
       role: () => this.state?.role ?? "worker",
       onRoleChange: (addr, role) => this.changeRole(addr, role),
       onCertificateRenewed: (tls) => this.state !== undefined && saveNodeState(this.o.dataDir, this.state, tls),

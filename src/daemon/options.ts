@@ -1,5 +1,6 @@
 import type { RegistryAccess } from "../image/distribution/registries.js";
 import type { Logger } from "../lib/logger.js";
+import type { MeshLimitOptions } from "../mesh/limits.js";
 
 /** Resolved daemon options. */
 export interface DaemonOptions {
@@ -22,4 +23,6 @@ export interface DaemonOptions {
   readonly promotionWaitMs?: number;
   /** Native relay processes of the routing mesh (`--mesh-relays`); default one per core, 0 = in-process. */
   readonly meshRelays?: number;
+  /** Caps, descriptor budget and TCP idle timeout of the routing mesh (`--mesh-*` limit flags). */
+  readonly meshLimits?: MeshLimitOptions;
 }

@@ -9,6 +9,7 @@ import { createLogger } from "../lib/logger.js";
 import { VERSION } from "../lib/version.js";
 import { parseInsecureRegistries } from "../image/distribution/registries.js";
 import { parseDurationMs } from "../spec/units.js";
+import type { MeshLimitOptions } from "../mesh/limits.js";
 import { defaultMeshRelays, MAX_MESH_RELAYS } from "../mesh/mesh.js";
 import { Daemon } from "./daemon.js";
 import { checkHost, preflightMessage } from "./preflight.js";
@@ -22,9 +23,54 @@ function parseMeshRelays(v: string): number {
   return n;
 }
 
+/** A whole number ≥ `min` (commander argument parser). */
+function wholeNumber(min: number): (v: string) => number {
+  return (v) => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${v} is not a whole number ≥ ${min}`);
+    return n;
+  };
+}
+
+/** A duration such as "15m" or "900s", in ms, at least 1 ms (commander argument parser). */
+function positiveDurationMs(v: string): number {
+  let ms: number;
+  try {
+    ms = parseDurationMs("duration", v);
+  } catch (err) {
+    throw new InvalidArgumentError(errorMessage(err));
+  }
+  if (ms < 1) throw new InvalidArgumentError(`${v} is not a duration of at least 1ms`);
+  return ms;
+}
+
+/**
+ * The routing mesh's limits (src/mesh/limits.ts, design/mesh.md "Limits"): flag, field, help. A flag
+ * not given keeps the mesh's default.
+ */
+const MESH_LIMIT_FLAGS = [
+  ["--mesh-fd-budget <n>", "fdBudget", "descriptors the routing mesh may hold (default: RLIMIT_NOFILE minus a quarter, at least 1024, kept for the control plane)", wholeNumber(0)],
+  ["--mesh-tcp-per-port <n>", "tcpPerPort", "open TCP connections per published port (default 4096)", wholeNumber(1)],
+  ["--mesh-tcp-per-source <n>", "tcpPerSource", "open TCP connections per client IP and port (default 512)", wholeNumber(1)],
+  ["--mesh-udp-per-port <n>", "udpPerPort", "UDP flows per published port; at the cap the least recently used goes (default 4096)", wholeNumber(1)],
+  ["--mesh-udp-per-source <n>", "udpPerSource", "UDP flows per client IP and port; beyond it new flows are dropped (default 256)", wholeNumber(1)],
+  ["--mesh-tcp-idle-timeout <duration>", "tcpIdleTimeoutMs", "reset a TCP connection through the mesh after this long without a byte (default 15m)", positiveDurationMs],
+] as const;
+
+/** The `--mesh-*` limit flags that were given, as mesh limit options. */
+export function meshLimitsFromOpts(opts: Readonly<Record<string, unknown>>): MeshLimitOptions {
+  const limits: Record<string, number> = {};
+  for (const [flag, field] of MESH_LIMIT_FLAGS) {
+    const key = flag.slice(2, flag.indexOf(" ")).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const v = opts[key];
+    if (typeof v === "number") limits[field] = v;
+  }
+  return limits;
+}
+
 /** Builds the daemon's command line (exported for tests). */
 export function buildProgram(): Command {
-  return new Command("swarmd")
+  const program = new Command("swarmd")
     .description("The swarm daemon: runs on every host (worker), and on managers the control plane")
     .version(VERSION, "-v, --version")
     .option("--data-dir <dir>", "state directory (identity, certificates, Raft log, images)", "/var/lib/swarmd")
@@ -39,6 +85,8 @@ export function buildProgram(): Command {
     .option("--log-level <level>", "trace|debug|info|warn|error|silent", process.env.SWARM_LOG_LEVEL ?? "info")
     .showHelpAfterError()
     .exitOverride();
+  for (const [flag, , help, parse] of MESH_LIMIT_FLAGS) program.option(flag, help, parse);
+  return program;
 }
 
 /** Entry point used by bin/swarmd.js. */
@@ -76,6 +124,7 @@ export async function main(argv: string[]): Promise<void> {
       advertiseAddr: opts.advertiseAddr,
       forceNewCluster: opts.forceNewCluster,
       meshRelays: opts.meshRelays,
+      meshLimits: meshLimitsFromOpts(program.opts()),
       promotionWaitMs: parseDurationMs("--join-voter-timeout", opts.joinVoterTimeout),
       logger,
     });
