@@ -63,6 +63,7 @@ describe("swarm-runtime relay", () => {
         "C 2 0 127.0.0.1 1 100 zz",
         "R 99 127.0.0.1 1 100",
         "X 98",
+        "I -5",
         `C 3 99999 127.0.0.1 ${echo.port} 100 -`,
         "",
       ].join("\n"),
@@ -73,6 +74,7 @@ describe("swarm-runtime relay", () => {
     expect(relay.stderr()).toMatch(/ignoring a bad command \(header\): C 2 0/);
     expect(relay.stderr()).toMatch(/ignoring a bad command \(no connection waiting\): R 99/);
     expect(relay.stderr()).toMatch(/ignoring a bad command \(no connection waiting\): X 98/);
+    expect(relay.stderr()).toMatch(/ignoring a bad command \(numbers\): I -5/);
     // Still serving: a real hand-over, a refused backend (F), a retry elsewhere (R), bytes, close (D).
     const client = await connectTcp(port);
     cleanups.push(() => void client.destroy());
