@@ -114,6 +114,13 @@ function budgetOf(pid: number): { nofile: number; budget: number } {
   return { nofile, budget: fdBudgetFor(nofile) };
 }
 
+/** CPU milliseconds `pid` has used (utime + stime from /proc/<pid>/stat; 100 ticks per second on Linux). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** `swarmctl node ls` on the leader; its wall time, or the failure. */
 async function controlPlane(ctx: AttackContext, leader: string): Promise<{ ok: boolean; ms: number; why: string }> {
   const r = await ctx.c.host(leader).swarmctl("node", "ls");
@@ -150,12 +157,16 @@ async function spoofedUdpFlood(ctx: AttackContext): Promise<AttackOutcome> {
   if (!ready.ok) return { refused: false, detail: `echo service not reachable before the attack: ${ready.out}` };
   const pid = swarmdPid(ctx, leader);
   const { nofile, budget } = budgetOf(pid);
+  const cpBefore = await controlPlane(ctx, leader);
+  const cpu0 = cpuMsOf(pid);
+  const t0 = Date.now();
   const fds = sampleFds(pid);
   const [first, count] = [SPOOF_FIRST, SPOOF_COUNT];
   const flood = attacker.exec(["python3", "-c", SPOOF_FLOOD_PY, target, String(ctx.echoUdpPort), "200000", first, String(count)], { timeoutMs: 120_000 });
   await new Promise((r) => setTimeout(r, 500));
   const [during, cpDuring] = await Promise.all([udpAsk(ctx, client, target, "during-flood"), controlPlane(ctx, leader)]);
   const f = await flood;
+  const floodCpu = `swarmd used ${cpuMsOf(pid) - cpu0} ms of CPU in the ${Date.now() - t0} ms of the flood`;
   const after = await udpAsk(ctx, client, target, "after-flood");
   const cpAfter = await controlPlane(ctx, leader);
   const { baseline, max } = fds.stop();
@@ -165,7 +176,7 @@ async function spoofedUdpFlood(ctx: AttackContext): Promise<AttackOutcome> {
     `${sent} spoofed datagrams from ${count} forged sources sent by ${ctx.roles.worker} to ${leader}:${ctx.echoUdpPort}` +
     ` (flooder ${f.code === 0 ? "ok" : `failed: ${f.stderr.trim().slice(0, 200)}`}); swarmd+relays fds: ${baseline} before, max ${max}` +
     ` (+${max - baseline}; mesh budget ${budget} of RLIMIT_NOFILE ${nofile}); eviction logged: ${warned};` +
-    ` node ls on ${leader} during: ${cpDuring.ok ? `ok in ${cpDuring.ms} ms` : `FAILED ${cpDuring.why}`}, after: ${cpAfter.ok ? `ok in ${cpAfter.ms} ms` : `FAILED ${cpAfter.why}`};` +
+    ` ${floodCpu}; node ls on ${leader} before: ${cpBefore.ok ? `ok in ${cpBefore.ms} ms` : `FAILED ${cpBefore.why}`}, during: ${cpDuring.ok ? `ok in ${cpDuring.ms} ms` : `FAILED ${cpDuring.why}`}, after: ${cpAfter.ok ? `ok in ${cpAfter.ms} ms` : `FAILED ${cpAfter.why}`};` +
     ` fresh client ${client}: during "${during.out}", after "${after.out}"`;
   const refused = f.code === 0 && sent >= 190_000 && warned && max - baseline <= budget && max < nofile && cpDuring.ok && cpAfter.ok && during.ok && after.ok;
   return { refused, detail };
