@@ -6,6 +6,7 @@
  *   swarm-runtime [--root DIR] start ID | state ID | kill ID [SIGNAL] | delete [--force] ID | wait ID
  *   swarm-runtime [--root DIR] exec [--cwd DIR] [--env K=V]... ID [--] CMD [ARG...]   (see exec.c)
  *   swarm-runtime net-config   (task network namespaces, lines on stdin; see netcfg.c)
+ *   swarm-runtime layer-marks  (whiteouts and opaque dirs of an image layer, records on stdin; layermarks.c)
  *   swarm-runtime spawner      (starts processes for the daemon; see spawner.c)
  *   swarm-runtime relay        (copies the routing mesh's TCP connections; see relay.c)
  * Errors: "swarm-runtime: <what>: <why>" on stderr and exit status 1 (run: the container's status).
@@ -23,6 +24,7 @@
 #include "container.h"
 #include "exec.h"
 #include "json.h"
+#include "layermarks.h"
 #include "netcfg.h"
 #include "relay.h"
 #include "spawner.h"
@@ -42,7 +44,8 @@ static const char usage[] =
 	"                  run CMD in a running container's namespaces, cgroups and identity\n"
 	"  spawner         start processes for the daemon (framed requests on stdin, answers on stdout)\n"
 	"  relay           copy the routing mesh's TCP connections (commands on stdin, events on stdout)\n"
-	"  net-config      configure task netns from stdin lines: NETNS_PATH IFNAME ADDR/PREFIX GATEWAY\n";
+	"  net-config      configure task netns from stdin lines: NETNS_PATH IFNAME ADDR/PREFIX GATEWAY\n"
+	"  layer-marks     make overlay whiteouts (w/PATH) and opaque dirs (o/PATH), NUL-terminated on stdin\n";
 
 static int die(const sr_err *err)
 {
@@ -347,6 +350,11 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "exec") == 0)
 		return sr_exec_main(root, argc - i, argv + i);
+	if (strcmp(cmd, "layer-marks") == 0) {
+		if (i != argc)
+			return usage_error("%s", "layer-marks takes no arguments (records on stdin)");
+		return sr_layer_marks_main(stdin);
+	}
 	if (strcmp(cmd, "net-config") == 0) {
 		if (i != argc)
 			return usage_error("%s", "net-config takes no arguments (lines on stdin)");
