@@ -2,7 +2,9 @@
  * The node's side of the log broker (src/manager/logbroker.ts): keeps a ListenSubscriptions stream open
  * to the leader (a {@link LeaderStream}, as the dispatcher session's), and for each subscription publishes
  * the lines of the matching tasks this node's agent has, in batches, then `close` (or, when following,
- * keeps publishing, also for tasks that start later, until the subscription closes).
+ * keeps publishing, also for tasks that start later, until the subscription closes). It reads a task's
+ * log only as fast as the broker takes it: when the publish stream's buffer is full, the pump waits for
+ * 'drain' (the broker pauses a node's stream while its subscriber is slow), so nothing buffers unbounded.
  */
 import type { ClientWritableStream } from "@grpc/grpc-js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
@@ -33,6 +35,9 @@ export interface LogPublisherOptions {
   readonly rescanMs?: number;
 }
 
+/** Sends one message; resolves when the stream can take more (undefined: it can now). */
+type Publish = (m: PublishLogsMessage) => Promise<void> | undefined;
+
 const BATCH_LINES = 200;
 const BATCH_DELAY_MS = 30;
 
@@ -54,12 +59,16 @@ export class LogPublisher {
   private open(addr: string): LeaderConnection<SubscriptionMessage__Output> {
     const client = new protos.logs.LogBroker(addr, managerChannelCredentials(this.o.tls), MANAGER_TARGET_OPTIONS);
     let pub: ClientWritableStream<PublishLogsMessage> | undefined;
-    const publish = (m: PublishLogsMessage): void => {
-      pub ??= client.publishLogs((err) => {
-        if (err !== null) this.o.logger.debug({ err: errorMessage(err) }, "log publish stream ended");
+    const publish: Publish = (m) => {
+      const stream = (pub ??= client.publishLogs((err) => {
+        if (err !== null) this.o.logger.warn({ err: errorMessage(err) }, "log publish stream ended");
         pub = undefined;
+      }));
+      if (stream.write(m)) return undefined;
+      return new Promise<void>((resolve) => {
+        stream.once("drain", resolve);
+        stream.once("close", resolve);
       });
-      pub.write(m);
     };
     return {
       stream: client.listenSubscriptions({}),
@@ -81,7 +90,7 @@ export class LogPublisher {
     };
   }
 
-  private async serve(sub: SubscriptionMessage__Output, publish: (m: PublishLogsMessage) => void): Promise<void> {
+  private async serve(sub: SubscriptionMessage__Output, publish: Publish): Promise<void> {
     const ac = new AbortController();
     this.active.set(sub.id, ac);
     const services = new Set(sub.selector?.serviceIds ?? []);
@@ -112,28 +121,33 @@ export class LogPublisher {
       }
     }
     await Promise.all(pumps);
-    if (!ac.signal.aborted) publish({ subscriptionId: sub.id, close: true });
+    if (!ac.signal.aborted) void publish({ subscriptionId: sub.id, close: true });
     this.active.delete(sub.id);
   }
 
-  private async pump(subscriptionId: string, taskId: string, options: TaskLogOptions, publish: (m: PublishLogsMessage) => void): Promise<void> {
+  private async pump(subscriptionId: string, taskId: string, options: TaskLogOptions, publish: Publish): Promise<void> {
     let batch: LogMessage[] = [];
     let timer: NodeJS.Timeout | undefined;
+    let full: Promise<void> | undefined;
     const flush = (): void => {
       if (timer !== undefined) clearTimeout(timer);
       timer = undefined;
       if (batch.length === 0 || options.signal?.aborted === true) return;
-      publish({ subscriptionId, messages: batch });
+      full = publish({ subscriptionId, messages: batch }) ?? full;
       batch = [];
     };
     try {
       for await (const line of this.o.agent.logsOf(taskId, options)) {
+        if (full !== undefined) {
+          await full;
+          full = undefined;
+        }
         batch.push({ context: { taskId }, timeMs: logTimeMs(line.time), stream: line.stream, data: Buffer.from(line.text, "utf8") });
         if (batch.length >= BATCH_LINES) flush();
         else timer ??= setTimeout(flush, BATCH_DELAY_MS);
       }
     } catch (err) {
-      if (options.signal?.aborted !== true) publish({ subscriptionId, warnings: [`logs of task ${taskId} could not be read: ${errorMessage(err)}`] });
+      if (options.signal?.aborted !== true) void publish({ subscriptionId, warnings: [`logs of task ${taskId} could not be read: ${errorMessage(err)}`] });
     } finally {
       flush();
     }

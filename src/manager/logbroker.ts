@@ -3,6 +3,12 @@
  * a ListenSubscriptions stream open and gets each subscription, and publishes the lines of its matching
  * tasks back (PublishLogs); the broker names their origin (task name, node hostname) and forwards them.
  * A follower manager relays SubscribeLogs to the leader. See design/agent.md ("Logs").
+ *
+ * A node publishes only lines of tasks assigned to it (the node id comes from its certificate): a line
+ * naming another node's task ends its stream with PERMISSION_DENIED, so no node can put words in another's
+ * containers. Streams are bounded: a few publish streams per node, a cap on subscriptions per caller, and
+ * backpressure instead of buffering — while a subscriber's stream is over its high-water mark the
+ * publishing node's stream is paused, so gRPC flow control holds the lines on the node.
  */
 import type { Server, ServerReadableStream, ServerWritableStream } from "@grpc/grpc-js";
 import type { ClientReadableStream } from "@grpc/grpc-js";
@@ -17,15 +23,20 @@ import type { SubscribeLogsMessage__Output } from "../gen/swarm/logs/SubscribeLo
 import type { SubscribeLogsRequest__Output } from "../gen/swarm/logs/SubscribeLogsRequest.js";
 import type { SubscriptionMessage } from "../gen/swarm/logs/SubscriptionMessage.js";
 import type { Task__Output } from "../gen/swarm/api/Task.js";
-import { ErrorCode, SwarmError } from "../lib/errors.js";
+import { ErrorCode, SwarmError, errorMessage } from "../lib/errors.js";
 import { toServiceError, RemoteCallError, failStream } from "../rpc/grpc.js";
 import { newId } from "../lib/ids.js";
 import type { Logger } from "../lib/logger.js";
 import type { Store } from "../store/store.js";
-import type { AuthenticatedCall } from "../ca/tls.js";
+import { callerIdentity, type AuthenticatedCall } from "../ca/tls.js";
 import { Access, authorizeCall } from "./authz/authz.js";
 import { NotLeaderError } from "../rpc/leader.js";
 import { protos } from "../rpc/services.js";
+
+/** Concurrent PublishLogs streams one node may hold (its publisher uses one; reconnects overlap briefly). */
+export const MAX_PUBLISH_STREAMS_PER_NODE = 4;
+/** Concurrent SubscribeLogs streams one caller (a manager relaying, or the local socket) may hold. */
+export const MAX_SUBSCRIPTIONS_PER_CALLER = 32;
 
 /** Options of {@link LogBroker}. */
 export interface LogBrokerOptions {
@@ -44,6 +55,8 @@ type Listener = ServerWritableStream<ListenSubscriptionsRequest__Output, Subscri
 
 interface Subscription {
   readonly id: string;
+  /** Who subscribed (a manager's node id, or "local" for the socket): the key of the per-caller cap. */
+  readonly caller: string;
   readonly message: SubscriptionMessage;
   readonly follow: boolean;
   readonly out: Subscriber;
@@ -59,9 +72,22 @@ export function selectTasks(tasks: readonly Task__Output[], serviceIds: readonly
   return tasks.filter((t) => services.has(t.serviceId) || ids.has(t.id));
 }
 
+/**
+ * Why `nodeId` may not publish lines of these tasks, or undefined when every one is assigned to it.
+ * `assignedNode` is the task's node in the store (undefined for an unknown task).
+ */
+export function publishRefusal(nodeId: string, taskIds: readonly string[], assignedNode: (taskId: string) => string | undefined): string | undefined {
+  for (const taskId of taskIds) {
+    const owner = assignedNode(taskId);
+    if (owner !== nodeId) return `PublishLogs: task ${JSON.stringify(taskId)} is ${owner === undefined ? "not a task of this cluster" : "not assigned to this node"} (caller node ${nodeId}); a node publishes only its own tasks' logs`;
+  }
+  return undefined;
+}
+
 /** The broker; see the module comment. */
 export class LogBroker {
   private readonly listeners = new Map<string, Listener>();
+  private readonly publishers = new Map<string, number>();
   private readonly subs = new Map<string, Subscription>();
   private readonly log: Logger;
 
@@ -75,7 +101,7 @@ export class LogBroker {
       SubscribeLogs: (call: Subscriber) => {
         try {
           authorize(call);
-          this.subscribe(call);
+          this.subscribe(call, callerIdentity(call)?.nodeId ?? "local");
         } catch (err) {
           failStream(call, err);
         }
@@ -100,13 +126,41 @@ export class LogBroker {
         let nodeId: string;
         try {
           nodeId = authorizeCall(this.o.store, call, Access.Member).nodeId;
+          const open = this.publishers.get(nodeId) ?? 0;
+          if (open >= MAX_PUBLISH_STREAMS_PER_NODE) throw new SwarmError(ErrorCode.Unavailable, `PublishLogs: node ${nodeId} already has ${open} publish streams (at most ${MAX_PUBLISH_STREAMS_PER_NODE})`);
+          this.publishers.set(nodeId, open + 1);
         } catch (err) {
           callback(toServiceError(err), null);
           return;
         }
-        call.on("data", (m: PublishLogsMessage__Output) => this.publish(nodeId, m));
-        call.on("end", () => callback(null, {}));
-        call.on("error", () => undefined);
+        let done = false;
+        const finish = (err: unknown): void => {
+          if (done) return;
+          done = true;
+          const left = (this.publishers.get(nodeId) ?? 1) - 1;
+          if (left > 0) this.publishers.set(nodeId, left);
+          else this.publishers.delete(nodeId);
+          callback(err === undefined ? null : toServiceError(err), err === undefined ? {} : null);
+        };
+        call.on("data", (m: PublishLogsMessage__Output) => {
+          if (done) return;
+          try {
+            const slow = this.publish(nodeId, m);
+            if (slow !== undefined) {
+              // Backpressure: read no more from this node until the subscriber took what it has.
+              call.pause();
+              const resume = (): void => void call.resume();
+              slow.once("drain", resume);
+              slow.once("close", resume);
+            }
+          } catch (err) {
+            this.log.warn({ node: nodeId, err: errorMessage(err) }, "refused a log publish stream");
+            finish(err);
+          }
+        });
+        call.on("end", () => finish(undefined));
+        call.on("error", () => finish(undefined));
+        call.on("cancelled", () => finish(undefined));
       },
     };
   }
@@ -142,7 +196,9 @@ export class LogBroker {
     call.on("close", () => clearInterval(timer));
   }
 
-  private subscribe(call: Subscriber): void {
+  private subscribe(call: Subscriber, caller: string): void {
+    const mine = [...this.subs.values()].filter((s) => s.caller === caller).length;
+    if (mine >= MAX_SUBSCRIPTIONS_PER_CALLER) throw new SwarmError(ErrorCode.Unavailable, `SubscribeLogs: ${caller} already has ${mine} log streams open (at most ${MAX_SUBSCRIPTIONS_PER_CALLER})`);
     const { isLeader, leaderAddr } = this.o.leadership();
     if (!isLeader) {
       if (leaderAddr === "") throw new NotLeaderError("");
@@ -158,7 +214,7 @@ export class LogBroker {
     const nodes = new Set(tasks.map((t) => t.nodeId).filter((n) => n !== ""));
     const id = newId();
     const message: SubscriptionMessage = { id, selector: { serviceIds, taskIds }, options: { follow, tail: req.options?.tail ?? -1, sinceMs: req.options?.sinceMs ?? 0 } };
-    const sub: Subscription = { id, message, follow, out: call, waiting: new Set(), ended: false };
+    const sub: Subscription = { id, caller, message, follow, out: call, waiting: new Set(), ended: false };
     this.subs.set(id, sub);
     const missing = [...nodes].filter((n) => !this.listeners.has(n));
     for (const n of missing) this.warn(sub, `logs of node ${this.hostname(n)} could not be read: the node is not connected`);
@@ -189,9 +245,17 @@ export class LogBroker {
     call.on("cancelled", () => upstream.cancel());
   }
 
-  private publish(nodeId: string, m: PublishLogsMessage__Output): void {
+  /**
+   * Forwards one PublishLogs message; throws PERMISSION_DENIED for a line of a task not assigned to
+   * `nodeId` (checked before the subscription, so an unknown subscription id is no way around it).
+   * Returns the subscriber's stream when it is over its high-water mark (the caller pauses until it drains).
+   */
+  private publish(nodeId: string, m: PublishLogsMessage__Output): Subscriber | undefined {
+    const refusal = this.o.store.view((tx) => publishRefusal(nodeId, m.messages.map((l) => l.context?.taskId ?? ""), (id) => tx.get("task", id)?.nodeId));
+    if (refusal !== undefined) throw new SwarmError(ErrorCode.PermissionDenied, refusal);
     const sub = this.subs.get(m.subscriptionId);
-    if (sub === undefined || sub.ended) return;
+    if (sub === undefined || sub.ended) return undefined;
+    let slow = false;
     if (m.messages.length > 0 || m.warnings.length > 0) {
       const messages = this.o.store.view((tx) =>
         m.messages.map((l): LogMessage => {
@@ -213,12 +277,13 @@ export class LogBroker {
           };
         }),
       );
-      sub.out.write({ messages, warnings: m.warnings });
+      slow = !sub.out.write({ messages, warnings: m.warnings });
     }
     if (m.close) {
       sub.waiting.delete(nodeId);
       this.maybeEnd(sub);
     }
+    return slow && !sub.ended ? sub.out : undefined;
   }
 
   private warn(sub: Subscription, warning: string): void {
