@@ -20,6 +20,7 @@ if [ "${1:-}" != "--demo" ]; then
   command -v skopeo >/dev/null 2>&1 || need+=(skopeo)       # pushes test archives into that registry
   command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)  # registry basic-auth test
   command -v openssl >/dev/null 2>&1 || need+=(openssl)     # registry bearer-token test (token signing cert)
+  command -v docker >/dev/null 2>&1 || need+=(docker.io)    # swarmctl --format: the docker CLI's Go templates as the oracle
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then

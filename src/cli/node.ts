@@ -8,7 +8,8 @@ import type { InfoResponse__Output } from "../gen/swarm/daemon/InfoResponse.js";
 import { applyNodeUpdate, type NodeUpdateFlags } from "./node-flags.js";
 import { callUnary } from "../rpc/grpc.js";
 import { controlClient, daemonClient, withClient } from "./client.js";
-import { formatTable } from "../lib/table.js";
+import { FILTER_KEYS, filterNodes, parseFilters } from "./filters.js";
+import { printList, type Columns, type ListOptions } from "./list-output.js";
 
 const title = (s: string): string => (s === "" ? "" : s[0] + s.slice(1).toLowerCase());
 
@@ -23,6 +24,34 @@ export function managerStatusColumn(node: Node__Output): string {
   if (ms.leader) return "Leader";
   if (ms.learner && ms.reachability === "REACHABLE") return "Catching up";
   return title(ms.reachability);
+}
+
+/** One `node ls` row, keyed by Docker's template field names. */
+export interface NodeRow {
+  readonly ID: string;
+  readonly Self: boolean;
+  readonly Hostname: string;
+  readonly Status: string;
+  readonly Availability: string;
+  readonly ManagerStatus: string;
+  readonly EngineVersion: string;
+}
+
+// Docker's default adds ENGINE VERSION; ours keeps it to templates ({{.EngineVersion}}) so the table's
+// columns stay as scripts parsing it expect.
+const NODE_COLUMNS: Columns<NodeRow> = [["ID", "ID"], ["HOSTNAME", "Hostname"], ["STATUS", "Status"], ["AVAILABILITY", "Availability"], ["MANAGER STATUS", "ManagerStatus"]];
+
+/** A `node ls` row; the ID of this node ends in " *", as Docker's. */
+export function nodeRow(n: Node__Output, selfId: string): NodeRow {
+  return {
+    ID: n.id === selfId ? `${n.id} *` : n.id,
+    Self: n.id === selfId,
+    Hostname: n.description?.hostname ?? "",
+    Status: title(n.status?.state ?? "UNKNOWN"),
+    Availability: title(n.spec?.availability ?? "ACTIVE"),
+    ManagerStatus: managerStatusColumn(n),
+    EngineVersion: n.description?.engine?.engineVersion ?? "",
+  };
 }
 
 async function getNode(c: ControlClient, ref: string): Promise<Node__Output> {
@@ -49,31 +78,18 @@ export function registerNodeCommands(program: Command): void {
 
   node
     .command("ls")
-    .description("List nodes")
-    .option("-q, --quiet", "only print ids")
-    .option("--format <format>", "json for machine-readable output")
-    .action(async (o: { quiet?: boolean; format?: string }, cmd: Command) => {
+    .description("List nodes in the swarm")
+    .option("-f, --filter <filter>", "filter output based on conditions provided (repeatable)", collect, [])
+    .option("--format <format>", "format output using a custom template ('table', 'table TEMPLATE', 'json', 'TEMPLATE')")
+    .option("-q, --quiet", "only display IDs")
+    .action(async (o: ListOptions & { filter: string[] }, cmd: Command) => {
+      const filters = parseFilters(o.filter, FILTER_KEYS.node);
       const self = await withClient(daemonClient(cmd), (c) => callUnary<InfoResponse__Output>((md, opt, cb) => c.Info({}, md, opt, cb)));
       const { nodes } = await withClient(controlClient(cmd), (c) => callUnary<ListNodesResponse__Output>((md, opt, cb) => c.ListNodes({}, md, opt, cb)));
-      nodes.sort((a, b) => (a.description?.hostname ?? "").localeCompare(b.description?.hostname ?? ""));
-      if (o.quiet === true) {
-        for (const n of nodes) process.stdout.write(`${n.id}\n`);
-        return;
-      }
-      if (o.format === "json") {
-        process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(formatTable(
-        ["ID", "HOSTNAME", "STATUS", "AVAILABILITY", "MANAGER STATUS"],
-        nodes.map((n) => [
-          n.id === self.nodeId ? `${n.id} *` : n.id,
-          n.description?.hostname ?? "",
-          title(n.status?.state ?? "UNKNOWN"),
-          title(n.spec?.availability ?? "ACTIVE"),
-          managerStatusColumn(n),
-        ]),
-      ));
+      const kept = filterNodes(nodes, filters).sort((a, b) => (a.description?.hostname ?? "").localeCompare(b.description?.hostname ?? ""));
+      const rows = kept.map((n) => nodeRow(n, self.nodeId));
+      // -q prints bare ids (the "*" marks this node only in the table).
+      printList(o.quiet === true ? kept.map((n) => ({ ...nodeRow(n, ""), ID: n.id })) : rows, NODE_COLUMNS, o);
     });
 
   node

@@ -7,19 +7,20 @@ import type { CreateServiceResponse__Output } from "../gen/swarm/control/CreateS
 import type { GetServiceResponse__Output } from "../gen/swarm/control/GetServiceResponse.js";
 import type { ListServicesResponse__Output } from "../gen/swarm/control/ListServicesResponse.js";
 import type { ListTasksResponse__Output } from "../gen/swarm/control/ListTasksResponse.js";
-import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
 import type { ServiceSpec__Output } from "../gen/swarm/api/ServiceSpec.js";
 import { readFileSync } from "node:fs";
 import { serviceSpecFromFlags, type EnvFile, type ServiceCreateFlags, type UpdateFlags } from "./service-flags.js";
 import { applyServiceUpdate, type ServiceUpdateFlags } from "./service-update-flags.js";
-import { isTerminalTaskState, taskStateDisplayName } from "../spec/task-state.js";
+import { isTerminalTaskState } from "../spec/task-state.js";
 import { ErrorCode, errorMessage, SwarmError, ValidationError } from "../lib/errors.js";
 import { callUnary } from "../rpc/grpc.js";
 import { controlClient, withClient } from "./client.js";
 import { randomServiceName } from "./names.js";
-import { formatTable } from "../lib/table.js";
 import { watchUpdate } from "./update-progress.js";
 import { serviceTasks } from "./watch.js";
+import { registerTaskListCommands } from "./task-list.js";
+import { FILTER_KEYS, filterServices, parseFilters } from "./filters.js";
+import { printList, type Columns, type ListOptions } from "./list-output.js";
 
 const collect = (v: string, prev: string[]): string[] => [...prev, v];
 /** Deadline of service create/update: the manager may first pull the image from its registry. */
@@ -66,36 +67,6 @@ async function converge(c: ControlClient, service: Service__Output, timeoutMs: n
     throw new SwarmError(ErrorCode.Unavailable, `service ${service.spec?.annotations?.name} did not converge: ${why}`);
   }
   if (!quiet) process.stdout.write(`${tty ? "\n" : ""}verify: Service ${service.spec?.annotations?.name} converged\n`);
-}
-
-function printTasks(tasks: Task__Output[], names: Map<string, string>, serviceNames: Map<string, string>): void {
-  tasks.sort((a, b) => (serviceNames.get(a.serviceId) ?? "").localeCompare(serviceNames.get(b.serviceId) ?? "") || Number(a.slot) - Number(b.slot) || (b.meta?.createdAt ?? 0) - (a.meta?.createdAt ?? 0));
-  const seenSlots = new Set<string>();
-  process.stdout.write(formatTable(
-    ["ID", "NAME", "IMAGE", "NODE", "DESIRED STATE", "CURRENT STATE", "ERROR"],
-    tasks.map((t) => {
-      const slotKey = `${t.serviceId}.${t.slot || t.nodeId}`;
-      const first = !seenSlots.has(slotKey);
-      seenSlots.add(slotKey);
-      const name = `${serviceNames.get(t.serviceId) ?? t.serviceId}.${t.slot || t.nodeId}`;
-      const ago = Math.max(0, Math.round((Date.now() - Number(t.status?.timestamp ?? 0)) / 1000));
-      return [
-        t.id.slice(0, 12),
-        first ? name : ` \\_ ${name}`,
-        (t.spec?.container?.image ?? "").replace(/@sha256:[0-9a-f]+$/, ""),
-        names.get(t.nodeId) ?? "",
-        taskStateDisplayName(t.desiredState),
-        `${taskStateDisplayName(t.status?.state ?? "NEW")} ${ago} seconds ago`,
-        // As Docker: a task left pending shows why ("no suitable node (…)").
-        t.status?.err || (t.status?.state === "PENDING" && t.status.message.startsWith("no suitable node") ? t.status.message : ""),
-      ];
-    }),
-  ));
-}
-
-async function nodeNames(c: ControlClient): Promise<Map<string, string>> {
-  const { nodes } = await callUnary<ListNodesResponse__Output>((md, o, cb) => c.ListNodes({}, md, o, cb));
-  return new Map(nodes.map((n) => [n.id, n.description?.hostname ?? n.id]));
 }
 
 /** Registers the service commands and `node ps`. */
@@ -196,35 +167,16 @@ export function registerServiceCommands(program: Command): void {
   service
     .command("ls")
     .description("List services")
-    .option("-q, --quiet", "only print ids")
-    .option("--format <format>", "json for machine-readable output")
-    .action(async (o: { quiet?: boolean; format?: string }, cmd: Command) => {
+    .option("-f, --filter <filter>", "filter output based on conditions provided (repeatable)", collect, [])
+    .option("--format <format>", "format output using a custom template ('table', 'table TEMPLATE', 'json', 'TEMPLATE')")
+    .option("-q, --quiet", "only display IDs")
+    .action(async (o: ListOptions & { filter: string[] }, cmd: Command) => {
+      const filters = parseFilters(o.filter, FILTER_KEYS.service);
       await withClient(controlClient(cmd), async (c) => {
         const { services } = await callUnary<ListServicesResponse__Output>((md, opt, cb) => c.ListServices({}, md, opt, cb));
-        if (o.quiet === true) return void services.forEach((s) => process.stdout.write(`${s.id}\n`));
-        if (o.format === "json") return void process.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
-        const tasks = await listTasks(c, {});
-        process.stdout.write(formatTable(
-          ["ID", "NAME", "MODE", "REPLICAS", "IMAGE", "PORTS"],
-          services.map((s) => {
-            const running = tasks.filter((t) => t.serviceId === s.id && t.desiredState === "RUNNING" && t.status?.state === "RUNNING").length;
-            const want = replicasOf(s.spec);
-            const ports = (s.spec?.endpoint?.ports ?? []).map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol.toLowerCase()}`).join(", ");
-            return [s.id.slice(0, 12), s.spec?.annotations?.name ?? "", want === undefined ? "global" : "replicated", `${running}/${want ?? running}`, (s.spec?.task?.container?.image ?? "").replace(/@sha256:[0-9a-f]+$/, ""), ports];
-          }),
-        ));
-      });
-    });
-
-  service
-    .command("ps")
-    .description("List the tasks of services")
-    .argument("<service...>")
-    .action(async (refs: string[], _o: unknown, cmd: Command) => {
-      await withClient(controlClient(cmd), async (c) => {
-        const services = await Promise.all(refs.map((r) => getService(c, r)));
-        const tasks = await listTasks(c, { serviceIds: services.map((s) => s.id) });
-        printTasks(tasks, await nodeNames(c), new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
+        const kept = filterServices(services, filters).sort((a, b) => (a.spec?.annotations?.name ?? "").localeCompare(b.spec?.annotations?.name ?? ""));
+        const tasks = o.quiet === true ? [] : await listTasks(c, {});
+        printList(kept.map((s) => serviceRow(s, tasks)), SERVICE_COLUMNS, o);
       });
     });
 
@@ -365,20 +317,8 @@ export function registerServiceCommands(program: Command): void {
       });
     });
 
-  const node = program.commands.find((x) => x.name() === "node");
-  (node ?? program.command("node"))
-    .command("ps")
-    .description("List tasks running on nodes (default: this node)")
-    .argument("[node...]")
-    .action(async (refs: string[], _o: unknown, cmd: Command) => {
-      await withClient(controlClient(cmd), async (c) => {
-        const names = await nodeNames(c);
-        const ids = refs.length === 0 ? [...names.keys()] : refs.map((r) => [...names].find(([id, name]) => id === r || name === r || id.startsWith(r))?.[0] ?? r);
-        const tasks = await listTasks(c, { nodeIds: ids });
-        const { services } = await callUnary<ListServicesResponse__Output>((md, opt, cb) => c.ListServices({}, md, opt, cb));
-        printTasks(tasks, names, new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
-      });
-    });
+  const node = program.commands.find((x) => x.name() === "node") ?? program.command("node");
+  registerTaskListCommands(service, node);
 }
 
 /** Reads one `--env-file` (parsed with the other flags, so a bad line names file and line). */
@@ -388,6 +328,34 @@ function readEnvFile(path: string): EnvFile {
   } catch (err) {
     throw new ValidationError("--env-file", `open ${path}: ${errorMessage(err)}`);
   }
+}
+
+/** One `service ls` row, keyed by Docker's template field names. */
+export interface ServiceRow {
+  readonly ID: string;
+  readonly Name: string;
+  readonly Mode: string;
+  readonly Replicas: string;
+  readonly Image: string;
+  readonly Ports: string;
+}
+
+const SERVICE_COLUMNS: Columns<ServiceRow> = [["ID", "ID"], ["NAME", "Name"], ["MODE", "Mode"], ["REPLICAS", "Replicas"], ["IMAGE", "Image"], ["PORTS", "Ports"]];
+
+/** A `service ls` row: REPLICAS is running/desired, for a global service too (one per node with a task to run). */
+export function serviceRow(s: Service__Output, tasks: readonly Task__Output[]): ServiceRow {
+  const mine = tasks.filter((t) => t.serviceId === s.id && t.desiredState === "RUNNING");
+  const running = mine.filter((t) => t.status?.state === "RUNNING").length;
+  const want = replicasOf(s.spec);
+  const ports = (s.spec?.endpoint?.ports ?? []).map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol.toLowerCase()}`).join(", ");
+  return {
+    ID: s.id.slice(0, 12),
+    Name: s.spec?.annotations?.name ?? "",
+    Mode: want === undefined ? "global" : "replicated",
+    Replicas: `${running}/${want ?? new Set(mine.map((t) => t.nodeId)).size}`,
+    Image: (s.spec?.task?.container?.image ?? "").replace(/@sha256:[0-9a-f]+$/, ""),
+    Ports: ports,
+  };
 }
 
 /** `--replicas-max-per-node` (Docker's name) or its older spelling `--max-replicas`. */

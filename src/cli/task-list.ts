@@ -1,0 +1,139 @@
+/**
+ * `service ps` and `node ps`: tasks as Docker lists them. `taskRows` (pure) turns tasks into rows with
+ * Docker's field names (ID, Name, Image, Node, DesiredState, CurrentState, Error, Ports); the
+ * commands fetch, filter (--filter) and print them.
+ */
+import type { Command } from "commander";
+import type { Task__Output } from "../gen/swarm/api/Task.js";
+import type { ControlClient } from "../gen/swarm/control/Control.js";
+import type { GetServiceResponse__Output } from "../gen/swarm/control/GetServiceResponse.js";
+import type { ListNodesResponse__Output } from "../gen/swarm/control/ListNodesResponse.js";
+import type { ListServicesResponse__Output } from "../gen/swarm/control/ListServicesResponse.js";
+import type { ListTasksResponse__Output } from "../gen/swarm/control/ListTasksResponse.js";
+import type { InfoResponse__Output } from "../gen/swarm/daemon/InfoResponse.js";
+import { callUnary } from "../rpc/grpc.js";
+import { taskStateDisplayName } from "../spec/task-state.js";
+import { controlClient, daemonClient, withClient } from "./client.js";
+import { FILTER_KEYS, filterTasks, parseFilters } from "./filters.js";
+import { printList, type Columns, type ListOptions } from "./list-output.js";
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+/** One `service ps` row, keyed by Docker's template field names. */
+export interface TaskRow {
+  readonly ID: string;
+  readonly Name: string;
+  readonly Image: string;
+  readonly Node: string;
+  readonly DesiredState: string;
+  readonly CurrentState: string;
+  readonly Error: string;
+  readonly Ports: string;
+}
+
+/** The default `service ps` columns: header → field. */
+export const TASK_COLUMNS: Columns<TaskRow> = [
+  ["ID", "ID"], ["NAME", "Name"], ["IMAGE", "Image"], ["NODE", "Node"], ["DESIRED STATE", "DesiredState"],
+  ["CURRENT STATE", "CurrentState"], ["ERROR", "Error"], ["PORTS", "Ports"],
+];
+
+/** What rows need besides the tasks. */
+export interface TaskContext {
+  readonly nodeNames: ReadonlyMap<string, string>;
+  readonly serviceNames: ReadonlyMap<string, string>;
+  readonly now: number;
+  readonly noTrunc?: boolean;
+}
+
+/** "web.1" for a replicated task, "web.<node id>" for a global one (Docker's task names). */
+export function taskName(t: Task__Output, serviceNames: ReadonlyMap<string, string>): string {
+  return `${serviceNames.get(t.serviceId) ?? t.serviceId}.${Number(t.slot) > 0 ? String(t.slot) : t.nodeId}`;
+}
+
+/** Sorts as Docker's `service ps`: by service, slot, newest first; older tasks of a slot are `\_` history. */
+export function taskRows(tasks: readonly Task__Output[], ctx: TaskContext): TaskRow[] {
+  const sorted = [...tasks].sort(
+    (a, b) =>
+      (ctx.serviceNames.get(a.serviceId) ?? "").localeCompare(ctx.serviceNames.get(b.serviceId) ?? "") ||
+      Number(a.slot) - Number(b.slot) ||
+      a.nodeId.localeCompare(b.nodeId) ||
+      Number(b.meta?.createdAt ?? 0) - Number(a.meta?.createdAt ?? 0),
+  );
+  const seenSlots = new Set<string>();
+  return sorted.map((t) => {
+    const name = taskName(t, ctx.serviceNames);
+    const first = !seenSlots.has(name);
+    seenSlots.add(name);
+    const image = (t.spec?.container?.image ?? "").replace(/@sha256:[0-9a-f]+$/, "");
+    const ago = Math.max(0, ctx.now - Number(t.status?.timestamp ?? 0));
+    return {
+      ID: ctx.noTrunc === true ? t.id : t.id.slice(0, 12),
+      Name: first ? name : ` \\_ ${name}`,
+      Image: image,
+      Node: ctx.nodeNames.get(t.nodeId) ?? "",
+      DesiredState: taskStateDisplayName(t.desiredState),
+      CurrentState: `${taskStateDisplayName(t.status?.state ?? "NEW")} ${Math.round(ago / 1000)} seconds ago`,
+      // As Docker: a task left pending shows why ("no suitable node (…)").
+      Error: t.status?.err || (t.status?.state === "PENDING" && t.status.message.startsWith("no suitable node") ? t.status.message : ""),
+      // As Docker: only host-mode ports belong to a task (ingress ports are the service's).
+      Ports: (t.endpoint?.ports ?? []).filter((p) => p.publishMode === "HOST").map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol.toLowerCase()}`).join(","),
+    };
+  });
+}
+
+async function listTasks(c: ControlClient, filters: { serviceIds?: string[]; nodeIds?: string[] }): Promise<Task__Output[]> {
+  return (await callUnary<ListTasksResponse__Output>((md, o, cb) => c.ListTasks({ filters }, md, o, cb))).tasks;
+}
+
+async function nodeNames(c: ControlClient): Promise<Map<string, string>> {
+  const { nodes } = await callUnary<ListNodesResponse__Output>((md, o, cb) => c.ListNodes({}, md, o, cb));
+  return new Map(nodes.map((n) => [n.id, n.description?.hostname ?? n.id]));
+}
+
+interface PsOptions extends ListOptions {
+  readonly filter: string[];
+  /** commander's value of `--no-trunc`. */
+  readonly trunc?: boolean;
+}
+
+/** Filters (`--filter`), then prints the tasks' rows as the options say. */
+function printTasks(tasks: readonly Task__Output[], o: PsOptions, nodes: ReadonlyMap<string, string>, services: ReadonlyMap<string, string>): void {
+  const filters = parseFilters(o.filter, FILTER_KEYS.task);
+  const kept = filterTasks(tasks, filters, { taskName: (t) => taskName(t, services), nodeName: (t) => nodes.get(t.nodeId) ?? "" });
+  const rows = taskRows(kept, { nodeNames: nodes, serviceNames: services, now: Date.now(), noTrunc: o.trunc === false });
+  printList(rows, TASK_COLUMNS, o);
+}
+
+function psOptions(cmd: Command): Command {
+  return cmd
+    .option("-f, --filter <filter>", "filter output based on conditions provided (repeatable)", collect, [])
+    .option("--format <format>", "format output using a custom template ('table', 'table TEMPLATE', 'json', 'TEMPLATE')")
+    .option("--no-trunc", "do not truncate output")
+    .option("-q, --quiet", "only display task IDs");
+}
+
+/** Registers `service ps` on `service` and `node ps` on `node`. */
+export function registerTaskListCommands(service: Command, node: Command): void {
+  psOptions(service.command("ps").description("List the tasks of one or more services").argument("<service...>"))
+    .action(async (refs: string[], o: PsOptions, cmd: Command) => {
+      await withClient(controlClient(cmd), async (c) => {
+        const services = await Promise.all(refs.map(async (r) => (await callUnary<GetServiceResponse__Output>((md, opt, cb) => c.GetService({ serviceId: r }, md, opt, cb))).service!));
+        const tasks = await listTasks(c, { serviceIds: services.map((s) => s.id) });
+        printTasks(tasks, o, await nodeNames(c), new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
+      });
+    });
+
+  psOptions(node.command("ps").description("List tasks running on one or more nodes, defaults to the current node").argument("[node...]"))
+    .action(async (refs: string[], o: PsOptions, cmd: Command) => {
+      // As Docker: no NODE means this node ("self").
+      const want = refs.length === 0 ? ["self"] : refs;
+      const self = want.includes("self") ? (await withClient(daemonClient(cmd), (c) => callUnary<InfoResponse__Output>((md, opt, cb) => c.Info({}, md, opt, cb)))).nodeId : "";
+      await withClient(controlClient(cmd), async (c) => {
+        const names = await nodeNames(c);
+        const ids = want.map((r) => (r === "self" ? self : ([...names].find(([id, name]) => id === r || name === r)?.[0] ?? [...names.keys()].find((id) => id.startsWith(r)) ?? r)));
+        const tasks = await listTasks(c, { nodeIds: ids });
+        const { services } = await callUnary<ListServicesResponse__Output>((md, opt, cb) => c.ListServices({}, md, opt, cb));
+        printTasks(tasks, o, names, new Map(services.map((s) => [s.id, s.spec?.annotations?.name ?? s.id])));
+      });
+    });
+}
