@@ -11,6 +11,7 @@ import { protos } from "../rpc/services.js";
 import { normalizeServiceSpec } from "../spec/defaults.js";
 import { makeNode, makeService, makeTask } from "../store/objects.js";
 import { buildProgram } from "./swarmctl.js";
+import { humanDuration } from "./task-list.js";
 
 const NOW = Date.now();
 const nodes = [
@@ -131,11 +132,20 @@ describe("node ls", () => {
 });
 
 describe("service ps / node ps", () => {
+  it("CURRENT STATE ages read as Docker's units.HumanDuration", () => {
+    const cases: [number, string][] = [
+      [400, "Less than a second"], [1_000, "1 second"], [59_999, "59 seconds"], [60_000, "About a minute"], [119_999, "About a minute"],
+      [300_000, "5 minutes"], [3_599_000, "59 minutes"], [3_600_000, "About an hour"], [5_400_000, "2 hours"], [47 * 3_600_000, "47 hours"],
+      [48 * 3_600_000, "2 days"], [14 * 86_400_000, "2 weeks"], [60 * 86_400_000, "2 months"], [730 * 86_400_000, "2 years"],
+    ];
+    for (const [ms, text] of cases) expect(humanDuration(ms), `${ms} ms`).toBe(text);
+  });
+
   it("service ps: history under \\_, PORTS of host-mode ports, filters by desired-state, node, name", async () => {
     const out = (await swarmctl("service", "ps", "web")).out.split("\n");
     expect(out[0]).toMatch(/^ID {13}NAME {8}IMAGE {8}NODE {6}DESIRED STATE {3}CURRENT STATE +ERROR {5}PORTS$/);
-    expect(out[1]).toMatch(/^t1new0000000 {3}web\.1 {7}demo\/web:1 {3}h1 {8}running {9}running \d+ seconds ago +$/);
-    expect(out[2]).toMatch(/^t1old0000000 {4}\\_ web\.1 {3}demo\/web:1 {3}h1 {8}shutdown {8}shutdown \d+ seconds ago +$/);
+    expect(out[1]).toMatch(/^t1new0000000 {3}web\.1 {7}demo\/web:1 {3}h1 {8}running {9}running 5 minutes ago +$/);
+    expect(out[2]).toMatch(/^t1old0000000 {4}\\_ web\.1 {3}demo\/web:1 {3}h1 {8}shutdown {8}shutdown 10 minutes ago +$/);
     expect(out[3]).toMatch(/ h2 .* \*:8081->80\/tcp$/);
     const ids = async (...f: string[]): Promise<string> => (await swarmctl("service", "ps", ...f, "--format", "{{.ID}}", "web")).out;
     expect(await ids("-f", "desired-state=shutdown")).toBe("t1old0000000\n");

@@ -50,6 +50,28 @@ export function taskName(t: Task__Output, serviceNames: ReadonlyMap<string, stri
   return `${serviceNames.get(t.serviceId) ?? t.serviceId}.${Number(t.slot) > 0 ? String(t.slot) : t.nodeId}`;
 }
 
+/**
+ * Docker's units.HumanDuration ("Less than a second", "About a minute", "5 minutes", "About an hour",
+ * "3 hours", "2 days", "3 weeks", "4 months", "2 years"), from milliseconds.
+ */
+export function humanDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const minutes = Math.floor(ms / 60_000);
+  // Go rounds the hours (math.Round(d.Hours())) but truncates seconds and minutes.
+  const hours = Math.round(ms / 3_600_000);
+  if (seconds < 1) return "Less than a second";
+  if (seconds === 1) return "1 second";
+  if (seconds < 60) return `${seconds} seconds`;
+  if (minutes === 1) return "About a minute";
+  if (minutes < 60) return `${minutes} minutes`;
+  if (hours === 1) return "About an hour";
+  if (hours < 48) return `${hours} hours`;
+  if (hours < 24 * 7 * 2) return `${Math.floor(hours / 24)} days`;
+  if (hours < 24 * 30 * 2) return `${Math.floor(hours / 24 / 7)} weeks`;
+  if (hours < 24 * 365 * 2) return `${Math.floor(hours / 24 / 30)} months`;
+  return `${Math.floor(ms / 3_600_000 / 24 / 365)} years`;
+}
+
 /** Sorts as Docker's `service ps`: by service, slot, newest first; older tasks of a slot are `\_` history. */
 export function taskRows(tasks: readonly Task__Output[], ctx: TaskContext): TaskRow[] {
   const sorted = [...tasks].sort(
@@ -72,7 +94,8 @@ export function taskRows(tasks: readonly Task__Output[], ctx: TaskContext): Task
       Image: image,
       Node: ctx.nodeNames.get(t.nodeId) ?? "",
       DesiredState: taskStateDisplayName(t.desiredState),
-      CurrentState: `${taskStateDisplayName(t.status?.state ?? "NEW")} ${Math.round(ago / 1000)} seconds ago`,
+      // Docker: "Running 5 minutes ago"; the state word stays lower-case here (scripts parse it).
+      CurrentState: `${taskStateDisplayName(t.status?.state ?? "NEW")} ${humanDuration(ago).toLowerCase()} ago`,
       // As Docker: a task left pending shows why ("no suitable node (…)").
       Error: t.status?.err || (t.status?.state === "PENDING" && t.status.message.startsWith("no suitable node") ? t.status.message : ""),
       // As Docker: only host-mode ports belong to a task (ingress ports are the service's).
