@@ -1,7 +1,7 @@
 /**
  * Everything that runs only while this manager leads, assembled in one place: the role manager
  * (learner promotion, demotions), the reachability recorder, and the reconcilers — replicated and
- * global orchestrators, updater, scheduler, task reaper, network allocator (design/orchestrator.md).
+ * global orchestrators, updater, rebalancer, scheduler, task reaper, network allocator (design/orchestrator.md).
  */
 import type { Logger } from "../lib/logger.js";
 import type { RaftServer } from "../raft/server/server.js";
@@ -13,6 +13,7 @@ import { GlobalOrchestrator } from "./orchestrator/global.js";
 import { TaskReaper } from "./orchestrator/reaper.js";
 import { ReplicatedOrchestrator } from "./orchestrator/replicated.js";
 import { Updater } from "./orchestrator/update/updater.js";
+import { Rebalancer } from "./orchestrator/rebalancer.js";
 import { ReachabilityRecorder, type ReachabilityClock } from "./reachability.js";
 import { RoleManager, type RoleManagerOptions } from "./roles.js";
 import { SchedulerLoop } from "./scheduler/loop.js";
@@ -25,15 +26,20 @@ export interface LeaderReconcilerOptions {
 }
 
 /**
- * The leader-only reconcilers in start order: replicated and global orchestrators, updater, scheduler
- * loop, task reaper, network allocator (node subnets, task addresses).
+ * The leader-only reconcilers in start order: replicated and global orchestrators, updater,
+ * rebalancer, scheduler loop, task reaper, network allocator (node subnets, task addresses).
  */
-export function leaderReconcilers(store: Store, logger: Logger, o: LeaderReconcilerOptions = {}): [ReplicatedOrchestrator, GlobalOrchestrator, Updater, SchedulerLoop, TaskReaper, NetworkAllocator] {
+export function leaderReconcilers(
+  store: Store,
+  logger: Logger,
+  o: LeaderReconcilerOptions = {},
+): [ReplicatedOrchestrator, GlobalOrchestrator, Updater, Rebalancer, SchedulerLoop, TaskReaper, NetworkAllocator] {
   const base = { store, clock: o.clock };
   return [
     new ReplicatedOrchestrator({ ...base, logger: logger.child({ component: "replicated-orchestrator" }), orphanAfterMs: o.orphanAfterMs }),
     new GlobalOrchestrator({ ...base, logger: logger.child({ component: "global-orchestrator" }), orphanAfterMs: o.orphanAfterMs }),
     new Updater({ ...base, logger: logger.child({ component: "updater" }) }),
+    new Rebalancer({ ...base, logger: logger.child({ component: "rebalancer" }) }),
     new SchedulerLoop({ ...base, logger: logger.child({ component: "scheduler" }) }),
     new TaskReaper({ ...base, logger: logger.child({ component: "task-reaper" }) }),
     new NetworkAllocator({ ...base, logger: logger.child({ component: "network-allocator" }) }),

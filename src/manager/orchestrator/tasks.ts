@@ -15,6 +15,12 @@ import type { WriteTx } from "../../store/store.js";
 /** Task label holding the times (Unix ms, comma-separated) of the restarts that led to this task. */
 export const RESTART_HISTORY_LABEL = "swarm.restart.history";
 
+/**
+ * Task label on a task the rebalancer created to move a replica: the hostname of the node it moved
+ * from. `service ps` shows it as "rebalanced from <host>".
+ */
+export const REBALANCE_FROM_LABEL = "swarm.rebalance.from";
+
 /** Where a new task goes: a replica slot, or a node (global services). */
 export type TaskPlace = { readonly kind: "slot"; readonly slot: number } | { readonly kind: "node"; readonly nodeId: string };
 
@@ -104,13 +110,16 @@ export function groupTasks<K>(tasks: Iterable<Task__Output>, key: (task: Task__O
 /**
  * One place's live tasks (a slot's, or a node's for a global service; not empty): the newest wins,
  * the older ones are surplus (a race left two) — none when the group mixes tasks of the old and the
- * current spec: that place is the updater's (a start-first update, or a paused one).
+ * current spec: that place is the updater's (a start-first update, or a paused one); none either while
+ * the newest is a start-first rebalancing move that does not run yet (the rebalancer's).
  */
 export function newestWins(service: Service__Output, group: readonly Task__Output[]): { readonly newest: Task__Output; readonly surplus: Task__Output[] } {
   const sorted = [...group].sort(byCreation);
   const newest = sorted[sorted.length - 1]!;
   const dirty = sorted.map((t) => isTaskDirty(service, t));
-  return { newest, surplus: dirty.includes(true) && dirty.includes(false) ? [] : sorted.slice(0, -1) };
+  // A start-first rebalancing move keeps the task it replaces until the new one runs.
+  const moving = newest.annotations?.labels[REBALANCE_FROM_LABEL] !== undefined && observed(newest) !== "RUNNING" && !isDead(newest);
+  return { newest, surplus: moving || (dirty.includes(true) && dirty.includes(false)) ? [] : sorted.slice(0, -1) };
 }
 
 /** The restart supervisor's verdict on a dead task that is still desired RUNNING. */

@@ -170,7 +170,8 @@ function placeOnPreviousNodes(
   return rest;
 }
 
-interface ParsedGroup {
+/** A group's placement requirements, parsed from its tasks' shared spec. */
+export interface ParsedGroup {
   readonly req: GroupRequirements;
   readonly spread: readonly NodeAttribute[];
   /** The spread descriptors as written, for the template cache key. */
@@ -178,7 +179,14 @@ interface ParsedGroup {
 }
 
 function parseGroup(group: TaskGroup): ParsedGroup {
-  const first = group.tasks[0];
+  return parsePlacement(group.serviceId, group.tasks[0]);
+}
+
+/**
+ * The placement requirements of a service's tasks (filters, spread preferences) from one task's copy
+ * of the spec; throws a ValidationError naming the field on an invalid constraint or preference.
+ */
+export function parsePlacement(serviceId: string, first: Task__Output | undefined): ParsedGroup {
   const spec = first?.spec;
   const placement = spec?.placement;
   const reservations = spec?.resources?.reservations;
@@ -191,7 +199,7 @@ function parseGroup(group: TaskGroup): ParsedGroup {
   }
   return {
     req: {
-      serviceId: group.serviceId,
+      serviceId,
       nanoCpus: reservations?.nanoCpus ?? 0,
       memoryBytes: reservations?.memoryBytes ?? 0,
       constraints,
