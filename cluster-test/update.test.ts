@@ -5,8 +5,6 @@
 // ROLLBACK_COMPLETED) and with pause (PAUSED, the message names the failed task), then kill -9 of the
 // leader in the middle of an update, which the new leader's updater completes from the store.
 import { credentials } from "@grpc/grpc-js";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Service__Output } from "../src/gen/swarm/api/Service.js";
 import type { Task__Output } from "../src/gen/swarm/api/Task.js";
@@ -18,6 +16,7 @@ import { UPDATE_UP_LABEL } from "../src/manager/orchestrator/update/plan.js";
 import type { Cluster } from "./lib/cluster.js";
 import { tableRows as rows, swarmctlOk as ok } from "./lib/swarmctl.js";
 import { withCluster } from "./lib/with-cluster.js";
+import { loadFrom } from "./lib/http-load.js";
 import { protos } from "../src/rpc/services.js";
 
 /** The service's tasks with every field (labels, timestamps), read over `host`'s daemon socket. */
@@ -32,48 +31,6 @@ async function tasksOf(c: Cluster, host: string, serviceId: string): Promise<Tas
 
 async function inspect(c: Cluster, host: string): Promise<Service__Output> {
   return (JSON.parse(await ok(c, host, "service", "inspect", "web")) as Service__Output[])[0]!;
-}
-
-// ~100 GET/s (a new connection each, 10 ms apart) to host:port until the file argv[3] exists; prints
-// {sent, failed, errors}.
-const HTTP_LOAD = `
-const http = require("node:http"); const fs = require("node:fs");
-const [host, port, stopFile] = [process.argv[1], Number(process.argv[2]), process.argv[3]];
-let sent = 0, failed = 0; const errors = []; const inflight = new Set(); const t0 = Date.now();
-const one = () => new Promise((resolve) => {
-  sent++;
-  const req = http.get({ host, port, path: "/", agent: false, timeout: 5000 }, (res) => {
-    res.resume(); res.on("end", () => { if (res.statusCode !== 200) { failed++; errors.push("HTTP " + res.statusCode); } resolve(); });
-  });
-  req.on("timeout", () => req.destroy(new Error("TIMEOUT")));
-  const at = Date.now() - t0;
-  req.on("error", (e) => { failed++; if (errors.length < 10) errors.push((e.code || e.message) + " (sent at +" + at + " ms, " + new Date(t0 + at).toISOString() + ")"); resolve(); });
-});
-const timer = setInterval(() => {
-  if (fs.existsSync(stopFile)) { clearInterval(timer); Promise.all(inflight).then(() => console.log(JSON.stringify({ sent, failed, errors }))); return; }
-  const p = one().then(() => inflight.delete(p)); inflight.add(p);
-}, 10);
-`;
-
-interface LoadResult {
-  readonly sent: number;
-  readonly failed: number;
-  readonly errors: string[];
-}
-
-/** Starts ~100 req/s from `from` to `target`:8080; `stop()` ends it and returns the counts. */
-function loadFrom(c: Cluster, from: string, target: string, tag: string): { stop: () => Promise<LoadResult> } {
-  const h = c.host(from);
-  const stopFile = join(h.dataDir, `load-${tag}.stop`);
-  const running = h.exec([h.node, "-e", HTTP_LOAD, target, "8080", stopFile], { timeoutMs: 600_000 });
-  return {
-    stop: async () => {
-      writeFileSync(stopFile, "");
-      const r = await running;
-      if (r.code !== 0) throw new Error(`load from ${from} exited ${r.code}: ${r.stderr}`);
-      return JSON.parse(r.stdout.trim().split("\n").pop() ?? "") as LoadResult;
-    },
-  };
 }
 
 const image = (t: Task__Output): string => (t.spec?.container?.image ?? "").replace(/@sha256:.*$/, "");

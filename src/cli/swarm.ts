@@ -1,9 +1,10 @@
-/** swarmctl init | join | join-token | leave | info — membership of this node. */
+/** swarmctl init | join | join-token | leave | info — membership of this node; swarm update — cluster settings. */
 import type { Command } from "commander";
 import type { InitResponse__Output } from "../gen/swarm/daemon/InitResponse.js";
 import type { JoinResponse__Output } from "../gen/swarm/daemon/JoinResponse.js";
 import type { InfoResponse__Output } from "../gen/swarm/daemon/InfoResponse.js";
 import type { GetClusterResponse__Output } from "../gen/swarm/control/GetClusterResponse.js";
+import type { ClusterSpec } from "../gen/swarm/api/ClusterSpec.js";
 import type { UpdateClusterResponse__Output } from "../gen/swarm/control/UpdateClusterResponse.js";
 import { ValidationError } from "../lib/errors.js";
 import { callUnary } from "../rpc/grpc.js";
@@ -16,7 +17,14 @@ function joinCommand(token: string, addr: string): string {
   return `    swarmctl join --token ${token} ${addr}`;
 }
 
-/** Registers the membership commands. */
+/** The value of --rebalance: true or false, nothing else. */
+export function parseRebalance(value: string): boolean {
+  if (value === "true") return true;
+  if (value === "false") return false;
+  throw new ValidationError("--rebalance", `"${value}" is not true or false`);
+}
+
+/** Registers the membership commands and `swarm update`. */
 export function registerSwarmCommands(program: Command): void {
   program
     .command("init")
@@ -78,17 +86,24 @@ export function registerSwarmCommands(program: Command): void {
     });
 
   program
+    .command("swarm")
+    .description("Manage the swarm's settings")
     .command("update")
-    .description("Update the swarm's settings")
+    .description("Change cluster settings")
+    .option("--rebalance <bool>", "move replicas onto nodes that become available (true|false; default true)")
     .option("--rotate-gossip-key", "make a new gossip encryption key the sending key (the old one is refused after a grace)")
-    .action(async (o: { rotateGossipKey?: boolean }, cmd: Command) => {
-      if (o.rotateGossipKey !== true) throw new ValidationError("update", "nothing to update: give --rotate-gossip-key");
+    .action(async (o: { rebalance?: string; rotateGossipKey?: boolean }, cmd: Command) => {
+      if (o.rebalance === undefined && o.rotateGossipKey !== true) throw new ValidationError("swarm update", "nothing to change (give --rebalance=true|false or --rotate-gossip-key)");
+      const rebalance = o.rebalance === undefined ? undefined : parseRebalance(o.rebalance);
       await withClient(controlClient(cmd), async (c) => {
         const got = await callUnary<GetClusterResponse__Output>((md, opt, cb) => c.GetCluster({}, md, opt, cb));
-        const rotation = { gossipKey: true };
-        await callUnary<UpdateClusterResponse__Output>((md, opt, cb) => c.UpdateCluster({ clusterVersion: got.cluster?.meta?.version ?? 0, rotation }, md, opt, cb));
+        const spec: ClusterSpec = got.cluster?.spec ?? {};
+        const next = rebalance === undefined ? spec : { ...spec, orchestration: { ...(spec.orchestration ?? {}), rebalance } };
+        const rotation = o.rotateGossipKey === true ? { gossipKey: true } : undefined;
+        await callUnary<UpdateClusterResponse__Output>((md, opt, cb) => c.UpdateCluster({ clusterVersion: got.cluster?.meta?.version ?? 0, spec: next, ...(rotation === undefined ? {} : { rotation }) }, md, opt, cb));
       });
-      process.stdout.write("Successfully rotated the gossip key.\n");
+      if (rebalance !== undefined) process.stdout.write(`Swarm updated: rebalance ${rebalance ? "on" : "off"}.\n`);
+      if (o.rotateGossipKey === true) process.stdout.write("Successfully rotated the gossip key.\n");
     });
 
   program

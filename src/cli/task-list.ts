@@ -97,11 +97,20 @@ export function taskRows(tasks: readonly Task__Output[], ctx: TaskContext): Task
       // Docker: "Running 5 minutes ago"; the state word stays lower-case here (scripts parse it).
       CurrentState: `${taskStateDisplayName(t.status?.state ?? "NEW")} ${humanDuration(ago).toLowerCase()} ago`,
       // As Docker: a task left pending shows why ("no suitable node (…)").
-      Error: t.status?.err || (t.status?.state === "PENDING" && t.status.message.startsWith("no suitable node") ? t.status.message : ""),
+      Error: t.status?.err || (t.status?.state === "PENDING" && t.status.message.startsWith("no suitable node") ? t.status.message : "") || movedFrom(t),
       // As Docker: only host-mode ports belong to a task (ingress ports are the service's).
       Ports: (t.endpoint?.ports ?? []).filter((p) => p.publishMode === "HOST").map((p) => `*:${p.publishedPort}->${p.targetPort}/${p.protocol.toLowerCase()}`).join(","),
     };
   });
+}
+
+/**
+ * "rebalanced from h2" for a task the leader's rebalancer moved: the label swarm.rebalance.from
+ * (REBALANCE_FROM_LABEL in src/manager/orchestrator/tasks.ts, which the CLI may not import).
+ */
+function movedFrom(t: Task__Output): string {
+  const from = t.annotations?.labels["swarm.rebalance.from"];
+  return from === undefined || from === "" ? "" : `rebalanced from ${from}`;
 }
 
 async function listTasks(c: ControlClient, filters: { serviceIds?: string[]; nodeIds?: string[] }): Promise<Task__Output[]> {

@@ -1,7 +1,7 @@
 /**
  * Gossip key rotation on the managers' side (pure): the cluster object keeps the sending key and the
  * one before it, ordered by a Lamport time. The leader rotates on `node rm` (the removed node knew
- * the key) and on demand (`swarmctl update --rotate-gossip-key`); nodes learn the list from their
+ * the key) and on demand (`swarmctl swarm update --rotate-gossip-key`); nodes learn the list from their
  * heartbeats and accept the previous key only for a grace ({@link Keyring.sync}).
  */
 import { randomBytes } from "node:crypto";
