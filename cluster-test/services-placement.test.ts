@@ -9,43 +9,14 @@ import { buildTestImages, type TestImages } from "../src/image/testing/test-imag
 import type { Cluster } from "./lib/cluster.js";
 import { sharedCluster } from "./lib/shared-cluster.js";
 import { tableRows as rows, swarmctlOk } from "./lib/swarmctl.js";
+import { psRows, runningPerNode, type PsRow } from "./lib/service-ps.js";
 
 let c: Cluster;
 let images: TestImages;
 const ok = (host: string, ...args: string[]): Promise<string> => swarmctlOk(c, host, ...args);
 
-/** Parsed `service ps` rows. */
-interface PsRow {
-  readonly id: string;
-  readonly name: string;
-  readonly history: boolean;
-  readonly node: string;
-  readonly desired: string;
-  readonly current: string;
-  readonly error: string;
-}
-
-function psRows(stdout: string): PsRow[] {
-  return rows(stdout).map((line) => {
-    const cols = line.trim().split(/\s{2,}/);
-    const name = cols[1] ?? "";
-    const history = name.startsWith("\\_");
-    // A pending task has no node: the NODE column is empty and the split shifts.
-    const hasNode = /^h\d$/.test(cols[3] ?? "");
-    const at = hasNode ? 4 : 3;
-    return { id: cols[0] ?? "", name: name.replace(/^\\_\s*/, ""), history, node: hasNode ? (cols[3] ?? "") : "", desired: cols[at] ?? "", current: cols[at + 1] ?? "", error: cols.slice(at + 2).join("  ") };
-  });
-}
-
 async function ps(service: string, host = "h1"): Promise<PsRow[]> {
   return psRows(await ok(host, "service", "ps", service));
-}
-
-/** Running tasks per node. */
-function runningPerNode(list: readonly PsRow[]): Record<string, number> {
-  const per: Record<string, number> = {};
-  for (const r of list) if (r.desired === "running" && r.current.startsWith("running")) per[r.node] = (per[r.node] ?? 0) + 1;
-  return Object.fromEntries(Object.entries(per).sort());
 }
 
 async function waitPs(service: string, what: string, ready: (list: PsRow[]) => boolean, timeoutMs = 60_000): Promise<PsRow[]> {
