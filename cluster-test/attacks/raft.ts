@@ -123,11 +123,12 @@ export const attacks: Attack[] = [
   {
     area: "raft",
     name: `a member's MSG_PROP over the ${MAX_RAFT_MESSAGE_BYTES / 1024 / 1024} MiB message limit`,
+    timeoutMs: 120_000,
     run: async (ctx) => {
       const member = await memberOtherThan(ctx, await ctx.leader());
       const big = Buffer.alloc(MAX_RAFT_MESSAGE_BYTES + 1024, 0x61);
       return answered(await sendToLeader(ctx, { kind: "identity", identity: member.identity }, (to) => [{ type: "MSG_PROP", from: member.raftId, to, entries: [{ type: "ENTRY_NORMAL", data: big }] }], 60_000));
     },
   },
-  { area: "raft", name: "a member proposes an entry no replica can decode (cluster stays up, every manager logs the skip)", run: undecodableEntry },
+  { area: "raft", name: "a member proposes an entry no replica can decode (cluster stays up, every manager logs the skip)", timeoutMs: 120_000, run: undecodableEntry },
 ];
