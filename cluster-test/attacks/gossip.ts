@@ -160,20 +160,26 @@ async function connectionFlood(ctx: AttackContext): Promise<AttackOutcome> {
   const changesBefore = live.map((h) => membershipChanges(ctx, h, ["dead", "suspect"]));
   const total = 2000;
   let closedFast = 0;
+  let closedByTarget = 0;
   let failed = 0;
   const t0 = Date.now();
   const one = (): Promise<void> => new Promise((resolve) => {
     const s = connect({ host: ip, port: GOSSIP_PORT });
     let openedAt = 0;
+    let gaveUp = false;
     s.on("error", () => undefined);
     s.once("connect", () => (openedAt = Date.now()));
     s.once("close", () => {
       if (openedAt === 0) failed++;
-      else if (Date.now() - openedAt < 1_000) closedFast++;
+      else if (!gaveUp) closedByTarget++;
+      if (openedAt !== 0 && Date.now() - openedAt < 1_000) closedFast++;
       resolve();
     });
-    // The attacker never writes; it gives up after 3 s (longer than the 2 s hello timeout).
-    setTimeout(() => s.destroy(), 3_000).unref();
+    // The attacker never writes; it gives up after 5 s (well past the 2 s hello timeout).
+    setTimeout(() => {
+      gaveUp = true;
+      s.destroy();
+    }, 5_000).unref();
   });
   const running = new Set<Promise<void>>();
   for (let i = 0; i < total; i++) {
@@ -187,10 +193,11 @@ async function connectionFlood(ctx: AttackContext): Promise<AttackOutcome> {
   const changes = live.map((h, i) => membershipChanges(ctx, h, ["dead", "suspect"]) - (changesBefore[i] ?? 0));
   const capped = loggedCounter(ctx, targetHost, "tcpCapped") > 0;
   const web = await webAnswers(ctx);
-  const refused = closedFast >= total - 50 && capped && changes.every((n) => n === 0) && web;
+  // Every connection is closed by the target: over the cap at once, the few within it at the hello timeout.
+  const refused = closedByTarget >= total - 10 && capped && changes.every((n) => n === 0) && web;
   return {
     refused,
-    detail: `${total} connections in ${floodMs} ms: ${closedFast} closed by ${targetHost} within 1 s, ${failed} never connected; cap logged: ${capped}; suspect/dead events per node: ${changes.join(",")}; web: ${web ? "answers" : "DOWN"}`,
+    detail: `${total} connections in ${floodMs} ms: ${closedByTarget} closed by ${targetHost} (${closedFast} within 1 s of connect, as the client saw it), ${failed} never connected; cap logged: ${capped}; suspect/dead events per node: ${changes.join(",")}; web: ${web ? "answers" : "DOWN"}`,
   };
 }
 
