@@ -203,6 +203,6 @@ async function connectionFlood(ctx: AttackContext): Promise<AttackOutcome> {
 
 export const attacks: Attack[] = [
   { area: "gossip", name: "forged 'dead' for a live node with the removed h6's old key, after the grace", timeoutMs: 150_000, run: forgedDeadWithOldKey },
-  { area: "gossip", name: "a datagram sealed with the current key, replayed", run: replayedDatagram },
+  { area: "gossip", name: "a datagram sealed with the current key, replayed", timeoutMs: 90_000, run: replayedDatagram },
   { area: "gossip", name: "2000 TCP connections to the gossip port that never send a hello", timeoutMs: 120_000, run: connectionFlood },
 ];
