@@ -30,7 +30,8 @@ const tally = { tried: 0, refused: 0, changed: 0 };
 const step = sharedCluster({ hosts: 6, setupTimeoutMs: 240_000 }, async (c) => {
   cluster = c;
   const images = buildTestImages();
-  await Promise.all(c.hosts.map((h) => h.swarmd()));
+  // Plain http to the attacker's host (the worker): image attacks serve a hostile registry there.
+  await Promise.all(c.hosts.map((h) => h.swarmd(["--insecure-registry", c.host(roles.worker).ip])));
   await c.waitFor(async () => (await Promise.all(c.hosts.map((h) => h.swarmctl("info")))).every((r) => r.code === 0), (v) => v, { timeoutMs: 30_000, describe: "daemons up" });
   for (const h of roles.managers) await ok(c, h, "image", "load", images.web1);
   for (const h of roles.managers) await ok(c, h, "image", "load", images.udpEcho);

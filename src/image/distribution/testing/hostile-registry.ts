@@ -54,8 +54,8 @@ function stream(req: HostileRequest, res: ServerResponse, total: number): void {
   pump();
 }
 
-/** Starts the hostile registry on `host` (default 127.0.0.1); `realm` is what the `realm` repository names. */
-export async function startHostileRegistry(options: { host?: string; realm?: string } = {}): Promise<HostileRegistry> {
+/** Starts the hostile registry on `host` (default 127.0.0.1) and `port` (default: one the OS picks); `realm` is what the `realm` repository names. */
+export async function startHostileRegistry(options: { host?: string; port?: number; realm?: string } = {}): Promise<HostileRegistry> {
   const host = options.host ?? "127.0.0.1";
   const config = Buffer.from(JSON.stringify({ architecture: "amd64", os: "linux", rootfs: { type: "layers", diff_ids: [sha256(Buffer.from("layer"))] }, config: {} }));
   const layer = Buffer.alloc(1 << 20, 1);
@@ -111,7 +111,7 @@ export async function startHostileRegistry(options: { host?: string; realm?: str
   const server: Server = createServer(handle);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, host, resolve);
+    server.listen(options.port ?? 0, host, resolve);
   });
   const port = (server.address() as { port: number }).port;
   const hostPort = `${host}:${port}`;
