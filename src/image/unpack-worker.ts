@@ -17,6 +17,12 @@ export interface UnpackJob {
   readonly options: UnpackOptions;
 }
 
+/** Marks as they cross the thread boundary: each batch's bytes are transferred, not cloned. */
+export interface WireMarks {
+  readonly count: number;
+  readonly batches: readonly Uint8Array[];
+}
+
 /** An error as it crosses the thread boundary. */
 export interface WorkerFailure {
   readonly name: string;
@@ -41,7 +47,10 @@ function lowerThreadPriority(): void {
 async function run(id: number, job: UnpackJob): Promise<void> {
   try {
     const { result, marks } = await writeLayer(job.file, job.dest, job.what, job.options);
-    parentPort?.postMessage({ id, ok: true, result, marks });
+    // Moved, not copied: cloning megabytes of strings on arrival would stall the daemon's event loop.
+    const batches = marks.batches.map((b) => new TextEncoder().encode(b));
+    const wire: WireMarks = { count: marks.count, batches };
+    parentPort?.postMessage({ id, ok: true, result, marks: wire }, batches.map((b) => b.buffer));
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     const failure: WorkerFailure = {

@@ -26,8 +26,8 @@ import { SwarmError } from "../lib/errors.js";
 import { RUNTIME_BINARY } from "../lib/runtime-binary.js";
 import { runProcess } from "../lib/spawner.js";
 import { ImageError, ImageErrorCode, TarFormatError, UnsafeEntryError } from "./errors.js";
-import type { LayerMarks, UnpackResult, UnpackOptions } from "./layer-writer.js";
-import type { UnpackJob, WorkerFailure } from "./unpack-worker.js";
+import type { UnpackResult, UnpackOptions } from "./layer-writer.js";
+import type { UnpackJob, WireMarks, WorkerFailure } from "./unpack-worker.js";
 
 export { DEFAULT_MAX_LAYER_ENTRIES, detectCompression, OPAQUE_MARKER, type UnpackOptions, type UnpackResult, WHITEOUT_PREFIX } from "./layer-writer.js";
 
@@ -63,11 +63,11 @@ function rebuild(f: WorkerFailure): Error {
  * Makes a layer's whiteouts and opaque markers: `swarm-runtime layer-marks` per batch, started through the
  * spawner helper (no fork of the daemon; see spawner.ts).
  */
-async function makeLayerMarks(marks: LayerMarks, what: string): Promise<void> {
-  for (const input of marks.batches) {
+async function makeLayerMarks(marks: WireMarks, what: string): Promise<void> {
+  for (const bytes of marks.batches) {
     let r;
     try {
-      r = await runProcess(RUNTIME_BINARY, ["layer-marks"], { input });
+      r = await runProcess(RUNTIME_BINARY, ["layer-marks"], { input: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8") });
     } catch (err) {
       throw new ImageError(ImageErrorCode.Host, `${what}: cannot run ${RUNTIME_BINARY} layer-marks (npm run build:native): ${(err as Error).message}`, { cause: err });
     }
@@ -86,20 +86,20 @@ export async function unpackLayer(file: string, dest: string, what: string, opti
   return result;
 }
 
-type WorkerAnswer = { id: number; ok: true; result: UnpackResult; marks: LayerMarks } | { id: number; ok: false; failure: WorkerFailure };
+type WorkerAnswer = { id: number; ok: true; result: UnpackResult; marks: WireMarks } | { id: number; ok: false; failure: WorkerFailure };
 
 /** The kept worker and the job it runs (one at a time; callers queue on `queue`). */
 let shared: Worker | undefined;
 let queue: Promise<unknown> = Promise.resolve();
 let nextJob = 1;
 
-function runWorker(job: UnpackJob): Promise<{ result: UnpackResult; marks: LayerMarks }> {
+function runWorker(job: UnpackJob): Promise<{ result: UnpackResult; marks: WireMarks }> {
   const run = queue.then(() => runOne(job));
   queue = run.catch(() => undefined);
   return run;
 }
 
-function runOne(job: UnpackJob): Promise<{ result: UnpackResult; marks: LayerMarks }> {
+function runOne(job: UnpackJob): Promise<{ result: UnpackResult; marks: WireMarks }> {
   const { what } = job;
   const worker = (shared ??= startWorker());
   const id = nextJob++;
