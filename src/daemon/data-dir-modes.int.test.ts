@@ -4,12 +4,13 @@
 // files; a layer directory is the container's "/"), so for those the test asserts the 0700 directory that
 // closes them off instead.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildTestImages } from "../image/testing/test-images.js";
+import { dataDirModes } from "./testing/data-dir-modes.js";
 
 const run = promisify(execFile);
 const root = new URL("../..", import.meta.url).pathname;
@@ -50,20 +51,6 @@ async function until<T>(what: () => string, fn: () => Promise<T | undefined>, ti
   throw new Error(`timed out waiting for ${what()}; last: ${last instanceof Error ? last.message : String(last)}`);
 }
 
-/** Directories whose contents are a container's files (the image's modes), closed off by the directory itself. */
-const CONTAINER_CONTENT = [/^images\/layers\/[^/]+/, /^agent\/tasks\/[^/]+\/fs\/./];
-
-/** Every path under `dir` with its mode, depth first; symlinks are not followed. */
-function walk(dir: string, out: { path: string; mode: number }[] = []): { path: string; mode: number }[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = lstatSync(p);
-    out.push({ path: relative(dataDir, p), mode: st.mode });
-    if (st.isDirectory()) walk(p, out);
-  }
-  return out;
-}
-
 describe("swarmd's data dir at rest", () => {
   it("after init and a running service, no file or directory grants group or others anything", async () => {
     expect(existsSync(`${root}/dist/src/daemon/swarmd.js`), "dist/ missing: run `npm run build`").toBe(true);
@@ -77,15 +64,12 @@ describe("swarmd's data dir at rest", () => {
     let ps = "";
     await until(() => `a running task (service ps: ${ps})`, async () => ((ps = await ctl("service", "ps", "web")).includes("running ") ? true : undefined));
 
-    const all = walk(dataDir);
-    const closedOff = all.filter((e) => CONTAINER_CONTENT.some((re) => re.test(e.path)));
-    const checked = all.filter((e) => !closedOff.includes(e));
-    const wide = checked.filter((e) => (e.mode & 0o077) !== 0).map((e) => `${e.path} ${(e.mode & 0o777).toString(8)}`);
-    console.log(`data dir: ${checked.length} paths checked owner-only, ${closedOff.length} container files behind 0700 dirs`);
+    const { checked, wide, containerFiles } = dataDirModes(dataDir);
+    console.log(`data dir: ${checked.length} paths checked owner-only, ${containerFiles} container files behind 0700 dirs`);
     expect(wide).toEqual([]);
-    expect(checked.map((e) => e.path)).toEqual(expect.arrayContaining(["state.json", "certificates/node.key", "raft", "swarmd.sock"]));
-    expect(checked.some((e) => e.path.startsWith("raft/") && !lstatSync(join(dataDir, e.path)).isDirectory())).toBe(true);
-    expect(closedOff.length).toBeGreaterThan(0);
+    expect(checked).toEqual(expect.arrayContaining(["state.json", "certificates/node.key", "raft", "swarmd.sock", "images/layers"]));
+    expect(checked.some((p) => p.startsWith("raft/") && !lstatSync(join(dataDir, p)).isDirectory())).toBe(true);
+    expect(containerFiles).toBeGreaterThan(0);
     expect((lstatSync(dataDir).mode & 0o077).toString(8)).toBe("0");
   });
 });
