@@ -112,7 +112,7 @@ describe("images on a netns cluster (1 manager, 2 workers, a registry host)", ()
       console.log(`service create ${ref} --replicas 3 → converged in ${Date.now() - started} ms (manager pull + worker fetches + starts)`);
       expect(created).toMatch(/verify: Service reg converged/);
       expect(runningPerNode(await ok("h1", "service", "ps", "reg"))).toEqual({ h1: 1, h2: 1, h3: 1 });
-      const spec = (JSON.parse(await ok("h1", "service", "inspect", "reg")) as { spec: { task: { container: { image: string } } } }[])[0]!.spec;
+      const spec = (JSON.parse(await ok("h1", "service", "inspect", "--raw", "reg")) as { spec: { task: { container: { image: string } } } }[])[0]!.spec;
       expect(spec.task.container.image).toMatch(new RegExp(`^${ref.replace(/[.]/g, "\\.")}@sha256:[0-9a-f]{64}$`));
       const pinned = spec.task.container.image.slice(spec.task.container.image.indexOf("@") + 1);
 

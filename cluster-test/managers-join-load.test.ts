@@ -134,7 +134,7 @@ describe("joining managers under write load", () => {
       // Figures, from h1's log: learner add → voter add per newcomer, leadership changes after init.
       const log = swarmdLog(c, "h1");
       const raftIds = Object.fromEntries(
-        (JSON.parse(await ok(c, "h1", "node", "inspect", "h2", "h3")) as { description: { hostname: string }; managerStatus: { raftId: number } }[]).map((n) => [n.description.hostname, n.managerStatus.raftId]),
+        (JSON.parse(await ok(c, "h1", "node", "inspect", "--raw", "h2", "h3")) as { description: { hostname: string }; managerStatus: { raftId: number } }[]).map((n) => [n.description.hostname, n.managerStatus.raftId]),
       );
       const changeAt = (change: string, node: number): number | undefined => log.find((l) => l.msg === "raft: membership changed" && l.change === change && l.node === node)?.time;
       const promotion = Object.fromEntries(["h2", "h3"].map((h) => [h, { learnerAt: changeAt("CONF_ADD_LEARNER", raftIds[h]!), voterAt: changeAt("CONF_ADD_VOTER", raftIds[h]!) }]));
@@ -161,7 +161,7 @@ describe("joining managers under write load", () => {
       expect(ls.filter((l) => /Leader$/.test(l)).map(hostOf)).toEqual(["h1"]);
       expect(ls.filter((l) => / Reachable$/.test(l)).map(hostOf).sort()).toEqual(["h2", "h3"]);
       // The new managers serve the same store.
-      await c.waitFor(() => c.host("h3").swarmctl("node", "inspect", "h1"), (r) => r.code === 0 && r.stdout.includes(`"seq": "`), { timeoutMs: 10_000, describe: "h3 serving the labels the load wrote" });
+      await c.waitFor(() => c.host("h3").swarmctl("node", "inspect", "--raw", "h1"), (r) => r.code === 0 && r.stdout.includes(`"seq": "`), { timeoutMs: 10_000, describe: "h3 serving the labels the load wrote" });
 
       // The wait for the promotion is bounded: past it, join says so and the join goes on in the background.
       const h4 = c.host("h4");

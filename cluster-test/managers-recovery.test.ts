@@ -40,7 +40,7 @@ describe("force-new-cluster after losing quorum", () => {
         timeoutMs: 20_000,
         describe: "h1 leading a new one-manager cluster",
       });
-      const inspected = JSON.parse(await ok(c, "h1", "node", "inspect", "h1")) as { spec: { annotations: { labels: Record<string, string> } } }[];
+      const inspected = JSON.parse(await ok(c, "h1", "node", "inspect", "--raw", "h1")) as { spec: { annotations: { labels: Record<string, string> } } }[];
       expect(inspected[0]?.spec.annotations.labels).toEqual({ before: "loss" });
       await ok(c, "h1", "node", "update", "--label-add", "after=force", "h1");
       // The dead managers are still listed, as Docker does, and shown Unreachable until demoted or removed.
@@ -73,7 +73,7 @@ describe("force-new-cluster after losing quorum", () => {
         describe: "h4 a reachable manager of the new cluster",
       });
       await ok(c, "h4", "node", "update", "--label-add", "from=h4", "h4");
-      const h4Labels = JSON.parse(await ok(c, "h1", "node", "inspect", "h4")) as { spec: { annotations: { labels: Record<string, string> } } }[];
+      const h4Labels = JSON.parse(await ok(c, "h1", "node", "inspect", "--raw", "h4")) as { spec: { annotations: { labels: Record<string, string> } } }[];
       expect(h4Labels[0]?.spec.annotations.labels).toEqual({ from: "h4" });
 
       // The dead managers are cleaned up the way Docker's are: demote, then remove.

@@ -75,7 +75,7 @@ describe("manager cluster on five netns hosts", () => {
         timeoutMs: 10_000,
         describe: `${leaderHost} Unreachable in node ls on the new leader`,
       });
-      const inspected = JSON.parse(await ok(c, survivor, "node", "inspect", "h4")) as { spec: { annotations: { labels: Record<string, string> } } }[];
+      const inspected = JSON.parse(await ok(c, survivor, "node", "inspect", "--raw", "h4")) as { spec: { annotations: { labels: Record<string, string> } } }[];
       expect(inspected[0]?.spec.annotations.labels).toEqual({ zone: "east" });
 
       await c.host(leaderHost).restart("swarmd");
@@ -107,7 +107,7 @@ describe("manager cluster on five netns hosts", () => {
         });
       }
       await c.heal();
-      await c.waitFor(() => c.host(follower).swarmctl("node", "inspect", "h5"), (r) => r.code === 0 && r.stdout.includes('"during": "partition"'), {
+      await c.waitFor(() => c.host(follower).swarmctl("node", "inspect", "--raw", "h5"), (r) => r.code === 0 && r.stdout.includes('"during": "partition"'), {
         timeoutMs: 20_000,
         describe: `${follower} catching up after heal`,
       });
@@ -118,7 +118,7 @@ describe("manager cluster on five netns hosts", () => {
 
       // Stop all three managers and start them again: the store is intact.
       for (const h of ["h1", "h2", "h3"]) await c.host(h).restart("swarmd");
-      await c.waitFor(() => c.host("h3").swarmctl("node", "inspect", "h4", "h5"), (r) => r.code === 0 && r.stdout.includes('"zone": "east"') && r.stdout.includes('"during": "partition"'), {
+      await c.waitFor(() => c.host("h3").swarmctl("node", "inspect", "--raw", "h4", "h5"), (r) => r.code === 0 && r.stdout.includes('"zone": "east"') && r.stdout.includes('"during": "partition"'), {
         timeoutMs: 30_000,
         describe: "the store intact after restarting every manager",
       });

@@ -30,7 +30,7 @@ async function tasksOf(c: Cluster, host: string, serviceId: string): Promise<Tas
 }
 
 async function inspect(c: Cluster, host: string): Promise<Service__Output> {
-  return (JSON.parse(await ok(c, host, "service", "inspect", "web")) as Service__Output[])[0]!;
+  return (JSON.parse(await ok(c, host, "service", "inspect", "--raw", "web")) as Service__Output[])[0]!;
 }
 
 const image = (t: Task__Output): string => (t.spec?.container?.image ?? "").replace(/@sha256:.*$/, "");

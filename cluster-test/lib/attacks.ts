@@ -87,7 +87,7 @@ function field(obj: unknown, key: string): unknown {
 export async function stateSnapshot(c: Cluster, manager: string): Promise<string> {
   const list = async (kind: string): Promise<unknown[]> => {
     const ids = (await swarmctlOk(c, manager, kind, "ls", "-q")).split("\n").map((l) => l.trim()).filter((l) => l !== "");
-    return ids.length === 0 ? [] : (JSON.parse(await swarmctlOk(c, manager, kind, "inspect", ...ids)) as unknown[]);
+    return ids.length === 0 ? [] : (JSON.parse(await swarmctlOk(c, manager, kind, "inspect", "--raw", ...ids)) as unknown[]);
   };
   const nodes = (await list("node")).map((n) => {
     const ms = field(n, "managerStatus");

@@ -40,6 +40,7 @@ beforeAll(async () => {
   server = new Server();
   server.addService(protos.control.Control.service, {
     ListNodes: (_c: unknown, cb: sendUnaryData<unknown>) => cb(null, { nodes }),
+    GetNode: (call: ServerUnaryCall<{ nodeId: string }, unknown>, cb: sendUnaryData<unknown>) => cb(null, { node: nodes.find((n) => n.id === call.request.nodeId || n.description?.hostname === call.request.nodeId) }),
     ListServices: (_c: unknown, cb: sendUnaryData<unknown>) => cb(null, { services: [web, agent] }),
     GetService: (call: ServerUnaryCall<{ serviceId: string }, unknown>, cb: sendUnaryData<unknown>) => {
       const s = [web, agent].find((x) => x.id === call.request.serviceId || x.spec?.annotations?.name === call.request.serviceId);
@@ -159,5 +160,38 @@ describe("service ps / node ps", () => {
   it("node ps without NODE lists this node's tasks only; with NODE that node's", async () => {
     expect((await swarmctl("node", "ps", "--format", "{{.Name}} {{.Node}}")).out).toBe("web.1 h1\n \\_ web.1 h1\n");
     expect((await swarmctl("node", "ps", "-q", "h2")).out).toBe("tgxxxxxxxxxx\nt2xxxxxxxxxx\n");
+  });
+});
+
+describe("inspect", () => {
+  it("service inspect prints Docker's shape (api/swagger.yaml's Service) with 4-space JSON", async () => {
+    const out = (await swarmctl("service", "inspect", "web")).out;
+    expect(out.startsWith('[\n    {\n        "ID": "s1webwebwebwebwebweb",\n        "Version": {\n            "Index": ')).toBe(true);
+    const [s] = JSON.parse(out) as Record<string, unknown>[];
+    expect(s).toMatchObject({
+      ID: web.id,
+      Spec: {
+        Name: "web",
+        Labels: { tier: "front" },
+        TaskTemplate: { ContainerSpec: { Image: "demo/web:1", StopGracePeriod: 10_000_000_000, Isolation: "default" }, RestartPolicy: { Condition: "any", Delay: 5_000_000_000 }, ForceUpdate: 0, Runtime: "container" },
+        Mode: { Replicated: { Replicas: 3 } },
+        UpdateConfig: { Parallelism: 1, FailureAction: "pause", Monitor: 5_000_000_000, MaxFailureRatio: 0, Order: "stop-first" },
+        EndpointSpec: { Mode: "vip", Ports: [{ Protocol: "tcp", TargetPort: 80, PublishedPort: 8080, PublishMode: "ingress" }] },
+      },
+    });
+    // No proto-shaped field leaks through.
+    expect(out).not.toMatch(/"(spec|annotations|task|replicated)"/);
+    expect((JSON.parse((await swarmctl("service", "inspect", "agent")).out) as { Spec: { Mode: unknown } }[])[0]!.Spec.Mode).toEqual({ Global: {} });
+    // --raw keeps the control API's own shape (scripts and cluster tests read Raft ids from it).
+    expect((JSON.parse((await swarmctl("service", "inspect", "--raw", "web")).out) as { spec: { annotations: { name: string } } }[])[0]!.spec.annotations.name).toBe("web");
+  });
+
+  it("inspect --format runs the template on Docker's shape (docs: {{.Spec.Mode.Replicated.Replicas}}); --pretty", async () => {
+    expect((await swarmctl("service", "inspect", "--format", "{{.Spec.Name}} {{.Spec.Mode.Replicated.Replicas}} {{json .Spec.Labels}}", "web")).out).toBe('web 3 {"tier":"front"}\n');
+    expect((await swarmctl("node", "inspect", "--format", "{{ .ManagerStatus.Leader }} {{.Description.Hostname}} {{.Spec.Role}}", "h1")).out).toBe("true h1 worker\n");
+    expect((await swarmctl("node", "inspect", "--format", "{{.Nope}}", "h1")).error).toBe('template: :1:2: executing "" at <.Nope>: can\'t evaluate field Nope');
+    const pretty = (await swarmctl("service", "inspect", "--pretty", "web")).out;
+    expect(pretty).toMatch(/^ID: +s1webwebwebwebwebweb\nName: +web\nLabels:\n tier=front\nService Mode: +Replicated\n Replicas: +3\n/);
+    expect(pretty).toContain("Ports:\n PublishedPort = 8080\n  Protocol = tcp\n  TargetPort = 80\n  PublishMode = ingress\n");
   });
 });

@@ -9,6 +9,7 @@ import { applyNodeUpdate, type NodeUpdateFlags } from "./node-flags.js";
 import { callUnary } from "../rpc/grpc.js";
 import { controlClient, daemonClient, withClient } from "./client.js";
 import { FILTER_KEYS, filterNodes, parseFilters } from "./filters.js";
+import { dockerNode, renderInspect } from "./inspect.js";
 import { printList, type Columns, type ListOptions } from "./list-output.js";
 
 const title = (s: string): string => (s === "" ? "" : s[0] + s.slice(1).toLowerCase());
@@ -96,10 +97,12 @@ export function registerNodeCommands(program: Command): void {
     .command("inspect")
     .description("Show a node's details as JSON")
     .argument("<node...>", "node id, hostname or id prefix; 'self' for this node")
-    .action(async (refs: string[], _o: unknown, cmd: Command) => {
+    .option("-f, --format <format>", "format output using a custom template ('json', 'TEMPLATE')")
+    .option("--raw", "print the objects as the control API returns them (swarm's own field names)")
+    .action(async (refs: string[], o: { format?: string; raw?: boolean }, cmd: Command) => {
       const self = refs.includes("self") ? await withClient(daemonClient(cmd), (c) => callUnary<InfoResponse__Output>((md, opt, cb) => c.Info({}, md, opt, cb))) : undefined;
       const nodes = await withClient(controlClient(cmd), (c) => Promise.all(refs.map((r) => getNode(c, r === "self" ? (self?.nodeId ?? r) : r))));
-      process.stdout.write(`${JSON.stringify(nodes, null, 2)}\n`);
+      process.stdout.write(o.raw === true ? `${JSON.stringify(nodes, null, 2)}\n` : renderInspect(nodes.map(dockerNode), o.format));
     });
 
   node

@@ -19,6 +19,8 @@ import { randomServiceName } from "./names.js";
 import { watchUpdate } from "./update-progress.js";
 import { serviceTasks } from "./watch.js";
 import { registerTaskListCommands } from "./task-list.js";
+import { dockerService, prettyService, renderInspect } from "./inspect.js";
+import { tabwrite } from "./format/tabwriter.js";
 import { FILTER_KEYS, filterServices, parseFilters } from "./filters.js";
 import { printList, type Columns, type ListOptions } from "./list-output.js";
 
@@ -182,11 +184,16 @@ export function registerServiceCommands(program: Command): void {
 
   service
     .command("inspect")
-    .description("Show services as JSON")
+    .description("Display detailed information on one or more services")
     .argument("<service...>")
-    .action(async (refs: string[], _o: unknown, cmd: Command) => {
+    .option("-f, --format <format>", "format output using a custom template ('json', 'TEMPLATE')")
+    .option("--pretty", "print the information in a human friendly format")
+    .option("--raw", "print the objects as the control API returns them (swarm's own field names)")
+    .action(async (refs: string[], o: { format?: string; pretty?: boolean; raw?: boolean }, cmd: Command) => {
+      if (o.pretty === true && o.format !== undefined) throw new ValidationError("--format", "cannot be used with --pretty");
       const services = await withClient(controlClient(cmd), (c) => Promise.all(refs.map((r) => getService(c, r))));
-      process.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
+      if (o.raw === true) return void process.stdout.write(`${JSON.stringify(services, null, 2)}\n`);
+      process.stdout.write(o.pretty === true ? tabwrite(services.map(prettyService).join("\n")) : renderInspect(services.map(dockerService), o.format));
     });
 
   const update = async (cmd: Command, ref: string, change: (spec: ServiceSpec__Output) => ServiceSpec__Output, rollback: boolean, detach: boolean, quiet = false): Promise<void> => {
