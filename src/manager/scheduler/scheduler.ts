@@ -101,8 +101,18 @@ interface Replaced {
 }
 
 function replacedTasks(tasks: readonly Task__Output[]): Replaced {
+  // Slots with a placed task, then those of them with a task waiting: without placed tasks (a fresh
+  // cluster, the benchmark) no key is built for the pending ones.
+  const placed = new Set<string>();
+  for (const t of tasks) if (Number(t.slot) > 0 && t.nodeId !== "" && t.status?.state !== "PENDING") placed.add(slotKey(t.serviceId, Number(t.slot)));
   const waiting = new Set<string>();
-  for (const t of tasks) if (Number(t.slot) > 0 && t.nodeId === "" && isSchedulable(t)) waiting.add(slotKey(t.serviceId, Number(t.slot)));
+  if (placed.size > 0) {
+    for (const t of tasks) {
+      if (Number(t.slot) <= 0 || t.nodeId !== "" || !isSchedulable(t)) continue;
+      const key = slotKey(t.serviceId, Number(t.slot));
+      if (placed.has(key)) waiting.add(key);
+    }
+  }
   const ids = new Set<string>();
   const newest = new Map<string, Task__Output>();
   for (const t of tasks) {
@@ -135,15 +145,16 @@ function compareRank(a: readonly [number, number], b: readonly [number, number])
  * costs O(1) after one O(n) scan.
  */
 function placeOnPreviousNodes(
-  free: readonly Task__Output[],
+  free: Task__Output[],
   previous: ReadonlyMap<string, string>,
   candidates: readonly NodeInfo[],
   req: GroupRequirements,
   infos: ReadonlyMap<string, NodeInfo>,
   place: (node: NodeInfo, taskId: string) => void,
 ): Task__Output[] {
+  if (previous.size === 0) return free;
   const wanted = free.map((t) => previous.get(slotKey(t.serviceId, Number(t.slot))));
-  if (wanted.every((id) => id === undefined)) return [...free];
+  if (wanted.every((id) => id === undefined)) return free;
   const histogram = new Map<number, number>();
   let min = Number.POSITIVE_INFINITY;
   for (const node of candidates) {
