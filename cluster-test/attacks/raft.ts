@@ -99,6 +99,11 @@ export const attacks: Attack[] = [
   },
   {
     area: "raft",
+    name: "MSG_PROP (a forged write) with the demoted h4's saved manager certificate",
+    run: async (ctx) => answered(await sendToLeader(ctx, { kind: "identity", identity: ctx.identity(ctx.roles.demoted, "as-manager") }, normalProp(STRANGER))),
+  },
+  {
+    area: "raft",
     name: "MSG_PROP of a config change (add itself as a voter) with the removed node's saved manager certificate",
     run: async (ctx) => answered(await sendToLeader(ctx, { kind: "identity", identity: ctx.identity(ctx.roles.removed, "as-manager") }, addVoterProp(STRANGER))),
   },
