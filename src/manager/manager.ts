@@ -7,7 +7,7 @@ import { Server } from "@grpc/grpc-js";
 import { NodeCertificateIssuer } from "../ca/issuer.js";
 import { addNodeCAService } from "../ca/service.js";
 import { serverCredentials, peerServerCredentials, managerChannelCredentials, MANAGER_TARGET_OPTIONS, type TlsIdentityProvider } from "../ca/tls.js";
-import { addImageService, tlsImagePolicy } from "../image/distribution/service.js";
+import { addImageService, ImageAction } from "../image/distribution/service.js";
 import type { RegistryAccess } from "../image/distribution/registries.js";
 import type { ImageStore } from "../image/store.js";
 import { shiftPort } from "../lib/addr.js";
@@ -179,7 +179,8 @@ export class Manager {
       logger: log,
     });
     logs.addTo(api, managersOnly(store));
-    if (o.images !== undefined) addImageService(api, o.images, tlsImagePolicy(o.clusterId || undefined));
+    // Images as every other entry point: who the caller is now (store), not what its certificate says.
+    if (o.images !== undefined) addImageService(api, o.images, (call, action) => void authorizeCall(store, call, action === ImageAction.Push ? Access.Manager : Access.Member));
     api.addService(protos.membership.RaftMembership.service, membershipHandlers(self, store, leaderApiAddr, log));
     try {
       await new Promise<number>((resolve, reject) =>
