@@ -219,7 +219,7 @@ describe("routing mesh and task network on five netns hosts", () => {
       await ok(c, "h1", "service", "scale", "hold=0", "-d");
       const held = JSON.parse((await holding).stdout.trim()) as { closedByServerMs: number };
       const releasedAt = Date.now();
-      const running = async (): Promise<number> => rows((await ok(c, "h1", "service", "ps", "hold")).trim()).filter((l) => / Running /.test(l)).length;
+      const running = async (): Promise<number> => rows((await ok(c, "h1", "service", "ps", "hold")).trim()).filter((l) => / running \S.* ago/.test(l)).length;
       await c.waitFor(running, (n) => n === 0, { timeoutMs: 15_000, describe: "hold's task stopped once the held connection closed" });
       console.log(`a connection held via h2's mesh to h3's stopping task: server closed it at ${held.closedByServerMs} ms (-1: never, the client closed it at 5000 ms); task gone ${Date.now() - releasedAt} ms after`);
       expect(held.closedByServerMs).toBe(-1);

@@ -61,7 +61,7 @@ async function assignmentsAs(ctx: AttackContext, identity: Identity): Promise<At
 
 /** The address the store holds for a node, read through a manager. */
 async function nodeAddr(ctx: AttackContext, manager: string, ref: string): Promise<string> {
-  const [node] = JSON.parse(await swarmctlOk(ctx.c, manager, "node", "inspect", ref)) as { status?: { addr?: string } }[];
+  const [node] = JSON.parse(await swarmctlOk(ctx.c, manager, "node", "inspect", "--raw", ref)) as { status?: { addr?: string } }[];
   return node?.status?.addr ?? "";
 }
 

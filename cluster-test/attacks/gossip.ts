@@ -46,7 +46,7 @@ async function gossipKeys(ctx: AttackContext): Promise<Buffer[]> {
 
 /** A node's id (its gossip member name). */
 async function nodeId(ctx: AttackContext, host: string): Promise<string> {
-  const [node] = JSON.parse(await swarmctlOk(ctx.c, await ctx.leader(), "node", "inspect", host)) as Record<string, unknown>[];
+  const [node] = JSON.parse(await swarmctlOk(ctx.c, await ctx.leader(), "node", "inspect", "--raw", host)) as Record<string, unknown>[];
   const id = node?.id ?? node?.ID;
   if (typeof id !== "string" || id === "") throw new Error(`node inspect ${host}: no id`);
   return id;

@@ -26,7 +26,7 @@ async function leaderOf(ctx: AttackContext): Promise<{ host: string; raftId: num
 /** A host's Raft id, as the store holds it (managerStatus.raftId of the node its certificate names). */
 async function raftIdOf(ctx: AttackContext, host: string): Promise<number> {
   const nodeId = parseNodeCertificate(ctx.identity(host, "now").cert.toString()).nodeId;
-  const [node] = JSON.parse(await swarmctlOk(ctx.c, ctx.roles.managers[0]!, "node", "inspect", nodeId)) as Record<string, Record<string, unknown> | undefined>[];
+  const [node] = JSON.parse(await swarmctlOk(ctx.c, ctx.roles.managers[0]!, "node", "inspect", "--raw", nodeId)) as Record<string, Record<string, unknown> | undefined>[];
   const ms = node?.managerStatus ?? node?.ManagerStatus;
   const raftId = Number(ms?.raftId ?? ms?.RaftId ?? ms?.raft_id ?? 0);
   if (!(raftId > 0)) throw new Error(`${host} (node ${nodeId}) has no raft id in the store`);
