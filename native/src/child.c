@@ -83,7 +83,8 @@ void sr_child_main(const sr_child_args *a)
 	if (a->stderr_fd >= 0 && dup2(a->stderr_fd, 2) < 0)
 		child_fail(a->sock, (sr_fail(&err, errno, "redirect stderr"), &err));
 	/* With a container log, keep none of the caller's stdout/stderr: init's own messages go to the log. */
-	if (a->logfd >= 0 && ((a->stdout_fd < 0 && dup2(a->logfd, 1) < 0) || (a->stderr_fd < 0 && dup2(a->logfd, 2) < 0)))
+	int logfd = a->log->fd;
+	if (logfd >= 0 && ((a->stdout_fd < 0 && dup2(logfd, 1) < 0) || (a->stderr_fd < 0 && dup2(logfd, 2) < 0)))
 		child_fail(a->sock, (sr_fail(&err, errno, "redirect stdio to the container log"), &err));
 	/* The pid namespace came with clone(); the others are made here, while the caller sets up cgroups. */
 	int flags = spec->clone_flags & ~(CLONE_NEWPID | CLONE_NEWCGROUP | (a->netns_from_caller ? CLONE_NEWNET : 0));
@@ -123,5 +124,5 @@ void sr_child_main(const sr_child_args *a)
 	}
 	if (spec->init_disabled)
 		sr_process_exec(spec);
-	sr_init_run(spec, a->statefd, a->logfd, report_fd);
+	sr_init_run(spec, a->statefd, a->log, report_fd);
 }

@@ -3,6 +3,7 @@
 #define SR_CHILD_H
 
 #include "container.h"
+#include "logfile.h"
 #include "spec.h"
 
 /* What the caller hands its cloned child. */
@@ -10,7 +11,7 @@ typedef struct sr_child_args {
 	const sr_spec *spec;
 	int sock; /* the caller's protocol: "G" in, "R" / "E<message>" out, "S" in (see container.c) */
 	int statefd;
-	int logfd;
+	sr_logfile *log; /* the container log (fd -1 without one); init writes and rotates it */
 	int stdout_fd, stderr_fd;
 	const int *nsfds;
 	int cgroup_version;

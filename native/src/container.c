@@ -131,7 +131,8 @@ typedef struct creation {
 	int netfd;
 	int statefd;
 	int sv[2]; /* sv[0] ours, sv[1] the child's (closed once it is cloned) */
-	int out_fd, err_fd, log_fd;
+	int out_fd, err_fd;
+	sr_logfile log;
 	int nsfds[MAX_NSFDS];
 	pid_t pid; /* the child, -1 before clone and once reaped */
 	int born_in_cgroup;
@@ -150,7 +151,7 @@ static void creation_release(creation *c)
 	close_fd(&c->sv[1]);
 	close_fd(&c->out_fd);
 	close_fd(&c->err_fd);
-	close_fd(&c->log_fd);
+	sr_logfile_close(&c->log);
 	for (size_t i = 0; i < MAX_NSFDS; i++)
 		close_fd(&c->nsfds[i]);
 	free(c->cgstr);
@@ -221,7 +222,9 @@ static int open_outputs(creation *c, sr_err *err)
 		return -1;
 	if (o->stderr_path && (c->err_fd = open_output(o->stderr_path, "--stderr", err)) < 0)
 		return -1;
-	if (o->container_log && (c->log_fd = open_output(o->container_log, "--container-log", err)) < 0)
+	if ((o->log_max_size || o->log_max_files) && !o->container_log)
+		return sr_fail(err, 0, "--log-max-size/--log-max-files: need --container-log");
+	if (o->container_log && sr_logfile_open(&c->log, o->container_log, o->log_max_size, o->log_max_files, err) < 0)
 		return -1;
 	return 0;
 }
@@ -256,7 +259,7 @@ static int clone_child(creation *c, sr_err *err)
 		return sr_fail(err, errno, "clone into a new pid namespace");
 	if (c->pid == 0) {
 		close(c->sv[0]);
-		sr_child_args a = { .spec = c->spec, .sock = c->sv[1], .statefd = c->statefd, .logfd = c->log_fd,
+		sr_child_args a = { .spec = c->spec, .sock = c->sv[1], .statefd = c->statefd, .log = &c->log,
 				 .stdout_fd = c->out_fd, .stderr_fd = c->err_fd, .nsfds = c->nsfds,
 				 .cgroup_version = c->cgops->version,
 				 .netns_from_caller = (c->spec->clone_flags & CLONE_NEWNET) != 0, .mode = c->o->mode };
@@ -398,7 +401,7 @@ int sr_container_create(const sr_create_opts *o, int *exit_code, sr_err *err)
 	static sr_netns_maker netns = { .fd = -1 };
 	cleanup_creation creation c = { .o = o, .spec = &spec, .dir = dir, .cgops = sr_cgroup_detect(), .netns = &netns,
 					.netfd = -1, .statefd = -1, .sv = { -1, -1 }, .out_fd = -1, .err_fd = -1,
-					.log_fd = -1, .pid = -1 };
+					.log = SR_LOGFILE_NONE, .pid = -1 };
 	for (size_t i = 0; i < MAX_NSFDS; i++)
 		c.nsfds[i] = -1;
 	if (create_container(&c, exit_code, err) < 0) {

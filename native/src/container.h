@@ -14,6 +14,8 @@ typedef struct sr_create_opts {
 	const char *stdout_path;   /* append the container's stdout here (default: inherit) */
 	const char *stderr_path;   /* append the container's stderr here (default: inherit) */
 	const char *container_log; /* CRI-format log of both streams, written by init */
+	const char *log_max_size;  /* rotate the container log at this size (default: never) */
+	const char *log_max_files; /* keep this many files of it, current included (default 1) */
 	int no_init;
 	sr_mode mode;
 } sr_create_opts;

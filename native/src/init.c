@@ -38,7 +38,7 @@ typedef struct log_stream {
 	size_t len;
 } log_stream;
 
-static void log_emit(int logfd, const char *stream, const char *data, size_t len, int partial)
+static void log_emit(sr_logfile *log, const char *stream, const char *data, size_t len, int partial)
 {
 	struct timespec ts;
 	struct tm tm;
@@ -47,17 +47,17 @@ static void log_emit(int logfd, const char *stream, const char *data, size_t len
 	char head[80];
 	int n = snprintf(head, sizeof(head), "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ %s %c ", tm.tm_year + 1900, tm.tm_mon + 1,
 			 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec, stream, partial ? 'P' : 'F');
-	/* One write per line keeps lines whole in the file even if two writers share it. */
+	/* One write per line keeps lines whole in the file even if two writers share it, and across rotation. */
 	char *line = sr_xmalloc((size_t)n + len + 1);
 	memcpy(line, head, (size_t)n);
 	memcpy(line + n, data, len);
 	line[(size_t)n + len] = '\n';
-	(void)sr_write_all(logfd, line, (size_t)n + len + 1);
+	sr_logfile_write(log, line, (size_t)n + len + 1);
 	free(line);
 }
 
 /* Reads what is available; emits complete lines; returns 0 at EOF. */
-static int log_pump(log_stream *s, int logfd)
+static int log_pump(log_stream *s, sr_logfile *log)
 {
 	for (;;) {
 		ssize_t r = read(s->fd, s->buf + s->len, sizeof(s->buf) - s->len);
@@ -68,7 +68,7 @@ static int log_pump(log_stream *s, int logfd)
 		}
 		if (r == 0) {
 			if (s->len)
-				log_emit(logfd, s->name, s->buf, s->len, 0);
+				log_emit(log, s->name, s->buf, s->len, 0);
 			s->len = 0;
 			return 0;
 		}
@@ -76,12 +76,12 @@ static int log_pump(log_stream *s, int logfd)
 		size_t start = 0;
 		for (size_t i = 0; i < s->len; i++) {
 			if (s->buf[i] == '\n') {
-				log_emit(logfd, s->name, s->buf + start, i - start, 0);
+				log_emit(log, s->name, s->buf + start, i - start, 0);
 				start = i + 1;
 			}
 		}
 		if (start == 0 && s->len == sizeof(s->buf)) {
-			log_emit(logfd, s->name, s->buf, s->len, 1);
+			log_emit(log, s->name, s->buf, s->len, 1);
 			start = s->len;
 		}
 		memmove(s->buf, s->buf + start, s->len - start);
@@ -104,8 +104,9 @@ static int start_process(void *arg)
 	sr_process_exec(x->spec);
 }
 
-void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
+void sr_init_run(const sr_spec *spec, int statefd, sr_logfile *log, int report_fd)
 {
+	int logfd = log->fd;
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
@@ -161,7 +162,7 @@ void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 			break;
 		}
 		for (int i = 0; i < 2; i++)
-			if (streams[i].fd >= 0 && (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) && log_pump(&streams[i], logfd) == 0) {
+			if (streams[i].fd >= 0 && (pfd[i + 1].revents & (POLLIN | POLLHUP | POLLERR)) && log_pump(&streams[i], log) == 0) {
 				close(streams[i].fd);
 				streams[i].fd = -1;
 			}
@@ -181,7 +182,7 @@ void sr_init_run(const sr_spec *spec, int statefd, int logfd, int report_fd)
 				sr_trace("init: main process reaped");
 				for (int i = 0; i < 2; i++)
 					if (streams[i].fd >= 0)
-						log_pump(&streams[i], logfd);
+						log_pump(&streams[i], log);
 				if (report_fd < 0 || send(report_fd, "X", 1, MSG_NOSIGNAL | MSG_DONTWAIT) != 1)
 					sr_write_exit_status(statefd, status);
 				_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));

@@ -33,7 +33,8 @@
 static const char usage[] =
 	"usage: swarm-runtime [--root DIR] COMMAND [OPTIONS] ID\n"
 	"commands:\n"
-	"  create [--bundle DIR] [--pid-file F] [--stdout F] [--stderr F] [--container-log F] [--no-init] ID\n"
+	"  create [--bundle DIR] [--pid-file F] [--stdout F] [--stderr F] [--container-log F]\n"
+	"         [--log-max-size N[k|m|g]] [--log-max-files N] [--no-init] ID\n"
 	"  run    [same as create] [-d|--detach] ID\n"
 	"  start ID        start a created container\n"
 	"  state ID        print the state as JSON\n"
@@ -377,6 +378,10 @@ int main(int argc, char **argv)
 			target = &o.stderr_path;
 		else if (strcmp(a, "--container-log") == 0)
 			target = &o.container_log;
+		else if (strcmp(a, "--log-max-size") == 0)
+			target = &o.log_max_size;
+		else if (strcmp(a, "--log-max-files") == 0)
+			target = &o.log_max_files;
 		else if (strcmp(a, "--no-init") == 0) {
 			o.no_init = 1;
 			continue;

@@ -19,6 +19,8 @@ export { followContainerLog, parseCriLog, readContainerLog, readLogBatches, type
 export type { OciConfig } from "./oci.js";
 export {
   Container,
+  DEFAULT_LOG_MAX_FILES,
+  DEFAULT_LOG_MAX_SIZE,
   DEFAULT_STATE_ROOT,
   Runtime,
   writeBundle,

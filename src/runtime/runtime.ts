@@ -56,7 +56,18 @@ export interface ExitStatus {
 export interface CreateOptions {
   /** CRI-format log of stdout+stderr, written by the container's init (default: <bundle>/container.log). */
   readonly logPath?: string;
+  /** Rotate the log before it would pass this many bytes (default {@link DEFAULT_LOG_MAX_SIZE}). */
+  readonly logMaxSize?: number;
+  /** Files kept, the current one included (default {@link DEFAULT_LOG_MAX_FILES}). */
+  readonly logMaxFiles?: number;
 }
+
+/**
+ * Log cap per container: 10 MiB × 3 files. Docker's json-file default is unlimited; issue [10] wants a
+ * container unable to fill the host's disk through its log, so swarm caps it by default.
+ */
+export const DEFAULT_LOG_MAX_SIZE = 10 * 1024 * 1024;
+export const DEFAULT_LOG_MAX_FILES = 3;
 
 /** Writes config.json into bundleDir (created if needed) and returns the config. */
 export async function writeBundle(bundleDir: string, spec: ContainerSpecInput): Promise<OciConfig> {
@@ -88,7 +99,13 @@ export class Runtime {
    */
   async runDetached(id: string, bundleDir: string, options: CreateOptions = {}): Promise<Container> {
     const logPath = options.logPath ?? join(bundleDir, "container.log");
-    await runRuntimeCommand(this, id, "run", ["run", "--detach", "--bundle", bundleDir, "--container-log", logPath, id]);
+    const rotation = [
+      "--log-max-size",
+      String(options.logMaxSize ?? DEFAULT_LOG_MAX_SIZE),
+      "--log-max-files",
+      String(options.logMaxFiles ?? DEFAULT_LOG_MAX_FILES),
+    ];
+    await runRuntimeCommand(this, id, "run", ["run", "--detach", "--bundle", bundleDir, "--container-log", logPath, ...rotation, id]);
     this.log.debug({ id, bundleDir }, "container running");
     return new Container(this, id, logPath);
   }

@@ -1,0 +1,43 @@
+/**
+ * Log rotation by the container's init (native/src/logfile.c), with a real container: the process
+ * writes far more than the cap, and the files left are bounded, whole-lined and end with its last lines.
+ */
+import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseCriLog } from "./logs.js";
+import { sh, useRuntimeFixture } from "./testing/fixture.js";
+import { writeBundle } from "./runtime.js";
+
+const fx = useRuntimeFixture();
+const MIB = 1024 * 1024;
+
+describe("container log rotation", () => {
+  it("30 MiB written with max-size 1 MiB × 3 files: at most 3 files, each ≤ 1 MiB + one line, the last lines kept in order", async () => {
+    const id = fx.id("logrot");
+    const bundle = join(fx.work, "bundles", id);
+    const dir = join(fx.work, `${id}-logs`);
+    // 300 000 numbered lines of ~100 bytes (30 MiB of text with the CRI header), from a shell loop.
+    const pad = "x".repeat(90);
+    const script = `i=0; while [ $i -lt 300000 ]; do echo "$i ${pad}"; i=$((i+1)); done`;
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh(script) });
+    mkdirSync(dir, { recursive: true });
+    const c = await fx.runtime.runDetached(id, bundle, { logPath: join(dir, "container.log"), logMaxSize: MIB, logMaxFiles: 3 });
+    expect(await c.wait()).toEqual({ exitCode: 0, signal: 0 });
+    await c.delete();
+
+    const files = readdirSync(dir).sort();
+    expect(files).toEqual(["container.log", "container.log.1", "container.log.2"]);
+    const longestLine = 40 + 6 + 1 + pad.length + 1; // header + number + space + pad + newline
+    for (const f of files) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(MIB + longestLine);
+    // Oldest first: .2, .1, current. Every line whole, numbers consecutive across the renames.
+    const text = ["container.log.2", "container.log.1", "container.log"].map((f) => readFileSync(join(dir, f), "utf8")).join("");
+    expect(text.endsWith("\n")).toBe(true);
+    const numbers = parseCriLog(text).map((e) => Number(e.text.split(" ")[0]));
+    // The two rotated files are full (> 1 MiB − one line each): more than 2 MiB of entries is left.
+    expect(numbers.length).toBeGreaterThan((2 * (MIB - longestLine)) / longestLine);
+    expect(numbers.at(-1)).toBe(299_999);
+    const first = numbers[0] ?? -1;
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, k) => first + k));
+  }, 120_000);
+});
