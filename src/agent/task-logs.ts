@@ -3,7 +3,9 @@
  * semantics over the runtime's log reader (src/runtime/logs.ts: format, parser, batches). Following ends
  * when the caller aborts, or once the task has finished and the file has no more lines (the init closed
  * it, so nothing is lost at the end). `--tail N` starts reading at the N-th last entry, found by reading the
- * file backwards in chunks ({@link tailStart}), so a large log is not read whole to show its end.
+ * file backwards in chunks ({@link tailStart}), so a large log is not read whole to show its end. The
+ * rotated files (name.1 … written by the init, native/src/logfile.c) are read, oldest first, only when
+ * the current file holds fewer than N entries (or without --tail); a follow survives rotation (logs.ts).
  */
 import { open } from "node:fs/promises";
 import { readLogBatches, type LogEntry } from "../runtime/index.js";

@@ -4,7 +4,8 @@
  * 16 KiB buffer) continued by the next entry. This module has the one parser of that format (pure) and
  * the readers of a log file: all of it at once, or in batches as it grows (the agent's `logs -f`).
  */
-import { open, readFile } from "node:fs/promises";
+import { open, readdir, readFile, stat, type FileHandle } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
 
 /** The two output streams. */
 export type LogStream = "stdout" | "stderr";
@@ -65,7 +66,8 @@ export function parseCriLog(text: string): LogEntry[] {
 /** Reads and parses a container log file; a missing file is an empty log. */
 export async function readContainerLog(path: string): Promise<LogEntry[]> {
   try {
-    return parseCriLog(await readFile(path, "utf8"));
+    const older = await Promise.all((await rotatedLogPaths(path)).map((p) => readFile(p, "utf8").catch(() => "")));
+    return parseCriLog([...older, await readFile(path, "utf8")].join(""));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
@@ -87,60 +89,111 @@ export interface FollowOptions {
   readonly finished?: () => boolean;
 }
 
-/** The bytes of `path` past `offset`; a file that does not exist (yet) has none. */
-async function readFrom(path: string, offset: number): Promise<Buffer> {
-  let fh;
+/**
+ * The rotated files of the log at `path` (see native/src/logfile.c: `path.1` newest), oldest first;
+ * none when there are none or the directory is missing.
+ */
+export async function rotatedLogPaths(path: string): Promise<string[]> {
+  const base = basename(path);
+  let names: string[];
   try {
-    fh = await open(path, "r");
+    names = await readdir(dirname(path));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return Buffer.alloc(0);
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw err;
   }
+  const numbered = names.flatMap((n) => {
+    const m = n.startsWith(`${base}.`) ? /^(\d+)$/.exec(n.slice(base.length + 1)) : null;
+    return m === null ? [] : [{ n: Number(m[1]), name: n }];
+  });
+  return numbered.sort((a, b) => b.n - a.n).map((r) => join(dirname(path), r.name));
+}
+
+/** The inode at `path` now, or undefined when there is no file. */
+async function inodeAt(path: string): Promise<number | undefined> {
   try {
-    const { size } = await fh.stat();
-    if (size <= offset) return Buffer.alloc(0);
-    const buf = Buffer.alloc(size - offset);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
+    return (await stat(path)).ino;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw err;
   }
+}
+
+/** The bytes of an open file past `offset` (none when it is not longer). */
+async function readOpen(fh: FileHandle, offset: number): Promise<Buffer> {
+  const { size } = await fh.stat();
+  if (size <= offset) return Buffer.alloc(0);
+  const buf = Buffer.alloc(size - offset);
+  const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+  return buf.subarray(0, bytesRead);
 }
 
 /**
  * Yields a log file's entries in batches, complete lines only (a line still being written, or ending
  * inside a UTF-8 character, is read again once its newline is there): first what the file holds now
- * (possibly nothing), then — with `follow` — each batch of lines as they are written, polling for new
- * bytes, until `signal` aborts or, once `finished()`, a read finds no new line. A file that does not exist
- * yet is waited for. Partial entries are joined across batches.
+ * (possibly nothing) — preceded, when reading from the start, by its rotated files, oldest first — then,
+ * with `follow`, each batch of lines as they are written, polling for new bytes, until `signal` aborts
+ * or, once `finished()`, a read finds no new line. A file that does not exist yet is waited for.
+ * Partial entries are joined across batches.
+ *
+ * Rotation while following: the file stays open, so after the writer renames it away its last lines are
+ * still read; only once the name points to another inode AND the open file has no new complete line
+ * (the writer never appends to a renamed file) does the reader move to the new file, from its start.
+ * A file that shrinks (truncated in place, max-file 1) is read again from its start. Not handled: two
+ * rotations within one polling interval (the middle file is skipped).
  */
 export async function* readLogBatches(path: string, options: FollowOptions & { readonly follow?: boolean }): AsyncGenerator<LogEntry[]> {
   const parser = new CriParser();
   let offset = options.fromOffset ?? 0;
-  const read = async (): Promise<LogEntry[] | undefined> => {
-    const chunk = await readFrom(path, offset);
-    const end = chunk.lastIndexOf(0x0a);
-    if (end < 0) return undefined;
-    offset += end + 1;
-    const entries: LogEntry[] = [];
-    for (const raw of chunk.subarray(0, end).toString("utf8").split("\n")) {
+  let fh: FileHandle | undefined;
+  let ino: number | undefined;
+  const parse = (text: string): LogEntry[] =>
+    text.split("\n").flatMap((raw) => {
       const e = parser.line(raw);
-      if (e !== undefined) entries.push(e);
+      return e === undefined ? [] : [e];
+    });
+  const read = async (): Promise<LogEntry[] | undefined> => {
+    if (fh === undefined) {
+      try {
+        fh = await open(path, "r");
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        throw err;
+      }
+      ino = (await fh.stat()).ino;
     }
-    return entries;
+    const named = await inodeAt(path); // before the read: if it moved on, the open file is final
+    if ((await fh.stat()).size < offset) offset = 0; // truncated in place
+    const chunk = await readOpen(fh, offset);
+    const end = chunk.lastIndexOf(0x0a);
+    if (end >= 0) {
+      offset += end + 1;
+      return parse(chunk.subarray(0, end).toString("utf8"));
+    }
+    if (named === undefined || named === ino) return undefined;
+    await fh.close();
+    fh = undefined;
+    offset = 0;
+    return read();
   };
-  yield (await read()) ?? [];
-  if (options.follow !== true) return;
-  const interval = options.intervalMs ?? 100;
-  while (options.signal?.aborted !== true) {
-    const finishedBefore = options.finished?.() === true;
-    const batch = await read();
-    if (batch !== undefined) {
-      yield batch;
-      continue;
+  try {
+    const older: LogEntry[] = [];
+    if (offset === 0) for (const p of await rotatedLogPaths(path)) older.push(...parse(await readFile(p, "utf8").catch(() => "")));
+    yield [...older, ...((await read()) ?? [])];
+    if (options.follow !== true) return;
+    const interval = options.intervalMs ?? 100;
+    while (options.signal?.aborted !== true) {
+      const finishedBefore = options.finished?.() === true;
+      const batch = await read();
+      if (batch !== undefined) {
+        yield batch;
+        continue;
+      }
+      if (finishedBefore) return;
+      await sleep(interval, options.signal);
     }
-    if (finishedBefore) return;
-    await sleep(interval, options.signal);
+  } finally {
+    await fh?.close();
   }
 }
 
