@@ -5,7 +5,7 @@
 import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseCriLog } from "./logs.js";
+import { parseCriLog, readLogBatches } from "./logs.js";
 import { sh, useRuntimeFixture } from "./testing/fixture.js";
 import { writeBundle } from "./runtime.js";
 
@@ -39,5 +39,28 @@ describe("container log rotation", () => {
     expect(numbers.at(-1)).toBe(299_999);
     const first = numbers[0] ?? -1;
     expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, k) => first + k));
+  }, 120_000);
+
+  it("a follower of a running container gets every line, in order, across ~10 rotations", async () => {
+    const id = fx.id("logrotf");
+    const bundle = join(fx.work, "bundles", id);
+    const dir = join(fx.work, `${id}-logs`);
+    mkdirSync(dir, { recursive: true });
+    // 20 000 lines of ~140 bytes (2.8 MiB) in bursts of 200 with 20 ms pauses: a rotation every ~0.2 s
+    // at 256 KiB, much slower than the follower's 10 ms polls (two rotations in one poll are not handled).
+    const script = `i=0; while [ $i -lt 20000 ]; do echo "$i ${"y".repeat(90)}"; i=$((i+1)); [ $((i % 200)) -eq 0 ] && sleep 0.02; done; true`;
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh(script) });
+    const c = await fx.runtime.runDetached(id, bundle, { logPath: join(dir, "container.log"), logMaxSize: 256 * 1024, logMaxFiles: 2 });
+    let exited = false;
+    const exit = c.wait().then((s) => ((exited = true), s));
+    const got: number[] = [];
+    for await (const batch of readLogBatches(c.logPath, { follow: true, intervalMs: 10, finished: () => exited })) {
+      for (const e of batch) got.push(Number(e.text.split(" ")[0]));
+    }
+    expect(await exit).toEqual({ exitCode: 0, signal: 0 });
+    await c.delete();
+    // The log rotated many times (the oldest files are gone), yet the follower missed nothing.
+    expect(readdirSync(dir).sort()).toEqual(["container.log", "container.log.1"]);
+    expect(got).toEqual(Array.from({ length: 20_000 }, (_, k) => k));
   }, 120_000);
 });
