@@ -2,7 +2,7 @@
  * Log rotation by the container's init (native/src/logfile.c), with a real container: the process
  * writes far more than the cap, and the files left are bounded, whole-lined and end with its last lines.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseCriLog, readLogBatches } from "./logs.js";
@@ -63,4 +63,26 @@ describe("container log rotation", () => {
     expect(readdirSync(dir).sort()).toEqual(["container.log", "container.log.1"]);
     expect(got).toEqual(Array.from({ length: 20_000 }, (_, k) => k));
   }, 120_000);
+
+  it("refuses bad rotation options naming the option and value, leaving no state", async () => {
+    const id = fx.id("logrotbad");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, command: ["true"] });
+    const log = join(fx.work, `${id}.log`);
+    const cases: [string[], string][] = [
+      [["--log-max-size", "10x"], '--log-max-size: "10x" is not a positive size'],
+      [["--log-max-size", "0"], '--log-max-size: "0" is not a positive size'],
+      [["--log-max-files", "0"], '--log-max-files: "0" is not a count from 1 to 100'],
+      [["--log-max-files", "3"], "need --container-log"],
+    ];
+    for (const [opts, message] of cases) {
+      const withLog = opts[0] === "--log-max-files" && opts[1] === "3" ? [] : ["--container-log", log];
+      const r = fx.spawnSyncRuntime(["run", "--bundle", bundle, ...withLog, ...opts, id]);
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain(message);
+      expect(existsSync(join(fx.stateRoot, id))).toBe(false);
+    }
+    // The same options, well-formed, run the container.
+    expect(fx.spawnSyncRuntime(["run", "--bundle", bundle, "--container-log", log, "--log-max-size", "1k", "--log-max-files", "2", id]).status).toBe(0);
+  });
 });
