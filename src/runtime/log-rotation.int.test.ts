@@ -85,4 +85,19 @@ describe("container log rotation", () => {
     // The same options, well-formed, run the container.
     expect(fx.spawnSyncRuntime(["run", "--bundle", bundle, "--container-log", log, "--log-max-size", "1k", "--log-max-files", "2", id]).status).toBe(0);
   });
+
+  it("the container's process holds no descriptor of the log or its directory (init keeps them to itself)", async () => {
+    const id = fx.id("logrotfd");
+    const bundle = join(fx.work, "bundles", id);
+    await writeBundle(bundle, { rootfs: fx.rootfs, ...sh("for f in /proc/$$/fd/*; do echo \"$f $(readlink $f)\"; done") });
+    const c = await fx.runtime.runDetached(id, bundle, { logPath: join(fx.work, `${id}.log`), logMaxSize: 1024, logMaxFiles: 2 });
+    expect(await c.wait()).toEqual({ exitCode: 0, signal: 0 });
+    const text = [join(fx.work, `${id}.log.1`), c.logPath].filter(existsSync).map((f) => readFileSync(f, "utf8")).join("");
+    await c.delete();
+    const fds = parseCriLog(text).map((e) => e.text);
+    expect(fds.length).toBeGreaterThanOrEqual(3);
+    // Only the pipes to init (and /dev/null stdin): nothing that names the host's log file or directory.
+    for (const fd of fds) expect(fd).not.toContain(fx.work);
+    expect(fds.filter((fd) => /^\/proc\/\d+\/fd\/[12] pipe:/.test(fd))).toHaveLength(2);
+  });
 });
