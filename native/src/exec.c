@@ -35,12 +35,6 @@
 #include "spec.h"
 #include "state.h"
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 #define JOINED_NS (CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
 
@@ -146,8 +140,8 @@ static void command_main(const exec_ctx *x)
 	/* Root with every capability until the end: keep the container's processes off our /proc entry. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sr_process_reset_signals();
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		report_fail(x, (sr_fail(&err, errno, "mark inherited descriptors close-on-exec"), &err));
+	if (sr_process_cloexec_inherited(&err) < 0)
+		report_fail(x, &err);
 	if (sr_cgroup_join(x->cg, x->join_from, &err) < 0)
 		report_fail(x, &err);
 	if (setns(x->pidfd, JOINED_NS) < 0)

@@ -5,6 +5,15 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
 
 #include "caps.h"
 #include "seccomp.h"
@@ -90,11 +99,21 @@ void sr_process_execvp(const sr_spec *spec, char *const argv[], char **env)
 	die(err.msg, errno == ENOENT ? 127 : 126);
 }
 
+int sr_process_cloexec_inherited(sr_err *err)
+{
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return sr_fail(err, errno, "mark inherited descriptors close-on-exec");
+	return 0;
+}
+
 void sr_process_exec(const sr_spec *spec)
 {
 	sr_err err;
 	sr_process_reset_signals();
 	setsid();
+	/* Whatever the caller's caller left open (swarmd's pipes, a shell's fds) must not reach the process. */
+	if (sr_process_cloexec_inherited(&err) < 0)
+		die(err.msg, 126);
 	if (sr_process_enter(spec, spec->cwd, &err) < 0)
 		die(err.msg, 126);
 	sr_process_execvp(spec, spec->args, spec->env);

@@ -18,7 +18,10 @@ int sr_process_enter(const sr_spec *spec, const char *cwd, sr_err *err);
  * 127 (not found) or 126 (anything else), as sh does.
  */
 void sr_process_execvp(const sr_spec *spec, char *const argv[], char **env) __attribute__((noreturn));
-/* Never returns: signals reset, new session, sr_process_enter, then process.args with process.env. */
+/* Marks every descriptor from 3 up close-on-exec (close_range), so none the caller inherited reaches the process. */
+int sr_process_cloexec_inherited(sr_err *err);
+
+/* Never returns: signals reset, new session, inherited fds close-on-exec, sr_process_enter, then process.args with process.env. */
 void sr_process_exec(const sr_spec *spec) __attribute__((noreturn));
 
 #endif

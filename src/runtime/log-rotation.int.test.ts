@@ -96,8 +96,11 @@ describe("container log rotation", () => {
     await c.delete();
     const fds = parseCriLog(text).map((e) => e.text);
     expect(fds.length).toBeGreaterThanOrEqual(3);
-    // Only the pipes to init (and /dev/null stdin): nothing that names the host's log file or directory.
+    // Only the pipes to init (and /dev/null stdin): nothing that names the host's log file or directory,
+    // nor any descriptor the runtime's caller inherited (a test shell's fd 251 reached it before).
     for (const fd of fds) expect(fd).not.toContain(fx.work);
+    // 0–2, and fd 3: the shell's own pipe for $(readlink …).
+    expect(fds.map((fd) => Number(/\/fd\/(\d+) /.exec(fd)?.[1])).filter((n) => !(n <= 3))).toEqual([]);
     expect(fds.filter((fd) => /^\/proc\/\d+\/fd\/[12] pipe:/.test(fd))).toHaveLength(2);
   });
 });
