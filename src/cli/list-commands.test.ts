@@ -11,7 +11,7 @@ import { protos } from "../rpc/services.js";
 import { normalizeServiceSpec } from "../spec/defaults.js";
 import { makeNode, makeService, makeTask } from "../store/objects.js";
 import { buildProgram } from "./swarmctl.js";
-import { humanDuration } from "./task-list.js";
+import { humanDuration, taskRows } from "./task-list.js";
 
 const NOW = Date.now();
 const nodes = [
@@ -140,6 +140,15 @@ describe("service ps / node ps", () => {
       [48 * 3_600_000, "2 days"], [14 * 86_400_000, "2 weeks"], [60 * 86_400_000, "2 months"], [730 * 86_400_000, "2 years"],
     ];
     for (const [ms, text] of cases) expect(humanDuration(ms), `${ms} ms`).toBe(text);
+  });
+
+  it("a replicated slot's newest task leads even when its replacement ran on another node", () => {
+    const moved = [
+      task("tdead0000000000000000", web.id, 2, "aa-orphaned-node", "SHUTDOWN", "SHUTDOWN", 56_000),
+      task("tmoved000000000000000", web.id, 2, "zz-other-node", "RUNNING", "RUNNING", 54_000),
+    ];
+    const rows = taskRows(moved, { nodeNames: new Map(), serviceNames: new Map([[web.id, "web"]]), now: NOW });
+    expect(rows.map((r) => [r.ID, r.Name])).toEqual([["tmoved000000", "web.2"], ["tdead0000000", " \\_ web.2"]]);
   });
 
   it("service ps: history under \\_, PORTS of host-mode ports, filters by desired-state, node, name", async () => {

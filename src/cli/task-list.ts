@@ -78,7 +78,9 @@ export function taskRows(tasks: readonly Task__Output[], ctx: TaskContext): Task
     (a, b) =>
       (ctx.serviceNames.get(a.serviceId) ?? "").localeCompare(ctx.serviceNames.get(b.serviceId) ?? "") ||
       Number(a.slot) - Number(b.slot) ||
-      a.nodeId.localeCompare(b.nodeId) ||
+      // A global service's tasks have slot 0 and are named by node; a replicated slot's history spans
+      // nodes (a replacement elsewhere), so there the newest task must come first whatever its node.
+      (Number(a.slot) === 0 ? a.nodeId.localeCompare(b.nodeId) : 0) ||
       Number(b.meta?.createdAt ?? 0) - Number(a.meta?.createdAt ?? 0),
   );
   const seenSlots = new Set<string>();
