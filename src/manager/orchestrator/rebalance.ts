@@ -30,7 +30,7 @@ import { isTaskDirty } from "../../spec/task-dirty.js";
 import { dynamicFailure, staticFailure } from "../scheduler/filters.js";
 import { addTaskToNode, type NodeInfo } from "../scheduler/node-info.js";
 import { parsePlacement, type ParsedGroup } from "../scheduler/scheduler.js";
-import { byCreation, earliest, isDead, isGlobal, newTask, REBALANCE_FROM_LABEL, wantedRunning, withDesired, type TaskWrites } from "./tasks.js";
+import { byCreation, earliest, isDead, isGlobal, newTask, REBALANCE_FROM_LABEL, wantedRunning, withDesired, withLabel, type TaskWrites } from "./tasks.js";
 import { isActiveUpdate, isUp, updateConfigOf } from "./update/plan.js";
 
 /** Task label: when (Unix ms, the leader's clock) the rebalancer saw a moved task up. */
@@ -74,14 +74,6 @@ export interface RebalancePlan {
 
 function label(task: Task__Output, key: string): string | undefined {
   return task.annotations?.labels[key];
-}
-
-function withLabel(task: Task__Output, key: string, value: string): Task__Output {
-  const next = structuredClone(task);
-  const annotations = next.annotations ?? { name: "", labels: {} };
-  annotations.labels = { ...annotations.labels, [key]: value };
-  next.annotations = annotations;
-  return next;
 }
 
 /** Why the service is left alone this pass, or null when it may be rebalanced. */

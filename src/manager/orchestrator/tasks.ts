@@ -154,6 +154,15 @@ export function restartDecision(task: Task__Output, now: number): RestartDecisio
   return { kind: "restart", history: [...history, now] };
 }
 
+/** A copy of `task` with label `key` set to `value` (the orchestrators keep their progress in task labels). */
+export function withLabel(task: Task__Output, key: string, value: string): Task__Output {
+  const next = structuredClone(task);
+  const annotations = next.annotations ?? { name: "", labels: {} };
+  annotations.labels = { ...annotations.labels, [key]: value };
+  next.annotations = annotations;
+  return next;
+}
+
 /** A copy of the task with a new desired state (and optionally a status change), for tx.update. */
 export function withDesired(task: Task__Output, desiredState: Task__Output["desiredState"], status?: Partial<NonNullable<Task__Output["status"]>>): Task__Output {
   const next = structuredClone(task);

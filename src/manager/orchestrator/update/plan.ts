@@ -29,7 +29,7 @@ import type { Service__Output } from "../../../gen/swarm/api/Service.js";
 import type { Task__Output } from "../../../gen/swarm/api/Task.js";
 import type { UpdateConfig__Output } from "../../../gen/swarm/api/UpdateConfig.js";
 import type { UpdateStatus__Output } from "../../../gen/swarm/api/UpdateStatus.js";
-import { byCreation, earliest, isDead, isGlobal, newTask, nodeLost, observed, wantedRunning, withDesired, type TaskPlace, type TaskWrites } from "../tasks.js";
+import { byCreation, earliest, isDead, isGlobal, newTask, nodeLost, observed, wantedRunning, withDesired, withLabel, type TaskPlace, type TaskWrites } from "../tasks.js";
 import { isTaskDirty } from "../../../spec/task-dirty.js";
 
 /** Task label: when (Unix ms, the leader's clock) the updater saw this replacement up. */
@@ -128,14 +128,6 @@ function slotsOf(service: Service__Output, tasks: readonly Task__Output[]): Map<
 function withStatus(service: Service__Output, status: Partial<UpdateStatus__Output>): Service__Output {
   const next = structuredClone(service);
   next.updateStatus = { state: "UNKNOWN", startedAt: 0, completedAt: 0, message: "", ...(service.updateStatus ?? {}), ...status };
-  return next;
-}
-
-function withLabel(task: Task__Output, key: string, value: string): Task__Output {
-  const next = structuredClone(task);
-  const annotations = next.annotations ?? { name: "", labels: {} };
-  annotations.labels = { ...annotations.labels, [key]: value };
-  next.annotations = annotations;
   return next;
 }
 
