@@ -135,23 +135,8 @@ export function registerServiceCommands(program: Command): void {
         constraints: o.constraint as string[],
         placementPrefs: o.placementPref as string[],
         maxReplicas: replicasMaxPerNode(o),
-        limitCpu: s("limitCpu"),
-        limitMemory: s("limitMemory"),
-        limitPids: s("limitPids"),
-        reserveCpu: s("reserveCpu"),
-        reserveMemory: s("reserveMemory"),
-        restartCondition: s("restartCondition"),
-        restartDelay: s("restartDelay"),
-        restartMaxAttempts: s("restartMaxAttempts"),
-        restartWindow: s("restartWindow"),
-        stopGracePeriod: s("stopGracePeriod"),
+        ...taskFlags(o),
         stopSignal: s("stopSignal"),
-        healthCmd: s("healthCmd"),
-        healthInterval: s("healthInterval"),
-        healthTimeout: s("healthTimeout"),
-        healthRetries: s("healthRetries"),
-        healthStartPeriod: s("healthStartPeriod"),
-        noHealthcheck: o.healthcheck === false,
         readOnly: o.readOnly === true,
         mounts: o.mount as string[],
         labels: o.label as string[],
@@ -279,24 +264,8 @@ export function registerServiceCommands(program: Command): void {
         placementPrefRm: o.placementPrefRm as string[],
         mountAdd: o.mountAdd as string[],
         mountRm: o.mountRm as string[],
-        limitCpu: s("limitCpu"),
-        limitMemory: s("limitMemory"),
-        limitPids: s("limitPids"),
-        reserveCpu: s("reserveCpu"),
-        reserveMemory: s("reserveMemory"),
+        ...taskFlags(o),
         maxReplicas: s("replicasMaxPerNode"),
-        restartCondition: s("restartCondition"),
-        restartDelay: s("restartDelay"),
-        restartMaxAttempts: s("restartMaxAttempts"),
-        restartWindow: s("restartWindow"),
-        stopGracePeriod: s("stopGracePeriod"),
-        healthCmd: s("healthCmd"),
-        healthInterval: s("healthInterval"),
-        healthTimeout: s("healthTimeout"),
-        healthRetries: s("healthRetries"),
-        healthStartPeriod: s("healthStartPeriod"),
-        // commander sets healthcheck=true by default for a --no-* flag: only an explicit one counts.
-        noHealthcheck: o.healthcheck === false,
         ...updateTuningFlags(o),
         force: o.force === true,
         envLookup: (k) => process.env[k],
@@ -376,6 +345,30 @@ function replicasMaxPerNode(o: Record<string, unknown>): string | undefined {
 }
 
 /** The `--update-*` and `--rollback-*` flags as typed (unset ones undefined). */
+/** What `service create` and `service update` read alike: resources, restart policy, stop grace, health check. */
+function taskFlags(o: Record<string, unknown>): Pick<ServiceUpdateFlags, "limitCpu" | "limitMemory" | "limitPids" | "reserveCpu" | "reserveMemory" | "restartCondition" | "restartDelay" | "restartMaxAttempts" | "restartWindow" | "stopGracePeriod" | "healthCmd" | "healthInterval" | "healthTimeout" | "healthRetries" | "healthStartPeriod" | "noHealthcheck"> {
+  const s = (k: string): string | undefined => o[k] as string | undefined;
+  return {
+    limitCpu: s("limitCpu"),
+    limitMemory: s("limitMemory"),
+    limitPids: s("limitPids"),
+    reserveCpu: s("reserveCpu"),
+    reserveMemory: s("reserveMemory"),
+    restartCondition: s("restartCondition"),
+    restartDelay: s("restartDelay"),
+    restartMaxAttempts: s("restartMaxAttempts"),
+    restartWindow: s("restartWindow"),
+    stopGracePeriod: s("stopGracePeriod"),
+    healthCmd: s("healthCmd"),
+    healthInterval: s("healthInterval"),
+    healthTimeout: s("healthTimeout"),
+    healthRetries: s("healthRetries"),
+    healthStartPeriod: s("healthStartPeriod"),
+    // commander sets healthcheck=true by default for a --no-* flag: only an explicit one counts.
+    noHealthcheck: o.healthcheck === false,
+  };
+}
+
 function updateTuningFlags(o: Record<string, unknown>): { update: UpdateFlags; rollback: UpdateFlags } {
   const s = (k: string): string | undefined => o[k] as string | undefined;
   const tuning = (p: "update" | "rollback"): UpdateFlags => ({
